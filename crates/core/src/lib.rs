@@ -1,1 +1,43 @@
-//! placeholder
+//! # billsync-core
+//!
+//! The provider-independent half of billsync: the canonical [`Customer`] and [`Payment`], the
+//! [`Upsert`] trait every provider implements, the one [`Error`] type, validation, and the HTTP
+//! core that sends [`PreparedRequest`]s with retries.
+//!
+//! Data flows one way: canonical record → [`Validator`] → provider wire struct →
+//! [`PreparedRequest`] (data) → [`HttpClient::send`] with retries → provider answer →
+//! [`Upserted`] or a typed [`Error`]. Core never knows a provider.
+//!
+//! Users normally depend on the `billsync` facade crate, which re-exports this crate and the
+//! provider crates behind features.
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod error;
+mod http;
+mod idempotency;
+mod idmap;
+pub mod model;
+pub mod money;
+mod provider;
+mod request;
+pub mod retry;
+pub mod secret;
+mod upsert;
+mod validate;
+
+pub use error::{Error, ErrorKind, FieldError, ProviderDetail, Result};
+pub use http::{HttpClient, HttpSettings, RawResponse};
+pub use idempotency::IdempotencyKey;
+pub use idmap::{IdMap, MemoryIdMap};
+pub use model::*;
+pub use provider::{Provider, unsupported};
+pub use request::{
+    PreparedRequest, RenderedRequest, RetrySafety, parse_base_url, url_with_segments,
+};
+pub use retry::RetryConfig;
+pub use upsert::{Capabilities, Outcome, Support, Upsert, UpsertOptions, Upserted};
+pub use validate::{Validator, is_email};
+
+/// Re-exported so callers and provider crates use the same versions.
+pub use {async_trait::async_trait, chrono, reqwest, rust_decimal, secrecy, url};

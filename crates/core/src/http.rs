@@ -1,0 +1,334 @@
+//! Sending prepared requests: timeouts, retries, tracing.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use tracing::Instrument;
+
+use crate::retry::{RetryAfterParser, standard_retry_after};
+use crate::{Error, ErrorKind, PreparedRequest, Result, RetryConfig, RetrySafety};
+
+/// The largest response body read; a larger one is a decode error (protects memory).
+const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// HTTP settings every provider client accepts: bring your own `reqwest::Client`, timeouts and
+/// the retry policy.
+#[derive(Clone)]
+pub struct HttpSettings {
+    /// A client of the caller's own (proxies, TLS roots, connection pool); `None` builds one with
+    /// rustls and the timeouts below.
+    pub client: Option<reqwest::Client>,
+    /// Timeout of one attempt, from sending to the last byte of the answer.
+    pub timeout: Duration,
+    /// Timeout of establishing a connection (used only when billsync builds the client).
+    pub connect_timeout: Duration,
+    /// Retry policy.
+    pub retry: RetryConfig,
+    /// `User-Agent` sent (used only when billsync builds the client).
+    pub user_agent: String,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            client: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryConfig::default(),
+            user_agent: format!("billsync/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+impl fmt::Debug for HttpSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpSettings")
+            .field("custom_client", &self.client.is_some())
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+/// A provider's answer, read in full.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The body bytes.
+    pub body: Bytes,
+    /// How many attempts it took (1 when the first attempt answered).
+    pub attempts: u32,
+}
+
+impl RawResponse {
+    /// Whether the body's content type is JSON (`application/json`, `application/problem+json`,
+    /// any `+json`), or absent.
+    pub fn looks_like_json(&self) -> bool {
+        match self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+        {
+            None => true,
+            Some(ct) => {
+                let ct = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                ct == "application/json" || ct.ends_with("+json") || ct == "text/json"
+            }
+        }
+    }
+
+    /// Parses the body as JSON into `T`; a decode error naming the provider otherwise.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, provider: &'static str) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            Error::new(ErrorKind::Decode, "the answer could not be understood")
+                .with_provider(provider)
+                .with_status(self.status.as_u16())
+                .with_source(e)
+        })
+    }
+}
+
+/// Sends [`PreparedRequest`]s with timeouts and retries, and traces each attempt.
+///
+/// It returns the provider's final answer whatever its status: mapping statuses and bodies to
+/// errors is the provider crate's job, as only it knows the provider's error format.
+#[derive(Clone)]
+pub struct HttpClient {
+    client: reqwest::Client,
+    provider: &'static str,
+    timeout: Duration,
+    retry: RetryConfig,
+    retry_after: RetryAfterParser,
+}
+
+impl fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("provider", &self.provider)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HttpClient {
+    /// A client for `provider` with `settings`; the provider's retry-after signal defaults to the
+    /// standard `Retry-After` header.
+    pub fn new(provider: &'static str, settings: &HttpSettings) -> Result<Self> {
+        let client = match &settings.client {
+            Some(c) => c.clone(),
+            None => reqwest::Client::builder()
+                .use_rustls_tls()
+                .connect_timeout(settings.connect_timeout)
+                .user_agent(settings.user_agent.clone())
+                .build()
+                .map_err(|e| {
+                    Error::config("the HTTP client could not be built")
+                        .with_provider(provider)
+                        .with_source(e)
+                })?,
+        };
+        Ok(HttpClient {
+            client,
+            provider,
+            timeout: settings.timeout,
+            retry: settings.retry.clone(),
+            retry_after: standard_retry_after,
+        })
+    }
+
+    /// Uses the provider's own way of saying how long to wait (e.g. an epoch timestamp header).
+    pub fn with_retry_after_parser(mut self, parser: RetryAfterParser) -> Self {
+        self.retry_after = parser;
+        self
+    }
+
+    /// How long the provider asked to wait, read from an answer's headers.
+    pub fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
+        (self.retry_after)(headers)
+    }
+
+    /// The provider's name.
+    pub fn provider(&self) -> &'static str {
+        self.provider
+    }
+
+    /// Sends `req`, retrying as its [`RetrySafety`] and the retry policy allow, and returns the
+    /// last answer. Errors only when no answer was had: [`ErrorKind::Transport`] when the
+    /// request never reached the provider, [`ErrorKind::OutcomeUnknown`] when it may have.
+    pub async fn send(&self, req: &PreparedRequest) -> Result<RawResponse> {
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let span = tracing::debug_span!(
+                "billsync.attempt",
+                provider = self.provider,
+                operation = req.operation,
+                attempt,
+                status = tracing::field::Empty,
+            );
+            let result = self.attempt(req).instrument(span.clone()).await;
+            let may_retry = attempt <= self.retry.max_retries;
+            let delay = match &result {
+                Ok((status, headers, _)) => {
+                    span.record("status", status.as_u16());
+                    if !may_retry || !self.retryable_status(*status, req.retry) {
+                        None
+                    } else {
+                        match self.retry_after(headers) {
+                            Some(wait) if wait > self.retry.max_retry_wait => None,
+                            Some(wait) => Some(wait),
+                            None => Some(self.retry.backoff(attempt)),
+                        }
+                    }
+                }
+                Err(failure) => {
+                    let safe = failure.never_sent || req.retry == RetrySafety::Idempotent;
+                    (may_retry && safe).then(|| self.retry.backoff(attempt))
+                }
+            };
+            match delay {
+                Some(delay) if started.elapsed() + delay <= self.retry.retry_timeout => {
+                    tracing::debug!(parent: &span, ?delay, "retrying");
+                    tokio::time::sleep(delay).await;
+                }
+                _ => {
+                    return match result {
+                        Ok((status, headers, body)) => Ok(RawResponse {
+                            status,
+                            headers,
+                            body,
+                            attempts: attempt,
+                        }),
+                        Err(failure) => Err(failure.into_error(self.provider, req.retry, attempt)),
+                    };
+                }
+            }
+        }
+    }
+
+    fn retryable_status(&self, status: StatusCode, safety: RetrySafety) -> bool {
+        match safety {
+            RetrySafety::Idempotent => {
+                status == StatusCode::REQUEST_TIMEOUT
+                    || status == StatusCode::TOO_MANY_REQUESTS
+                    || status.is_server_error()
+            }
+            // 429 is the provider saying it did not process the request.
+            RetrySafety::NotAfterSend => status == StatusCode::TOO_MANY_REQUESTS,
+        }
+    }
+
+    async fn attempt(
+        &self,
+        req: &PreparedRequest,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), SendFailure> {
+        let mut builder = self
+            .client
+            .request(req.method.clone(), req.url.clone())
+            .headers(req.headers.clone())
+            .timeout(self.timeout);
+        if let Some(body) = &req.body {
+            builder = builder.body(body.clone());
+        }
+        let mut resp = builder.send().await.map_err(SendFailure::from_reqwest)?;
+        let status = resp.status();
+        let headers = std::mem::take(resp.headers_mut());
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > MAX_BODY_BYTES {
+                        return Err(SendFailure {
+                            never_sent: false,
+                            too_large: true,
+                            source: None,
+                        });
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(SendFailure {
+                        never_sent: false,
+                        too_large: false,
+                        source: Some(e),
+                    });
+                }
+            }
+        }
+        Ok((status, headers, Bytes::from(body)))
+    }
+}
+
+struct SendFailure {
+    never_sent: bool,
+    too_large: bool,
+    source: Option<reqwest::Error>,
+}
+
+impl SendFailure {
+    fn from_reqwest(e: reqwest::Error) -> Self {
+        // A connect error means no byte of the request reached the provider.
+        SendFailure {
+            never_sent: e.is_connect(),
+            too_large: false,
+            source: Some(e),
+        }
+    }
+
+    fn into_error(self, provider: &'static str, safety: RetrySafety, attempts: u32) -> Error {
+        let tries = if attempts == 1 {
+            "1 attempt".to_owned()
+        } else {
+            format!("{attempts} attempts")
+        };
+        let err = if self.too_large {
+            Error::new(
+                ErrorKind::Decode,
+                format!("the answer was larger than {MAX_BODY_BYTES} bytes"),
+            )
+        } else if self.never_sent {
+            Error::new(
+                ErrorKind::Transport,
+                format!("could not connect after {tries}"),
+            )
+        } else {
+            let what = match &self.source {
+                Some(e) if e.is_timeout() => "timed out",
+                _ => "the connection failed",
+            };
+            match safety {
+                RetrySafety::Idempotent => {
+                    Error::new(ErrorKind::Transport, format!("{what} after {tries}"))
+                }
+                RetrySafety::NotAfterSend => Error::new(
+                    ErrorKind::OutcomeUnknown,
+                    format!(
+                        "{what} after the request was sent; it was not retried because the provider cannot de-duplicate it, so check whether the record exists"
+                    ),
+                ),
+            }
+        };
+        let err = err.with_provider(provider);
+        match self.source {
+            // reqwest errors carry the URL, which holds no secret (credentials go in headers).
+            Some(source) => err.with_source(source),
+            None => err,
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Idempotency keys: one per logical write, reused on every retry of it.
+
+use std::fmt;
+
+use crate::{Error, Result};
+
+/// A key that lets a provider recognise a repeated write. billsync makes one per logical upsert
+/// (a random UUID) unless the caller passes one in [`crate::UpsertOptions`]; every retry of that
+/// upsert sends the same key.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// A fresh random key (UUID v4).
+    pub fn random() -> Self {
+        IdempotencyKey(uuid::Uuid::new_v4().to_string())
+    }
+
+    /// A caller-chosen key: 1 to 255 visible ASCII characters.
+    pub fn new(key: impl Into<String>) -> Result<Self> {
+        let key = key.into();
+        let ok = (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
+        if ok {
+            Ok(IdempotencyKey(key))
+        } else {
+            Err(Error::config(
+                "an idempotency key must be 1 to 255 visible ASCII characters",
+            ))
+        }
+    }
+
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IdempotencyKey({})", self.0)
+    }
+}
+
+impl fmt::Display for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys() {
+        assert_ne!(IdempotencyKey::random(), IdempotencyKey::random());
+        assert_eq!(IdempotencyKey::random().as_str().len(), 36);
+        assert!(IdempotencyKey::new("abc-123").is_ok());
+        assert!(IdempotencyKey::new("").is_err());
+        assert!(IdempotencyKey::new("a b").is_err());
+        assert!(IdempotencyKey::new("x".repeat(256)).is_err());
+    }
+}

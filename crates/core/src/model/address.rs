@@ -1,0 +1,78 @@
+use serde::{Deserialize, Serialize};
+
+use crate::Validator;
+
+/// A postal address. `country` is an ISO 3166-1 alpha-2 code (`US`, `GB`, `FR`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// First street line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// Second street line (suite, floor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// City or locality.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// State, province or region; a state code (`FL`) where the country has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Postal or ZIP code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code, upper case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+impl Address {
+    /// An address from its street line, city, region, postal code and country.
+    pub fn new(
+        line1: impl Into<String>,
+        city: impl Into<String>,
+        region: impl Into<String>,
+        postal_code: impl Into<String>,
+        country: impl Into<String>,
+    ) -> Self {
+        Address {
+            line1: Some(line1.into()),
+            line2: None,
+            city: Some(city.into()),
+            region: Some(region.into()),
+            postal_code: Some(postal_code.into()),
+            country: Some(country.into()),
+        }
+    }
+
+    /// Sets the second street line.
+    pub fn with_line2(mut self, line2: impl Into<String>) -> Self {
+        self.line2 = Some(line2.into());
+        self
+    }
+
+    /// True when no field is set.
+    pub fn is_empty(&self) -> bool {
+        self == &Address::default()
+    }
+
+    pub(crate) fn validate_into(&self, v: &mut Validator, path: &str) {
+        if let Some(country) = &self.country
+            && !super::is_iso3166_alpha2(country)
+        {
+            v.push(
+                format!("{path}.country"),
+                format!("`{country}` is not an ISO 3166-1 alpha-2 country code (e.g. `US`)"),
+            );
+        }
+        for (name, value) in [
+            ("line1", &self.line1),
+            ("line2", &self.line2),
+            ("city", &self.city),
+            ("region", &self.region),
+            ("postal_code", &self.postal_code),
+        ] {
+            v.not_blank(&format!("{path}.{name}"), value.as_deref());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Holding any provider behind one dynamic type.
+
+use std::fmt::Debug;
+
+use async_trait::async_trait;
+
+use crate::{Capabilities, Customer, Error, Payment, PreparedRequest, Result, Upsert, Upserted};
+
+/// A provider client seen dynamically: what it supports and its upserts, if it has them.
+///
+/// The facade builds `Box<dyn Provider>` from configuration; code that holds one calls
+/// [`Provider::upsert_customer`] or [`Provider::upsert_payment`] and gets an
+/// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) error naming the provider for a
+/// kind it does not support.
+#[async_trait]
+pub trait Provider: Send + Sync + Debug {
+    /// The provider's name.
+    fn name(&self) -> &'static str;
+
+    /// What the provider supports.
+    fn capabilities(&self) -> Capabilities;
+
+    /// The customer upsert, if the provider stores customers.
+    fn customers(&self) -> Option<&dyn Upsert<Customer>>;
+
+    /// The payment upsert, if the provider records payments.
+    fn payments(&self) -> Option<&dyn Upsert<Payment>>;
+
+    /// Upserts a customer, or fails with an unsupported error.
+    async fn upsert_customer(&self, customer: &Customer) -> Result<Upserted> {
+        match self.customers() {
+            Some(u) => u.upsert(customer).await,
+            None => Err(unsupported(self.name(), "customers")),
+        }
+    }
+
+    /// Upserts a payment, or fails with an unsupported error.
+    async fn upsert_payment(&self, payment: &Payment) -> Result<Upserted> {
+        match self.payments() {
+            Some(u) => u.upsert(payment).await,
+            None => Err(unsupported(self.name(), "payments")),
+        }
+    }
+
+    /// The requests a customer upsert would send now, or an unsupported error.
+    fn prepare_customer(&self, customer: &Customer) -> Result<Vec<PreparedRequest>> {
+        match self.customers() {
+            Some(u) => u.prepare(customer),
+            None => Err(unsupported(self.name(), "customers")),
+        }
+    }
+
+    /// The requests a payment upsert would send now, or an unsupported error.
+    fn prepare_payment(&self, payment: &Payment) -> Result<Vec<PreparedRequest>> {
+        match self.payments() {
+            Some(u) => u.prepare(payment),
+            None => Err(unsupported(self.name(), "payments")),
+        }
+    }
+}
+
+/// The error for a kind of record a provider cannot store.
+pub fn unsupported(provider: &'static str, what: &str) -> Error {
+    Error::unsupported(format!("{provider} does not support syncing {what}"))
+        .with_provider(provider)
+}

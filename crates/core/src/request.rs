@@ -1,0 +1,271 @@
+//! Requests built as data: what would be sent, before anything is sent.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use url::Url;
+
+use crate::secret::REDACTED;
+use crate::{Error, ErrorKind, Result};
+
+/// Whether a request may be sent again after it may have reached the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetrySafety {
+    /// Sending it twice has the effect of sending it once (a PUT to a caller-chosen id, an
+    /// upsert keyed by the caller's id, a create carrying an idempotency key, a read): retried
+    /// on timeouts, 408, 429 and 5xx.
+    Idempotent,
+    /// A create the provider cannot de-duplicate: retried only when it certainly did not reach
+    /// the provider (connection refused) or the provider said it did not process it (429).
+    NotAfterSend,
+}
+
+/// One HTTP request, fully built: method, URL, headers (secrets marked sensitive) and the exact
+/// body bytes. Providers build these from records; [`crate::HttpClient`] sends them; snapshots
+/// and dry runs show them through [`PreparedRequest::render`], which redacts secrets.
+#[derive(Clone)]
+pub struct PreparedRequest {
+    /// HTTP method.
+    pub method: Method,
+    /// Full URL, path segments percent-encoded.
+    pub url: Url,
+    /// Headers; secret values are marked sensitive and shown as `[redacted]`.
+    pub headers: HeaderMap,
+    /// The exact body bytes, if any.
+    pub body: Option<Bytes>,
+    /// Whether a retry after the request may have arrived is safe.
+    pub retry: RetrySafety,
+    /// JSON pointers (`/customerPsw`) of body fields that are secrets, redacted when rendered.
+    pub secret_body_fields: &'static [&'static str],
+    /// A short name of the operation for logs and spans (`customer.addUpdate`).
+    pub operation: &'static str,
+}
+
+impl PreparedRequest {
+    /// A request with no body.
+    pub fn new(method: Method, url: Url, operation: &'static str, retry: RetrySafety) -> Self {
+        PreparedRequest {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: None,
+            retry,
+            secret_body_fields: &[],
+            operation,
+        }
+    }
+
+    /// Sets a JSON body serialized from `body` (and the `content-type` header).
+    pub fn with_json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidInput(vec![]),
+                "the request body could not be serialized",
+            )
+            .with_source(e)
+        })?;
+        self.body = Some(Bytes::from(bytes));
+        self.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Ok(self)
+    }
+
+    /// Adds a plain header. Fails with a config error when the value is not a valid header.
+    pub fn with_header(mut self, name: HeaderName, value: &str) -> Result<Self> {
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| Error::config(format!("the value of header `{name}` is not valid")))?;
+        self.headers.append(name, value);
+        Ok(self)
+    }
+
+    /// Adds a header carrying a secret: `prefix` (e.g. `"Bearer "`) then the secret. The value
+    /// is marked sensitive and never shown.
+    pub fn with_secret_header(
+        mut self,
+        name: HeaderName,
+        prefix: &str,
+        secret: &SecretString,
+    ) -> Result<Self> {
+        let mut value = HeaderValue::from_str(&format!("{prefix}{}", secret.expose_secret()))
+            .map_err(|_| {
+                Error::config(format!(
+                    "the credential for header `{name}` is not a valid header value"
+                ))
+            })?;
+        value.set_sensitive(true);
+        self.headers.append(name, value);
+        Ok(self)
+    }
+
+    /// Marks body fields (JSON pointers) as secrets to redact when rendered.
+    pub fn with_secret_body_fields(mut self, pointers: &'static [&'static str]) -> Self {
+        self.secret_body_fields = pointers;
+        self
+    }
+
+    /// The body parsed back from the exact bytes that would be sent, secrets redacted.
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        let bytes = self.body.as_ref()?;
+        let mut value = match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(v) => v,
+            Err(_) => serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()),
+        };
+        for pointer in self.secret_body_fields {
+            if let Some(field) = value.pointer_mut(pointer) {
+                *field = serde_json::Value::String(REDACTED.to_owned());
+            }
+        }
+        Some(value)
+    }
+
+    /// A displayable, serializable view with every secret redacted: for snapshots, dry runs and
+    /// logs.
+    pub fn render(&self) -> RenderedRequest {
+        let mut headers = BTreeMap::new();
+        for (name, value) in &self.headers {
+            let shown = if value.is_sensitive() {
+                REDACTED.to_owned()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            headers.insert(name.as_str().to_owned(), shown);
+        }
+        RenderedRequest {
+            operation: self.operation,
+            method: self.method.as_str().to_owned(),
+            url: self.url.to_string(),
+            path: self.url.path().to_owned(),
+            query: self.url.query().map(str::to_owned),
+            headers,
+            body: self.body_json(),
+        }
+    }
+}
+
+impl fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rendered = self.render();
+        f.debug_struct("PreparedRequest")
+            .field("method", &rendered.method)
+            .field("url", &rendered.url)
+            .field("headers", &rendered.headers)
+            .field("body", &rendered.body)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl fmt::Display for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.render().fmt(f)
+    }
+}
+
+/// A [`PreparedRequest`] as shown to people and snapshots: secrets replaced by `[redacted]`, the
+/// body parsed from the exact bytes that would be sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RenderedRequest {
+    /// The operation's short name.
+    pub operation: &'static str,
+    /// HTTP method.
+    pub method: String,
+    /// Full URL.
+    pub url: String,
+    /// The URL's path (percent-encoded as sent).
+    pub path: String,
+    /// The URL's query string, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Headers, secrets redacted.
+    pub headers: BTreeMap<String, String>,
+    /// The JSON body, secrets redacted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+}
+
+impl fmt::Display for RenderedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} {}", self.method, self.url)?;
+        for (name, value) in &self.headers {
+            writeln!(f, "{name}: {value}")?;
+        }
+        if let Some(body) = &self.body {
+            let pretty = serde_json::to_string_pretty(body).map_err(|_| fmt::Error)?;
+            writeln!(f)?;
+            writeln!(f, "{pretty}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Appends path segments to a base URL, percent-encoding each as one segment: a `/`, `?` or
+/// space inside a site id or customer id never changes the path.
+pub fn url_with_segments(base: &Url, segments: &[&str]) -> Result<Url> {
+    let mut url = base.clone();
+    {
+        let mut path = url
+            .path_segments_mut()
+            .map_err(|_| Error::config(format!("`{base}` cannot be used as a base URL")))?;
+        path.pop_if_empty();
+        path.extend(segments);
+    }
+    Ok(url)
+}
+
+/// Parses a base URL given in configuration.
+pub fn parse_base_url(value: &str, setting: &str) -> Result<Url> {
+    let url = Url::parse(value.trim())
+        .map_err(|e| Error::config(format!("{setting} `{value}` is not a valid URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+        return Err(Error::config(format!(
+            "{setting} `{value}` must be an http(s) URL"
+        )));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::AUTHORIZATION;
+
+    #[test]
+    fn segments_are_encoded_one_each() {
+        let base = Url::parse("https://h.example/base/").unwrap();
+        let url = url_with_segments(&base, &["site", "a/b c?d", "x"]).unwrap();
+        assert_eq!(url.as_str(), "https://h.example/base/site/a%2Fb%20c%3Fd/x");
+    }
+
+    #[test]
+    fn secrets_never_render() {
+        let req = PreparedRequest::new(
+            Method::POST,
+            Url::parse("https://h.example/x").unwrap(),
+            "x",
+            RetrySafety::Idempotent,
+        )
+        .with_secret_header(AUTHORIZATION, "Bearer ", &SecretString::from("tok-123"))
+        .unwrap()
+        .with_json(&serde_json::json!({"user": "u", "pw": "hunter2"}))
+        .unwrap()
+        .with_secret_body_fields(&["/pw"]);
+        for shown in [
+            format!("{req}"),
+            format!("{req:?}"),
+            serde_json::to_string(&req.render()).unwrap(),
+        ] {
+            assert!(
+                !shown.contains("tok-123") && !shown.contains("hunter2"),
+                "{shown}"
+            );
+            assert!(shown.contains(REDACTED));
+        }
+        // The bytes that are sent still carry the real values.
+        assert!(String::from_utf8_lossy(req.body.as_ref().unwrap()).contains("hunter2"));
+    }
+}
