@@ -1,1 +1,61 @@
-//! tests
+//! Shared test support for billsync: the canonical fixtures, loaded once for every provider.
+//!
+//! Fixtures live in `tests/fixtures/customers/*.json` and `tests/fixtures/payments/*.json`.
+//! Every provider renders every fixture into a snapshot of its prepared request (or of the
+//! validation error, for fixtures it must reject).
+
+use std::path::{Path, PathBuf};
+
+use billsync::{Customer, Payment};
+
+/// The directory holding the fixtures.
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn load<T: serde::de::DeserializeOwned>(kind: &str) -> Vec<(String, T)> {
+    let dir = fixtures_dir().join(kind);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (name, value)
+        })
+        .collect()
+}
+
+/// Every customer fixture as `(file stem, customer)`, sorted by name.
+pub fn customers() -> Vec<(String, Customer)> {
+    load("customers")
+}
+
+/// Every payment fixture as `(file stem, payment)`, sorted by name.
+pub fn payments() -> Vec<(String, Payment)> {
+    load("payments")
+}
+
+/// One customer fixture by file stem.
+pub fn customer(name: &str) -> Customer {
+    customers()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, c)| c)
+        .unwrap_or_else(|| panic!("no customer fixture `{name}`"))
+}
+
+/// One payment fixture by file stem.
+pub fn payment(name: &str) -> Payment {
+    payments()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, p)| p)
+        .unwrap_or_else(|| panic!("no payment fixture `{name}`"))
+}
