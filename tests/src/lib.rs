@@ -24,9 +24,15 @@ fn load<T: serde::de::DeserializeOwned>(kind: &str) -> Vec<(String, T)> {
     files
         .into_iter()
         .map(|path| {
-            let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            let value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let name = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             (name, value)
         })
         .collect()
@@ -58,4 +64,22 @@ pub fn payment(name: &str) -> Payment {
         .find(|(n, _)| n == name)
         .map(|(_, p)| p)
         .unwrap_or_else(|| panic!("no payment fixture `{name}`"))
+}
+
+/// What a provider makes of a fixture, as a snapshot value: the rendered requests (secrets
+/// redacted, bodies parsed from the exact bytes) or the error (kind and every field problem).
+pub fn rendered(result: billsync::Result<Vec<billsync::PreparedRequest>>) -> serde_json::Value {
+    match result {
+        Ok(requests) => serde_json::json!({
+            "requests": requests.iter().map(|r| r.render()).collect::<Vec<_>>()
+        }),
+        Err(e) => serde_json::json!({
+            "error": {
+                "kind": e.kind().name(),
+                "provider": e.provider(),
+                "message": e.to_string(),
+                "fields": e.field_errors(),
+            }
+        }),
+    }
 }

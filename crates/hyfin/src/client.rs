@@ -1,0 +1,290 @@
+//! The Hyfin client: builds requests as data, sends them, reads the answers.
+
+use std::fmt;
+use std::sync::Arc;
+
+use billsync_core::reqwest::Method;
+use billsync_core::url::Url;
+use billsync_core::{
+    Capabilities, Customer, HttpClient, IdMap, MemoryIdMap, Outcome, Payment, PreparedRequest,
+    Provider, RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted,
+    async_trait, url_with_segments,
+};
+use serde::Serialize;
+use tracing::Instrument;
+
+use crate::PROVIDER;
+use crate::config::HyfinConfig;
+use crate::error::{Accepted, read_answer};
+use crate::mapping::{CustomerPlan, customer_plan, payment_request};
+use crate::wire::{HyfinAction, HyfinContactRequest, HyfinCustomerRequest};
+
+/// API version of the customer endpoint (the version of the seed documents).
+pub const CUSTOMER_API_VERSION: &str = "v4";
+/// API version of the contact endpoint used for customers with several contacts.
+pub const CONTACT_API_VERSION: &str = "v4";
+/// API version of the payment endpoint (the seed documents pair v4 customers with v3 payments,
+/// whose `external_id` upsert key and decimal amounts this crate relies on).
+pub const PAYMENT_API_VERSION: &str = "v3";
+
+/// A client for one Hyfin site.
+///
+/// Customers are keyed at Hyfin by Hyfin's own `_id`; the client remembers the `_id` of every
+/// customer and contact it creates in its [`IdMap`] (in memory unless [`HyfinClient::with_id_map`]
+/// gives a persistent one), so the next upsert of the same external id updates it. Payments are
+/// keyed by the caller's `external_id` at Hyfin itself.
+#[derive(Clone)]
+pub struct HyfinClient {
+    config: Arc<HyfinConfig>,
+    http: HttpClient,
+    ids: Arc<dyn IdMap>,
+}
+
+impl fmt::Debug for HyfinClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyfinClient")
+            .field("config", &self.config)
+            .field("ids", &self.ids)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HyfinClient {
+    /// A client with an in-memory id map.
+    pub fn new(config: HyfinConfig) -> Result<Self> {
+        let http = HttpClient::new(PROVIDER, &config.http)?;
+        Ok(HyfinClient {
+            config: Arc::new(config),
+            http,
+            ids: Arc::new(MemoryIdMap::new()),
+        })
+    }
+
+    /// A client configured from the environment (see [`HyfinConfig::from_env`]).
+    pub fn from_env() -> Result<Self> {
+        HyfinClient::new(HyfinConfig::from_env()?)
+    }
+
+    /// Uses `ids` to remember Hyfin ids (e.g. a persistent store shared across runs).
+    pub fn with_id_map(mut self, ids: Arc<dyn IdMap>) -> Self {
+        self.ids = ids;
+        self
+    }
+
+    /// The id map in use.
+    pub fn id_map(&self) -> &Arc<dyn IdMap> {
+        &self.ids
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &HyfinConfig {
+        &self.config
+    }
+
+    fn endpoint(&self, version: &str, resource: &str) -> Result<Url> {
+        let c = &self.config;
+        url_with_segments(
+            &c.base_url,
+            &["api", version, "site", &c.site_id, resource, "addUpdate"],
+        )
+        .map_err(|e| e.with_provider(PROVIDER))
+    }
+
+    fn post<T: Serialize>(
+        &self,
+        url: Url,
+        operation: &'static str,
+        body: &T,
+        retry: RetrySafety,
+    ) -> Result<PreparedRequest> {
+        let c = &self.config;
+        PreparedRequest::new(Method::POST, url, operation, retry)
+            .with_secret_header(c.auth_header.clone(), &c.auth_scheme, &c.token)?
+            .with_json(body)
+    }
+
+    /// A create (no `_id`) cannot be de-duplicated by Hyfin, so it is not retried once it may
+    /// have arrived; an update names its record and is safe to repeat.
+    fn safety(id: &Option<String>) -> RetrySafety {
+        if id.is_some() {
+            RetrySafety::Idempotent
+        } else {
+            RetrySafety::NotAfterSend
+        }
+    }
+
+    fn contact_request(&self, body: &HyfinContactRequest) -> Result<PreparedRequest> {
+        let url = self.endpoint(CONTACT_API_VERSION, "contact")?;
+        self.post(url, "contact.addUpdate", body, Self::safety(&body.id))
+    }
+
+    fn customer_request(&self, body: &HyfinCustomerRequest) -> Result<PreparedRequest> {
+        let url = self.endpoint(CUSTOMER_API_VERSION, "customer")?;
+        self.post(url, "customer.addUpdate", body, Self::safety(&body.id))
+    }
+
+    /// Sends one addUpdate and reads Hyfin's answer.
+    async fn add_update(&self, req: &PreparedRequest) -> Result<(Accepted, u32)> {
+        let resp = self.http.send(req).await?;
+        Ok((read_answer(&resp, &self.http, req.retry)?, resp.attempts))
+    }
+
+    fn outcome(action: HyfinAction, had_id: bool) -> Outcome {
+        match action {
+            HyfinAction::Added => Outcome::Created,
+            HyfinAction::Updated => Outcome::Updated,
+            HyfinAction::Unknown if had_id => Outcome::Updated,
+            HyfinAction::Unknown => Outcome::Created,
+        }
+    }
+
+    async fn upsert_customer(&self, customer: &Customer) -> Result<Upserted> {
+        let plan: CustomerPlan = customer_plan(customer, self.ids.as_ref())?;
+        let mut requests = 0;
+        let mut contact_ids = Vec::with_capacity(plan.contacts.len());
+        for contact in &plan.contacts {
+            let (accepted, attempts) = self
+                .add_update(&self.contact_request(&contact.body)?)
+                .await?;
+            requests += attempts;
+            if contact.body.id.as_deref() != Some(accepted.id.as_str()) {
+                self.ids.put(
+                    PROVIDER,
+                    RecordKind::Contact,
+                    &contact.external_id,
+                    &accepted.id,
+                )?;
+            }
+            contact_ids.push(accepted.id);
+        }
+        let had_id = plan.customer.id.is_some();
+        let body = plan.with_contact_ids(&contact_ids);
+        let (accepted, attempts) = self.add_update(&self.customer_request(&body)?).await?;
+        requests += attempts;
+        if body.id.as_deref() != Some(accepted.id.as_str()) {
+            self.ids.put(
+                PROVIDER,
+                RecordKind::Customer,
+                &customer.external_id,
+                &accepted.id,
+            )?;
+        }
+        Ok(Upserted::new(
+            PROVIDER,
+            customer,
+            Self::outcome(accepted.action, had_id),
+            accepted.id,
+            requests,
+        ))
+    }
+
+    async fn upsert_payment(&self, payment: &Payment) -> Result<Upserted> {
+        let req = self.prepare(payment)?.remove(0);
+        let (accepted, attempts) = self.add_update(&req).await?;
+        self.ids.put(
+            PROVIDER,
+            RecordKind::Payment,
+            &payment.external_id,
+            &accepted.id,
+        )?;
+        // The payment endpoint upserts by external_id, so an unknown action is an update only if
+        // Hyfin says so.
+        Ok(Upserted::new(
+            PROVIDER,
+            payment,
+            Self::outcome(accepted.action, false),
+            accepted.id,
+            attempts,
+        ))
+    }
+
+    fn capabilities_() -> Capabilities {
+        Capabilities::new(
+            Support::UpsertByProviderId,
+            Support::UpsertByExternalId,
+            false,
+        )
+    }
+}
+
+#[async_trait]
+impl Upsert<Customer> for HyfinClient {
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Self::capabilities_()
+    }
+
+    /// The contact addUpdates (for customers with several contacts; a contact not yet created
+    /// is referenced as `<hyfin id of contact X>` in the customer body), then the customer's.
+    fn prepare(&self, customer: &Customer) -> Result<Vec<PreparedRequest>> {
+        let plan = customer_plan(customer, self.ids.as_ref())?;
+        let mut out = Vec::with_capacity(plan.contacts.len() + 1);
+        let mut ids = Vec::with_capacity(plan.contacts.len());
+        for contact in &plan.contacts {
+            out.push(self.contact_request(&contact.body)?);
+            ids.push(
+                contact
+                    .body
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| format!("<hyfin id of contact {}>", contact.external_id)),
+            );
+        }
+        out.push(self.customer_request(&plan.with_contact_ids(&ids))?);
+        Ok(out)
+    }
+
+    async fn upsert_with(&self, customer: &Customer, _options: &UpsertOptions) -> Result<Upserted> {
+        let span = tracing::info_span!("billsync.upsert", provider = PROVIDER, kind = "customer");
+        self.upsert_customer(customer).instrument(span).await
+    }
+}
+
+#[async_trait]
+impl Upsert<Payment> for HyfinClient {
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Self::capabilities_()
+    }
+
+    fn prepare(&self, payment: &Payment) -> Result<Vec<PreparedRequest>> {
+        let body = payment_request(payment, &self.config)?;
+        let url = self.endpoint(PAYMENT_API_VERSION, "payment")?;
+        // Keyed by external_id at Hyfin: repeating it updates the same record.
+        Ok(vec![self.post(
+            url,
+            "payment.addUpdate",
+            &body,
+            RetrySafety::Idempotent,
+        )?])
+    }
+
+    async fn upsert_with(&self, payment: &Payment, _options: &UpsertOptions) -> Result<Upserted> {
+        let span = tracing::info_span!("billsync.upsert", provider = PROVIDER, kind = "payment");
+        self.upsert_payment(payment).instrument(span).await
+    }
+}
+
+impl Provider for HyfinClient {
+    fn name(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Self::capabilities_()
+    }
+
+    fn customers(&self) -> Option<&dyn Upsert<Customer>> {
+        Some(self)
+    }
+
+    fn payments(&self) -> Option<&dyn Upsert<Payment>> {
+        Some(self)
+    }
+}

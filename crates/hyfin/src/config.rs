@@ -1,0 +1,213 @@
+//! Hyfin client configuration.
+
+use std::fmt;
+
+use billsync_core::reqwest::header::HeaderName;
+use billsync_core::secrecy::SecretString;
+use billsync_core::url::Url;
+use billsync_core::{Error, HttpSettings, Result, parse_base_url};
+
+/// Default header carrying the API access token.
+pub const DEFAULT_AUTH_HEADER: &str = "authorization";
+/// Default text before the token in the auth header (`Authorization: Bearer <token>`).
+pub const DEFAULT_AUTH_SCHEME: &str = "Bearer";
+/// The only currency accepted by default: Hyfin's payment records carry no currency field.
+pub const DEFAULT_CURRENCY: &str = "USD";
+
+/// Everything a [`HyfinClient`](crate::HyfinClient) needs.
+///
+/// Hyfin publishes no fixed host: each white-label deployment has its own `base_url`, and each
+/// merchant site its `site_id`. The authentication page of Hyfin's docs is not public, so the
+/// header that carries the token is configurable; the default is `Authorization: Bearer <token>`.
+#[derive(Clone)]
+pub struct HyfinConfig {
+    pub(crate) base_url: Url,
+    pub(crate) site_id: String,
+    pub(crate) token: SecretString,
+    pub(crate) auth_header: HeaderName,
+    pub(crate) auth_scheme: String,
+    pub(crate) currency: String,
+    pub(crate) http: HttpSettings,
+}
+
+impl HyfinConfig {
+    /// A builder; `base_url`, `site_id` and `api_token` are required.
+    pub fn builder() -> HyfinConfigBuilder {
+        HyfinConfigBuilder::default()
+    }
+
+    /// Reads the configuration from the environment:
+    ///
+    /// | variable | meaning | default |
+    /// |---|---|---|
+    /// | `HYFIN_BASE_URL` | the deployment's base URL | required |
+    /// | `HYFIN_SITE_ID` | the merchant site id | required |
+    /// | `HYFIN_API_TOKEN` | the API access token | required |
+    /// | `HYFIN_AUTH_HEADER` | header carrying the token | `Authorization` |
+    /// | `HYFIN_AUTH_SCHEME` | text before the token (empty for none) | `Bearer` |
+    /// | `HYFIN_CURRENCY` | the one currency payments may be in | `USD` |
+    pub fn from_env() -> Result<Self> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let require = |name: &str| {
+            var(name).ok_or_else(|| {
+                Error::config(format!("environment variable {name} is not set"))
+                    .with_provider(crate::PROVIDER)
+            })
+        };
+        let mut builder = HyfinConfig::builder()
+            .base_url(require("HYFIN_BASE_URL")?)
+            .site_id(require("HYFIN_SITE_ID")?)
+            .api_token(SecretString::from(require("HYFIN_API_TOKEN")?));
+        if let Some(header) = var("HYFIN_AUTH_HEADER") {
+            let scheme = std::env::var("HYFIN_AUTH_SCHEME")
+                .unwrap_or_else(|_| DEFAULT_AUTH_SCHEME.to_owned());
+            builder = builder.auth_header(header, scheme);
+        } else if let Ok(scheme) = std::env::var("HYFIN_AUTH_SCHEME") {
+            builder = builder.auth_header(DEFAULT_AUTH_HEADER, scheme);
+        }
+        if let Some(currency) = var("HYFIN_CURRENCY") {
+            builder = builder.currency(currency);
+        }
+        builder.build()
+    }
+
+    /// The deployment's base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// The merchant site id.
+    pub fn site_id(&self) -> &str {
+        &self.site_id
+    }
+
+    /// The HTTP settings.
+    pub fn http(&self) -> &HttpSettings {
+        &self.http
+    }
+}
+
+impl fmt::Debug for HyfinConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyfinConfig")
+            .field("base_url", &self.base_url.as_str())
+            .field("site_id", &self.site_id)
+            .field("auth_header", &self.auth_header.as_str())
+            .field("auth_scheme", &self.auth_scheme)
+            .field("currency", &self.currency)
+            .field("http", &self.http)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`HyfinConfig`].
+#[derive(Default)]
+pub struct HyfinConfigBuilder {
+    base_url: Option<String>,
+    site_id: Option<String>,
+    token: Option<SecretString>,
+    auth: Option<(String, String)>,
+    currency: Option<String>,
+    http: Option<HttpSettings>,
+}
+
+impl fmt::Debug for HyfinConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyfinConfigBuilder")
+            .field("base_url", &self.base_url)
+            .field("site_id", &self.site_id)
+            .field("token_set", &self.token.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl HyfinConfigBuilder {
+    /// The deployment's base URL, e.g. `https://partner.hyfin.app` (paths `/api/v4/...` are
+    /// appended).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The merchant site id assigned when the site was created.
+    pub fn site_id(mut self, site_id: impl Into<String>) -> Self {
+        self.site_id = Some(site_id.into());
+        self
+    }
+
+    /// The API access token.
+    pub fn api_token(mut self, token: SecretString) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// The header carrying the token and the text before it (`"Bearer"`, or `""` for the bare
+    /// token): for deployments whose auth differs from the default `Authorization: Bearer`.
+    pub fn auth_header(mut self, header: impl Into<String>, scheme: impl Into<String>) -> Self {
+        self.auth = Some((header.into(), scheme.into()));
+        self
+    }
+
+    /// The one currency payments may be in (Hyfin's payment record has no currency field, so
+    /// amounts in any other currency are refused rather than recorded as if they were this one).
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
+        self
+    }
+
+    /// HTTP settings: own `reqwest::Client`, timeouts, retries.
+    pub fn http(mut self, http: HttpSettings) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Checks and builds the configuration.
+    pub fn build(self) -> Result<HyfinConfig> {
+        let p = crate::PROVIDER;
+        let base_url = self
+            .base_url
+            .ok_or_else(|| Error::config("base_url is required").with_provider(p))?;
+        let base_url = parse_base_url(&base_url, "base_url").map_err(|e| e.with_provider(p))?;
+        let site_id = self
+            .site_id
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| Error::config("site_id is required").with_provider(p))?;
+        let token = self
+            .token
+            .ok_or_else(|| Error::config("api_token is required").with_provider(p))?;
+        let (header, scheme) = self.auth.unwrap_or_else(|| {
+            (
+                DEFAULT_AUTH_HEADER.to_owned(),
+                DEFAULT_AUTH_SCHEME.to_owned(),
+            )
+        });
+        let auth_header = HeaderName::from_bytes(header.trim().to_ascii_lowercase().as_bytes())
+            .map_err(|_| {
+                Error::config(format!("`{header}` is not a valid header name")).with_provider(p)
+            })?;
+        let scheme = scheme.trim();
+        let auth_scheme = if scheme.is_empty() {
+            String::new()
+        } else {
+            format!("{scheme} ")
+        };
+        let currency = self
+            .currency
+            .unwrap_or_else(|| DEFAULT_CURRENCY.to_owned())
+            .to_ascii_uppercase();
+        if !billsync_core::is_iso4217(&currency) {
+            return Err(
+                Error::config(format!("`{currency}` is not an ISO 4217 currency")).with_provider(p),
+            );
+        }
+        Ok(HyfinConfig {
+            base_url,
+            site_id,
+            token,
+            auth_header,
+            auth_scheme,
+            currency,
+            http: self.http.unwrap_or_default(),
+        })
+    }
+}
