@@ -1,0 +1,233 @@
+//! The HTTP core against wiremock: what is retried, what is not, and how long it waits.
+
+use std::time::{Duration, Instant};
+
+use billsync_core::reqwest::Method;
+use billsync_core::reqwest::header::HeaderName;
+use billsync_core::secrecy::SecretString;
+use billsync_core::url::Url;
+use billsync_core::{
+    ErrorKind, HttpClient, HttpSettings, PreparedRequest, RetryConfig, RetrySafety,
+};
+use wiremock::matchers::{header, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn settings(max_retries: u32) -> HttpSettings {
+    HttpSettings {
+        timeout: Duration::from_millis(300),
+        retry: RetryConfig {
+            max_retries,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(10),
+            ..RetryConfig::default()
+        },
+        ..HttpSettings::default()
+    }
+}
+
+fn request(url: &str, retry: RetrySafety) -> PreparedRequest {
+    PreparedRequest::new(Method::POST, Url::parse(url).unwrap(), "test.write", retry)
+        .with_secret_header(
+            HeaderName::from_static("x-key"),
+            "",
+            &SecretString::from("k-secret"),
+        )
+        .unwrap()
+        .with_header(HeaderName::from_static("idempotency-key"), "key-1")
+        .unwrap()
+        .with_json(&serde_json::json!({"a": 1}))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn idempotent_writes_are_retried_on_5xx_408_429_with_the_same_bytes_and_key() {
+    let server = MockServer::start().await;
+    for status in [503, 408, 429] {
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(status))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(header("x-key", "k-secret"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let http = HttpClient::new("test", &settings(3)).unwrap();
+    let resp = http
+        .send(&request(&server.uri(), RetrySafety::Idempotent))
+        .await
+        .unwrap();
+    assert_eq!((resp.status.as_u16(), resp.attempts), (200, 4));
+    let reqs = server.received_requests().await.unwrap();
+    assert!(reqs.windows(2).all(|w| w[0].body == w[1].body));
+    assert!(
+        reqs.iter()
+            .all(|r| r.headers.get("idempotency-key").unwrap() == "key-1")
+    );
+}
+
+#[tokio::test]
+async fn creates_that_cannot_be_deduplicated_are_retried_only_on_429() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let http = HttpClient::new("test", &settings(3)).unwrap();
+    let resp = http
+        .send(&request(&server.uri(), RetrySafety::NotAfterSend))
+        .await
+        .unwrap();
+    assert_eq!((resp.status.as_u16(), resp.attempts), (500, 1));
+
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201))
+        .mount(&server)
+        .await;
+    let resp = http
+        .send(&request(&server.uri(), RetrySafety::NotAfterSend))
+        .await
+        .unwrap();
+    assert_eq!((resp.status.as_u16(), resp.attempts), (201, 2));
+}
+
+#[tokio::test]
+async fn a_timeout_on_a_create_is_outcome_unknown_and_sent_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
+        .mount(&server)
+        .await;
+    let http = HttpClient::new("test", &settings(3)).unwrap();
+    let err = http
+        .send(&request(&server.uri(), RetrySafety::NotAfterSend))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::OutcomeUnknown);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert!(!err.to_string().contains("k-secret"));
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_even_for_creates_then_a_transport_error() {
+    // Bind and drop a listener to get a port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let http = HttpClient::new("test", &settings(2)).unwrap();
+    let err = http
+        .send(&request(
+            &format!("http://127.0.0.1:{port}/x"),
+            RetrySafety::NotAfterSend,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Transport);
+    assert!(err.is_retryable());
+    assert!(err.to_string().contains("3 attempts"), "{err}");
+}
+
+#[tokio::test]
+async fn the_providers_retry_after_is_honoured_and_a_too_long_one_ends_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let http = HttpClient::new("test", &settings(3)).unwrap();
+    let started = Instant::now();
+    let resp = http
+        .send(&request(&server.uri(), RetrySafety::Idempotent))
+        .await
+        .unwrap();
+    assert_eq!(resp.attempts, 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited {:?}",
+        started.elapsed()
+    );
+
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "600"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let resp = http
+        .send(&request(&server.uri(), RetrySafety::Idempotent))
+        .await
+        .unwrap();
+    assert_eq!((resp.status.as_u16(), resp.attempts), (429, 1));
+    assert_eq!(
+        http.retry_after(&resp.headers),
+        Some(Duration::from_secs(600))
+    );
+}
+
+#[tokio::test]
+async fn a_custom_retry_after_parser_reads_the_providers_header() {
+    fn parser(h: &billsync_core::reqwest::header::HeaderMap) -> Option<Duration> {
+        billsync_core::retry::epoch_seconds_until(h, "x-ratelimit-retry-after")
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("x-ratelimit-retry-after", "1000"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let http = HttpClient::new("test", &settings(3))
+        .unwrap()
+        .with_retry_after_parser(parser);
+    // An epoch second long past means "now": retried at once, not after ~1000 s.
+    let started = Instant::now();
+    let resp = http
+        .send(&request(&server.uri(), RetrySafety::Idempotent))
+        .await
+        .unwrap();
+    assert_eq!(resp.attempts, 2);
+    assert!(started.elapsed() < Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn no_retries_when_disabled() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let http = HttpClient::new(
+        "test",
+        &HttpSettings {
+            retry: RetryConfig::none(),
+            ..settings(0)
+        },
+    )
+    .unwrap();
+    let resp = http
+        .send(&request(&server.uri(), RetrySafety::Idempotent))
+        .await
+        .unwrap();
+    assert_eq!(resp.attempts, 1);
+}

@@ -1,0 +1,80 @@
+//! The canonical model as a caller meets it: reading records, validating them, keeping secrets.
+
+use billsync_core::{Customer, ErrorKind, Payment, PaymentStatus};
+
+#[test]
+fn a_typo_in_a_field_name_is_refused_not_dropped() {
+    let err = serde_json::from_str::<Customer>(r#"{"external_id": "c1", "dispaly_name": "x"}"#)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("unknown field `dispaly_name`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn customers_round_trip_through_json() {
+    let json = r#"{
+        "external_id": "c1",
+        "display_name": "ABC",
+        "primary_contact": {"first_name": "A", "emails": [{"value": "a@b.co", "primary": true}]},
+        "status": "inactive",
+        "balance": "10.50",
+        "custom_fields": {"k": "v"}
+    }"#;
+    let c: Customer = serde_json::from_str(json).unwrap();
+    let again: Customer = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+    assert_eq!(c, again);
+    assert_eq!(c.balance.unwrap().to_string(), "10.50");
+}
+
+#[test]
+fn payments_default_to_captured_and_active() {
+    let p: Payment = serde_json::from_str(
+        r#"{"external_id": "p1", "customer_external_id": "c1", "amount": 12.5, "currency": "USD",
+            "paid_at": "2024-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    assert_eq!(p.status, PaymentStatus::Captured);
+    assert!(p.active);
+    assert_eq!(p.amount.to_string(), "12.5");
+    assert!(p.validate().is_ok());
+}
+
+#[test]
+fn every_problem_is_reported_with_its_path() {
+    let p: Payment = serde_json::from_str(
+        r#"{"external_id": "p1", "customer_external_id": "", "amount": "1.005", "currency": "USD",
+            "tip": "-1", "paid_at": "2024-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let err = p.validate().unwrap_err();
+    let paths: Vec<&str> = err.field_errors().iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["customer_external_id", "amount", "tip"]);
+    assert!(matches!(err.kind(), ErrorKind::InvalidInput(_)));
+}
+
+#[test]
+fn zero_decimal_currencies_refuse_cents() {
+    let mut p: Payment = serde_json::from_str(
+        r#"{"external_id": "p1", "customer_external_id": "c1", "amount": "5000", "currency": "JPY",
+            "paid_at": "2024-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    assert!(p.validate().is_ok());
+    p.amount = "5000.5".parse().unwrap();
+    assert_eq!(p.validate().unwrap_err().field_errors()[0].path, "amount");
+}
+
+#[test]
+fn portal_passwords_never_show() {
+    let c: Customer = serde_json::from_str(
+        r#"{"external_id": "c1", "portal_login": {"username": "u", "password": "hunter2-secret"}}"#,
+    )
+    .unwrap();
+    let shown = [format!("{c:?}"), serde_json::to_string(&c).unwrap()];
+    for s in shown {
+        assert!(!s.contains("hunter2-secret"), "{s}");
+        assert!(s.contains("[redacted]"));
+    }
+}
