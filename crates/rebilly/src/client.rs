@@ -1,0 +1,411 @@
+//! The Rebilly client: builds requests as data, sends them, reads the answers.
+
+use std::fmt;
+use std::sync::Arc;
+
+use billsync_core::reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, LOCATION};
+use billsync_core::reqwest::{Method, StatusCode};
+use billsync_core::url::Url;
+use billsync_core::{
+    Capabilities, Customer, Error, ErrorKind, HttpClient, IdMap, MemoryIdMap, Outcome, Payment,
+    PreparedRequest, Provider, RawResponse, RecordKind, Result, RetrySafety, Support, Upsert,
+    UpsertOptions, Upserted, async_trait, url_with_segments,
+};
+use serde::Serialize;
+use tracing::Instrument;
+
+use crate::PROVIDER;
+use crate::config::{Credentials, RebillyConfig};
+use crate::error::{RebillyProblem, decode_error, error_from_response, retry_after};
+use crate::mapping::{customer_request, transaction_request};
+use crate::wire::{CustomerResponse, TransactionResponse, TransactionResult};
+
+/// The header carrying a secret API key.
+pub const API_KEY_HEADER: &str = "reb-apikey";
+
+/// A client for one Rebilly organization.
+///
+/// Customers are upserted with `PUT /customers/{id}`, the id being the caller's external id
+/// (Rebilly accepts caller-chosen ids), so no id needs remembering. Payments are recorded once
+/// with `POST /transactions` as sales processed outside Rebilly; the client remembers each
+/// transaction id in its [`IdMap`] (in memory unless [`RebillyClient::with_id_map`] gives a
+/// persistent one) and does not send a payment it already recorded.
+#[derive(Clone)]
+pub struct RebillyClient {
+    config: Arc<RebillyConfig>,
+    http: HttpClient,
+    ids: Arc<dyn IdMap>,
+}
+
+impl fmt::Debug for RebillyClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RebillyClient")
+            .field("config", &self.config)
+            .field("ids", &self.ids)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The last path segment of a `Location` header (`.../customers/cus-1` -> `cus-1`).
+fn id_from_location(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(LOCATION)?.to_str().ok()?;
+    let path = value.split(['?', '#']).next()?;
+    let last = path.trim_end_matches('/').rsplit('/').next()?;
+    let decoded = percent_decode(last);
+    (!decoded.is_empty()).then_some(decoded)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied(),
+            bytes.get(i + 2).copied(),
+        ) {
+            (b'%', Some(h), Some(l)) if hex(h).is_some() && hex(l).is_some() => {
+                let (h, l) = (hex(h).unwrap_or(0), hex(l).unwrap_or(0));
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl RebillyClient {
+    /// A client with an in-memory id map. Rebilly's `X-RateLimit-Retry-After` header (an epoch
+    /// timestamp) is honoured within [`RetryConfig::max_retry_wait`](billsync_core::RetryConfig).
+    pub fn new(config: RebillyConfig) -> Result<Self> {
+        let http = HttpClient::new(PROVIDER, &config.http)?.with_retry_after_parser(retry_after);
+        Ok(RebillyClient {
+            config: Arc::new(config),
+            http,
+            ids: Arc::new(MemoryIdMap::new()),
+        })
+    }
+
+    /// A client configured from the environment (see [`RebillyConfig::from_env`]).
+    pub fn from_env() -> Result<Self> {
+        RebillyClient::new(RebillyConfig::from_env()?)
+    }
+
+    /// Uses `ids` to remember Rebilly ids (e.g. a persistent store shared across runs).
+    pub fn with_id_map(mut self, ids: Arc<dyn IdMap>) -> Self {
+        self.ids = ids;
+        self
+    }
+
+    /// The id map in use.
+    pub fn id_map(&self) -> &Arc<dyn IdMap> {
+        &self.ids
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &RebillyConfig {
+        &self.config
+    }
+
+    /// `{base_url}/organizations/{organizationId}/{segments...}`, each segment percent-encoded.
+    fn endpoint(&self, segments: &[&str]) -> Result<Url> {
+        let c = &self.config;
+        let mut all = vec!["organizations", c.organization_id.as_str()];
+        all.extend_from_slice(segments);
+        url_with_segments(&c.base_url, &all).map_err(|e| e.with_provider(PROVIDER))
+    }
+
+    fn authorized(&self, req: PreparedRequest) -> Result<PreparedRequest> {
+        match &self.config.credentials {
+            Credentials::ApiKey(key) => {
+                req.with_secret_header(HeaderName::from_static(API_KEY_HEADER), "", key)
+            }
+            Credentials::Jwt(jwt) => req.with_secret_header(AUTHORIZATION, "Bearer ", jwt),
+        }
+        .map_err(|e| e.with_provider(PROVIDER))
+    }
+
+    fn json_request<T: Serialize>(
+        &self,
+        method: Method,
+        url: Url,
+        operation: &'static str,
+        body: &T,
+    ) -> Result<PreparedRequest> {
+        // Both writes are safe to repeat: the PUT names the customer, the POST carries a
+        // `requestId` Rebilly de-duplicates.
+        let req = PreparedRequest::new(method, url, operation, RetrySafety::Idempotent)
+            .with_json(body)
+            .map_err(|e| e.with_provider(PROVIDER))?;
+        self.authorized(req)
+    }
+
+    /// Validates `customer` and builds its `PUT /customers/{id}` request, without sending it.
+    pub fn prepare_customer(&self, customer: &Customer) -> Result<PreparedRequest> {
+        self.customer_put(customer).map(|(_, req)| req)
+    }
+
+    fn customer_put(&self, customer: &Customer) -> Result<(String, PreparedRequest)> {
+        let (id, body) = customer_request(customer, &self.config)?;
+        let url = self.endpoint(&["customers", &id])?;
+        Ok((
+            id,
+            self.json_request(Method::PUT, url, "customers.put", &body)?,
+        ))
+    }
+
+    /// Validates `payment` and builds its `POST /transactions` request, without sending it.
+    pub fn prepare_transaction(&self, payment: &Payment) -> Result<PreparedRequest> {
+        let body = transaction_request(payment, &self.config)?;
+        let url = self.endpoint(&["transactions"])?;
+        self.json_request(Method::POST, url, "transactions.post", &body)
+    }
+
+    /// `GET /transactions?filter=requestId:{id}&limit=1`: finds the transaction a duplicate
+    /// `requestId` refers to.
+    fn lookup_request(&self, request_id: &str) -> Result<PreparedRequest> {
+        let mut url = self.endpoint(&["transactions"])?;
+        url.query_pairs_mut()
+            .append_pair("filter", &format!("requestId:{request_id}"))
+            .append_pair("limit", "1");
+        let req = PreparedRequest::new(
+            Method::GET,
+            url,
+            "transactions.getByRequestId",
+            RetrySafety::Idempotent,
+        );
+        self.authorized(req)
+    }
+
+    async fn upsert_customer(&self, customer: &Customer) -> Result<Upserted> {
+        let (sent_id, req) = self.customer_put(customer)?;
+        let resp = self.http.send(&req).await?;
+        let outcome = match resp.status {
+            StatusCode::CREATED => Outcome::Created,
+            StatusCode::OK => Outcome::Updated,
+            s if s.is_success() => {
+                return Err(decode_error(&resp, "a customer (status not 200/201)"));
+            }
+            _ => return Err(error_from_response(&resp)),
+        };
+        let body: CustomerResponse = parse_object(&resp, "a customer")?;
+        let id = body
+            .id
+            .filter(|id| !id.is_empty())
+            .or_else(|| id_from_location(&resp.headers))
+            .unwrap_or(sent_id);
+        self.ids
+            .put(PROVIDER, RecordKind::Customer, &customer.external_id, &id)?;
+        Ok(Upserted::new(
+            PROVIDER,
+            customer,
+            outcome,
+            id,
+            resp.attempts,
+        ))
+    }
+
+    async fn record_payment(&self, payment: &Payment) -> Result<Upserted> {
+        let req = self.prepare_transaction(payment)?;
+        if let Some(id) = self
+            .ids
+            .get(PROVIDER, RecordKind::Payment, &payment.external_id)?
+        {
+            return Ok(Upserted::new(PROVIDER, payment, Outcome::Unchanged, id, 0));
+        }
+        let request_id = crate::mapping::request_id(&payment.external_id);
+        let resp = self.http.send(&req).await?;
+        let mut requests = resp.attempts;
+        let (outcome, id) = match resp.status {
+            StatusCode::CREATED | StatusCode::OK => {
+                let body: TransactionResponse = parse_object(&resp, "a transaction")?;
+                let id = body
+                    .id
+                    .clone()
+                    .filter(|id| !id.is_empty())
+                    .or_else(|| id_from_location(&resp.headers))
+                    .ok_or_else(|| decode_error(&resp, "a transaction (no id)"))?;
+                if let Some(
+                    result @ (TransactionResult::Declined
+                    | TransactionResult::Abandoned
+                    | TransactionResult::Canceled),
+                ) = body.result
+                {
+                    return Err(Error::new(
+                        ErrorKind::Rejected,
+                        format!(
+                            "Rebilly recorded transaction {id} with result {result:?} instead of approved"
+                        ),
+                    )
+                    .with_provider(PROVIDER)
+                    .with_status(resp.status.as_u16())
+                    .with_detail(body));
+                }
+                // 200 is not a documented answer to a create: it can only be Rebilly handing
+                // back the transaction a repeated `requestId` already created.
+                let outcome = if resp.status == StatusCode::CREATED {
+                    Outcome::Created
+                } else {
+                    Outcome::Unchanged
+                };
+                (outcome, id)
+            }
+            status if status.is_success() => {
+                return Err(decode_error(&resp, "a transaction (status not 201)"));
+            }
+            _ => {
+                let problem = RebillyProblem::parse(&resp);
+                let duplicate = matches!(resp.status.as_u16(), 400 | 409 | 422)
+                    && problem
+                        .as_ref()
+                        .is_some_and(RebillyProblem::is_duplicate_request_id);
+                if !duplicate {
+                    return Err(error_from_response(&resp));
+                }
+                let given = problem
+                    .as_ref()
+                    .and_then(|p| p.transaction_id.clone().or_else(|| p.id.clone()))
+                    .filter(|id| !id.is_empty())
+                    .or_else(|| id_from_location(&resp.headers));
+                let id = match given {
+                    Some(id) => id,
+                    None => {
+                        let (found, attempts) = self.find_by_request_id(&request_id).await?;
+                        requests += attempts;
+                        found.ok_or_else(|| {
+                            Error::new(
+                                ErrorKind::Conflict,
+                                format!(
+                                    "Rebilly says requestId `{request_id}` was already used, but no transaction with it was found"
+                                ),
+                            )
+                            .with_provider(PROVIDER)
+                            .with_status(resp.status.as_u16())
+                        })?
+                    }
+                };
+                (Outcome::Unchanged, id)
+            }
+        };
+        self.ids
+            .put(PROVIDER, RecordKind::Payment, &payment.external_id, &id)?;
+        Ok(Upserted::new(PROVIDER, payment, outcome, id, requests))
+    }
+
+    async fn find_by_request_id(&self, request_id: &str) -> Result<(Option<String>, u32)> {
+        let req = self.lookup_request(request_id)?;
+        let resp = self.http.send(&req).await?;
+        if !resp.status.is_success() {
+            return Err(error_from_response(&resp));
+        }
+        let list: Vec<TransactionResponse> = resp
+            .json(PROVIDER)
+            .map_err(|_| decode_error(&resp, "a list of transactions"))?;
+        let id = list
+            .into_iter()
+            .filter(|t| t.request_id.as_deref().is_none_or(|r| r == request_id))
+            .find_map(|t| t.id.filter(|id| !id.is_empty()));
+        Ok((id, resp.attempts))
+    }
+
+    /// What Rebilly supports through this client: customers are upserted by external id (it is
+    /// the Rebilly id); payments are created once (a recorded transaction cannot be edited
+    /// through this call, and a repeat is ignored by Rebilly within 24 hours thanks to the
+    /// `requestId`, and beyond that by the id map when it is persistent). Idempotency keys from
+    /// [`UpsertOptions`] are not used: the `requestId` is derived from the payment's external id.
+    pub fn capabilities(&self) -> Capabilities {
+        Capabilities::new(Support::UpsertByExternalId, Support::CreateOnly, false)
+    }
+}
+
+/// Parses a success body that must be a JSON object.
+fn parse_object<T: serde::de::DeserializeOwned>(resp: &RawResponse, what: &str) -> Result<T> {
+    if resp.body.is_empty() || !resp.looks_like_json() {
+        return Err(decode_error(resp, what));
+    }
+    match serde_json::from_slice::<serde_json::Value>(&resp.body) {
+        Ok(value @ serde_json::Value::Object(_)) => {
+            serde_json::from_value(value).map_err(|e| decode_error(resp, what).with_source(e))
+        }
+        Ok(_) => Err(decode_error(resp, what)),
+        Err(e) => Err(decode_error(resp, what).with_source(e)),
+    }
+}
+
+#[async_trait]
+impl Upsert<Customer> for RebillyClient {
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        RebillyClient::capabilities(self)
+    }
+
+    /// The one `PUT /customers/{id}`.
+    fn prepare(&self, customer: &Customer) -> Result<Vec<PreparedRequest>> {
+        Ok(vec![self.prepare_customer(customer)?])
+    }
+
+    async fn upsert_with(&self, customer: &Customer, _options: &UpsertOptions) -> Result<Upserted> {
+        let span = tracing::info_span!("billsync.upsert", provider = PROVIDER, kind = "customer");
+        self.upsert_customer(customer).instrument(span).await
+    }
+}
+
+#[async_trait]
+impl Upsert<Payment> for RebillyClient {
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        RebillyClient::capabilities(self)
+    }
+
+    /// The one `POST /transactions`, or nothing when the id map already holds the payment's
+    /// transaction. (When Rebilly answers a repeat as a duplicate without naming the
+    /// transaction, the upsert also reads `GET /transactions?filter=requestId:...`.)
+    fn prepare(&self, payment: &Payment) -> Result<Vec<PreparedRequest>> {
+        let req = self.prepare_transaction(payment)?;
+        if self
+            .ids
+            .get(PROVIDER, RecordKind::Payment, &payment.external_id)?
+            .is_some()
+        {
+            return Ok(Vec::new());
+        }
+        Ok(vec![req])
+    }
+
+    /// Records the payment once; `options` are not used (see [`RebillyClient::capabilities`]).
+    async fn upsert_with(&self, payment: &Payment, _options: &UpsertOptions) -> Result<Upserted> {
+        let span = tracing::info_span!("billsync.upsert", provider = PROVIDER, kind = "payment");
+        self.record_payment(payment).instrument(span).await
+    }
+}
+
+#[async_trait]
+impl Provider for RebillyClient {
+    fn name(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        RebillyClient::capabilities(self)
+    }
+
+    fn customers(&self) -> Option<&dyn Upsert<Customer>> {
+        Some(self)
+    }
+
+    fn payments(&self) -> Option<&dyn Upsert<Payment>> {
+        Some(self)
+    }
+}

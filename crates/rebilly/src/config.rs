@@ -1,0 +1,374 @@
+//! Rebilly client configuration.
+
+use std::fmt;
+
+use billsync_core::secrecy::SecretString;
+use billsync_core::url::Url;
+use billsync_core::{Error, HttpSettings, Result, parse_base_url};
+
+/// Base URL of Rebilly's sandbox (`organizations/{organizationId}/...` is appended).
+pub const SANDBOX_BASE_URL: &str = "https://api-sandbox.rebilly.com";
+/// Base URL of Rebilly's live environment (`organizations/{organizationId}/...` is appended).
+pub const LIVE_BASE_URL: &str = "https://api.rebilly.com";
+
+/// Which Rebilly environment a preset base URL points at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Environment {
+    /// `https://api-sandbox.rebilly.com` (the default).
+    #[default]
+    Sandbox,
+    /// `https://api.rebilly.com`.
+    Live,
+}
+
+impl Environment {
+    /// The preset base URL of the environment.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Environment::Sandbox => SANDBOX_BASE_URL,
+            Environment::Live => LIVE_BASE_URL,
+        }
+    }
+
+    /// Parses `sandbox` or `live` (case-insensitive).
+    pub fn parse(value: &str) -> Result<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "sandbox" => Ok(Environment::Sandbox),
+            "live" | "production" => Ok(Environment::Live),
+            other => Err(Error::config(format!(
+                "REBILLY_ENVIRONMENT `{other}` is neither `sandbox` nor `live`"
+            ))
+            .with_provider(crate::PROVIDER)),
+        }
+    }
+}
+
+/// Which revision of Rebilly's `Customer` resource the request body follows.
+///
+/// Rebilly's published definitions changed in 2026: `isEddRequired` was removed (2026-05-06) and
+/// the writable `defaultPaymentInstrument` object became read-only, its writes moving to
+/// `defaultPaymentInstrumentId` (2026-08). The crate docs list which field follows which revision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Revision {
+    /// Today's definitions (`Rebilly/api-definitions` as of 2026-08-21): the default payment
+    /// instrument is written as `defaultPaymentInstrumentId`; `isEddRequired` is not sent.
+    #[default]
+    Current,
+    /// The shape Rebilly documented through 2025 (and its rendered docs still showed when
+    /// crawled): a writable `defaultPaymentInstrument` object (`{method, paymentInstrumentId}`)
+    /// and `isEddRequired`, sent as configured by [`RebillyConfigBuilder::edd_required`]
+    /// (default `false`).
+    Legacy2025,
+}
+
+/// What to do with a caller's id that Rebilly's id rule (at most 50 characters of
+/// `[@~-.A-Za-z0-9_]`) does not accept. Applies to customer ids (and so to a payment's
+/// `customerId`) and invoice ids.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdPolicy {
+    /// Refuse the record with a validation error naming the field (the default).
+    #[default]
+    Strict,
+    /// Ids that fit are sent unchanged; an id that does not fit is sent as its fitting
+    /// characters (at most 33) followed by `~` and the first 16 hex digits of the SHA-256 of the
+    /// whole id, e.g. `cust-ncd-42~3f1c0a9be2d4f6a1`. Deterministic, so every upsert of the same
+    /// external id reaches the same Rebilly customer, and payments find it too.
+    Hash,
+}
+
+/// What to do with canonical fields that Rebilly's customer or transaction resource cannot
+/// store (further contacts, shipping address, parent, notes, a non-active status, UTC offset,
+/// balance, portal login; a payment's tip, tax or fee).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Unmapped {
+    /// Refuse the record with a validation error naming each such field (the default): nothing
+    /// is dropped silently.
+    #[default]
+    Reject,
+    /// Send the record without them. Tip and tax are then added to the transaction amount
+    /// (Rebilly has one amount per transaction: what the customer paid); the fee, a cost of the
+    /// merchant, is left out.
+    Drop,
+}
+
+/// How requests authenticate.
+#[derive(Clone)]
+pub(crate) enum Credentials {
+    /// A secret API key, sent as `REB-APIKEY`.
+    ApiKey(SecretString),
+    /// A JWT, sent as `Authorization: Bearer`.
+    Jwt(SecretString),
+}
+
+/// Everything a [`RebillyClient`](crate::RebillyClient) needs.
+///
+/// Requests go to `{base_url}/organizations/{organization_id}/...`. The base URL is the
+/// environment's preset ([`Environment`]) unless one is given (a proxy, the local emulator at
+/// `http://127.0.0.1:PORT/rebilly`).
+#[derive(Clone)]
+pub struct RebillyConfig {
+    pub(crate) base_url: Url,
+    pub(crate) organization_id: String,
+    pub(crate) website_id: Option<String>,
+    pub(crate) credentials: Credentials,
+    pub(crate) revision: Revision,
+    pub(crate) edd_required: bool,
+    pub(crate) id_policy: IdPolicy,
+    pub(crate) unmapped: Unmapped,
+    pub(crate) http: HttpSettings,
+}
+
+impl RebillyConfig {
+    /// A builder; `organization_id` and one credential (`api_key` or `jwt`) are required.
+    pub fn builder() -> RebillyConfigBuilder {
+        RebillyConfigBuilder::default()
+    }
+
+    /// Reads the configuration from the environment:
+    ///
+    /// | variable | meaning | default |
+    /// |---|---|---|
+    /// | `REBILLY_API_KEY` | secret API key (`REB-APIKEY`) | one of the two is required |
+    /// | `REBILLY_JWT` | JWT (`Authorization: Bearer`), used when no API key is set | |
+    /// | `REBILLY_ORGANIZATION_ID` | the organization id | required |
+    /// | `REBILLY_WEBSITE_ID` | the website id (required to record payments) | none |
+    /// | `REBILLY_ENVIRONMENT` | `sandbox` or `live` | `sandbox` |
+    /// | `REBILLY_BASE_URL` | base URL, overriding the environment's preset | the preset |
+    ///
+    /// The options that change what is sent ([`Revision`], [`IdPolicy`], [`Unmapped`]) are set
+    /// in code only, on the builder.
+    pub fn from_env() -> Result<Self> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// A builder filled from the environment (see [`RebillyConfig::from_env`]), to adjust before
+    /// [`RebillyConfigBuilder::build`].
+    pub fn builder_from_env() -> Result<RebillyConfigBuilder> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut builder = RebillyConfig::builder();
+        match (var("REBILLY_API_KEY"), var("REBILLY_JWT")) {
+            (Some(key), _) => builder = builder.api_key(SecretString::from(key)),
+            (None, Some(jwt)) => builder = builder.jwt(SecretString::from(jwt)),
+            (None, None) => {
+                return Err(Error::config(
+                    "environment variable REBILLY_API_KEY (or REBILLY_JWT) is not set",
+                )
+                .with_provider(crate::PROVIDER));
+            }
+        }
+        let org = var("REBILLY_ORGANIZATION_ID").ok_or_else(|| {
+            Error::config("environment variable REBILLY_ORGANIZATION_ID is not set")
+                .with_provider(crate::PROVIDER)
+        })?;
+        builder = builder.organization_id(org);
+        if let Some(website) = var("REBILLY_WEBSITE_ID") {
+            builder = builder.website_id(website);
+        }
+        if let Some(env) = var("REBILLY_ENVIRONMENT") {
+            builder = builder.environment(Environment::parse(&env)?);
+        }
+        if let Some(url) = var("REBILLY_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// The base URL (before `organizations/{organizationId}`).
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// The organization id.
+    pub fn organization_id(&self) -> &str {
+        &self.organization_id
+    }
+
+    /// The website id, if configured.
+    pub fn website_id(&self) -> Option<&str> {
+        self.website_id.as_deref()
+    }
+
+    /// The customer resource revision requests follow.
+    pub fn revision(&self) -> Revision {
+        self.revision
+    }
+
+    /// The policy for ids outside Rebilly's id rule.
+    pub fn id_policy(&self) -> IdPolicy {
+        self.id_policy
+    }
+
+    /// The policy for canonical fields Rebilly cannot store.
+    pub fn unmapped(&self) -> Unmapped {
+        self.unmapped
+    }
+
+    /// The HTTP settings.
+    pub fn http(&self) -> &HttpSettings {
+        &self.http
+    }
+
+    fn auth_kind(&self) -> &'static str {
+        match self.credentials {
+            Credentials::ApiKey(_) => "api_key",
+            Credentials::Jwt(_) => "jwt",
+        }
+    }
+}
+
+impl fmt::Debug for RebillyConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RebillyConfig")
+            .field("base_url", &self.base_url.as_str())
+            .field("organization_id", &self.organization_id)
+            .field("website_id", &self.website_id)
+            .field("auth", &self.auth_kind())
+            .field("revision", &self.revision)
+            .field("edd_required", &self.edd_required)
+            .field("id_policy", &self.id_policy)
+            .field("unmapped", &self.unmapped)
+            .field("http", &self.http)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`RebillyConfig`].
+#[derive(Default, Clone)]
+pub struct RebillyConfigBuilder {
+    environment: Environment,
+    base_url: Option<String>,
+    organization_id: Option<String>,
+    website_id: Option<String>,
+    credentials: Option<Credentials>,
+    revision: Revision,
+    edd_required: bool,
+    id_policy: IdPolicy,
+    unmapped: Unmapped,
+    http: Option<HttpSettings>,
+}
+
+impl fmt::Debug for RebillyConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RebillyConfigBuilder")
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("organization_id", &self.organization_id)
+            .field("website_id", &self.website_id)
+            .field("credentials_set", &self.credentials.is_some())
+            .field("revision", &self.revision)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RebillyConfigBuilder {
+    /// The environment whose preset base URL is used (default [`Environment::Sandbox`]).
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// A base URL overriding the environment's preset, e.g. `http://127.0.0.1:8080/rebilly`;
+    /// `organizations/{organizationId}/...` is appended.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The organization id (required).
+    pub fn organization_id(mut self, id: impl Into<String>) -> Self {
+        self.organization_id = Some(id.into());
+        self
+    }
+
+    /// The website id: sent as the customer's `websiteId`, and required to record payments.
+    pub fn website_id(mut self, id: impl Into<String>) -> Self {
+        self.website_id = Some(id.into());
+        self
+    }
+
+    /// Authenticate with a secret API key (`REB-APIKEY` header).
+    pub fn api_key(mut self, key: SecretString) -> Self {
+        self.credentials = Some(Credentials::ApiKey(key));
+        self
+    }
+
+    /// Authenticate with a JWT (`Authorization: Bearer` header).
+    pub fn jwt(mut self, token: SecretString) -> Self {
+        self.credentials = Some(Credentials::Jwt(token));
+        self
+    }
+
+    /// The customer resource revision to follow (default [`Revision::Current`]).
+    pub fn schema_revision(mut self, revision: Revision) -> Self {
+        self.revision = revision;
+        self
+    }
+
+    /// The `isEddRequired` value sent under [`Revision::Legacy2025`] (default `false`); ignored
+    /// under [`Revision::Current`], which has no such field.
+    pub fn edd_required(mut self, required: bool) -> Self {
+        self.edd_required = required;
+        self
+    }
+
+    /// The policy for ids outside Rebilly's id rule (default [`IdPolicy::Strict`]).
+    pub fn id_policy(mut self, policy: IdPolicy) -> Self {
+        self.id_policy = policy;
+        self
+    }
+
+    /// The policy for canonical fields Rebilly cannot store (default [`Unmapped::Reject`]).
+    pub fn unmapped(mut self, unmapped: Unmapped) -> Self {
+        self.unmapped = unmapped;
+        self
+    }
+
+    /// HTTP settings: own `reqwest::Client`, timeouts, retries.
+    pub fn http(mut self, http: HttpSettings) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Checks and builds the configuration.
+    pub fn build(self) -> Result<RebillyConfig> {
+        let p = crate::PROVIDER;
+        let base = self
+            .base_url
+            .unwrap_or_else(|| self.environment.base_url().to_owned());
+        let base_url = parse_base_url(&base, "base_url").map_err(|e| e.with_provider(p))?;
+        let organization_id = self
+            .organization_id
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Error::config("organization_id is required").with_provider(p))?;
+        if organization_id.chars().count() > 50 {
+            return Err(
+                Error::config("organization_id is longer than 50 characters").with_provider(p),
+            );
+        }
+        let website_id = self
+            .website_id
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        if website_id.as_ref().is_some_and(|w| w.chars().count() > 50) {
+            return Err(Error::config("website_id is longer than 50 characters").with_provider(p));
+        }
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::config("a credential is required: api_key or jwt").with_provider(p)
+        })?;
+        Ok(RebillyConfig {
+            base_url,
+            organization_id,
+            website_id,
+            credentials,
+            revision: self.revision,
+            edd_required: self.edd_required,
+            id_policy: self.id_policy,
+            unmapped: self.unmapped,
+            http: self.http.unwrap_or_default(),
+        })
+    }
+}
