@@ -9,6 +9,7 @@
 //! | feature   | module               | provider crate     |
 //! |-----------|----------------------|--------------------|
 //! | `hyfin`   | [`hyfin`]            | `billsync-hyfin`   |
+//! | `rebilly` | [`rebilly`]          | `billsync-rebilly` |
 //! | `full`    | all of the above     |                    |
 //!
 //! With only one provider's feature on, no other provider crate is compiled.
@@ -20,3 +21,7 @@ pub use billsync_core::*;
 #[cfg(feature = "hyfin")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyfin")))]
 pub use billsync_hyfin as hyfin;
+
+#[cfg(feature = "rebilly")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rebilly")))]
+pub use billsync_rebilly as rebilly;
