@@ -452,8 +452,15 @@ pub fn transaction_request(
     if let Some(name) = &payment.method_display_name {
         description.push(name.clone());
     }
+    // The sub type (card brand, account type) is added unless the display name already says it.
     if let Some(sub) = payment.sub_type {
-        description.push(sub.as_str().to_owned());
+        let named = payment
+            .method_display_name
+            .as_deref()
+            .is_some_and(|n| n.to_lowercase().contains(sub.as_str()));
+        if !named {
+            description.push(sub.as_str().to_owned());
+        }
     }
     if let Some(gateway) = &payment.gateway_transaction_id {
         description.push(format!("gateway transaction {gateway}"));
