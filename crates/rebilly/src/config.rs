@@ -372,3 +372,43 @@ impl RebillyConfigBuilder {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_overrides_and_required_settings() {
+        let key = || SecretString::from("sk-debug-secret");
+        let c = RebillyConfig::builder()
+            .organization_id("org-1")
+            .api_key(key())
+            .build()
+            .unwrap();
+        assert_eq!(c.base_url().as_str(), "https://api-sandbox.rebilly.com/");
+        let c = RebillyConfig::builder()
+            .environment(Environment::Live)
+            .organization_id("org-1")
+            .api_key(key())
+            .build()
+            .unwrap();
+        assert_eq!(c.base_url().as_str(), "https://api.rebilly.com/");
+        let b = RebillyConfig::builder()
+            .environment(Environment::Live)
+            .base_url("http://127.0.0.1:9/rebilly")
+            .organization_id("org-1")
+            .api_key(key());
+        assert!(!format!("{b:?}").contains("sk-debug-secret"));
+        let c = b.build().unwrap();
+        assert_eq!(c.base_url().as_str(), "http://127.0.0.1:9/rebilly");
+        assert!(!format!("{c:?}").contains("sk-debug-secret"));
+        let no_org = RebillyConfig::builder().api_key(key()).build().unwrap_err();
+        assert!(no_org.to_string().contains("organization_id"), "{no_org}");
+        let no_key = RebillyConfig::builder()
+            .organization_id("org-1")
+            .build()
+            .unwrap_err();
+        assert!(no_key.to_string().contains("api_key or jwt"), "{no_key}");
+        assert!(Environment::parse("LIVE").is_ok() && Environment::parse("prod").is_err());
+    }
+}

@@ -78,15 +78,28 @@ impl RebillyProblem {
     }
 
     /// Whether the problem says the transaction's `requestId` was already used: an invalid field
-    /// named `requestId`, or a title or detail mentioning the request id.
+    /// `requestId` whose message, or a title or detail mentioning the request id, also says
+    /// `already`, `duplicate`, `exist`, `used` or `unique`. (A `requestId` refused for its
+    /// format is not a duplicate.)
     pub fn is_duplicate_request_id(&self) -> bool {
-        let mentions = |s: &str| {
-            let s = s.to_ascii_lowercase();
+        let lower = |s: &str| s.to_ascii_lowercase();
+        let names_it = |s: &str| {
+            let s = lower(s);
             s.contains("requestid") || s.contains("request id") || s.contains("request_id")
         };
-        self.invalid_fields.iter().any(|f| mentions(&f.field))
-            || self.title.as_deref().is_some_and(mentions)
-            || self.detail.as_deref().is_some_and(mentions)
+        let says_used = |s: &str| {
+            let s = lower(s);
+            ["already", "duplicate", "exist", "used", "unique"]
+                .iter()
+                .any(|w| s.contains(w))
+        };
+        self.invalid_fields
+            .iter()
+            .any(|f| names_it(&f.field) && says_used(&f.message))
+            || [self.title.as_deref(), self.detail.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|t| names_it(t) && says_used(t))
     }
 }
 
@@ -173,4 +186,31 @@ pub(crate) fn decode_error(resp: &RawResponse, what: &str) -> Error {
     )
     .with_provider(crate::PROVIDER)
     .with_status(resp.status.as_u16())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(json: serde_json::Value) -> RebillyProblem {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn duplicate_request_ids_are_told_from_other_problems() {
+        for dup in [
+            serde_json::json!({"detail": "Transaction with this requestId already exists"}),
+            serde_json::json!({"title": "Duplicate request ID"}),
+            serde_json::json!({"invalidFields": [{"field": "requestId", "message": "must be unique"}]}),
+        ] {
+            assert!(problem(dup.clone()).is_duplicate_request_id(), "{dup}");
+        }
+        for other in [
+            serde_json::json!({"invalidFields": [{"field": "requestId", "message": "does not match pattern"}]}),
+            serde_json::json!({"title": "Conflict", "detail": "Customer already blocked"}),
+            serde_json::json!({}),
+        ] {
+            assert!(!problem(other.clone()).is_duplicate_request_id(), "{other}");
+        }
+    }
 }

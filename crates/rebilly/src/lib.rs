@@ -101,7 +101,8 @@
 //! Rebilly's definitions say a duplicate `requestId` is "ignored" but not what the answer is.
 //! This crate reads: `201` -> [`Outcome::Created`](billsync_core::Outcome::Created); `200` with
 //! a transaction (not a documented answer to a create, so the existing transaction) ->
-//! `Unchanged`; `400`/`409`/`422` whose problem names `requestId` -> `Unchanged` with the
+//! `Unchanged`; `400`/`409`/`422` whose problem says the `requestId` was already used
+//! ([`RebillyProblem::is_duplicate_request_id`]) -> `Unchanged` with the
 //! transaction id from the problem (`transactionId` or `id`) or `Location`, else found with
 //! `GET /transactions?filter=requestId:<id>&limit=1`. A transaction recorded with result
 //! `declined`, `abandoned` or `canceled` is an [`ErrorKind::Rejected`](billsync_core::ErrorKind)
