@@ -21,17 +21,31 @@ fn client() -> RebillyClient {
     RebillyClient::new(config().build().unwrap()).unwrap()
 }
 
-/// The explicit, documented options for records the default refuses: derived ids for ids outside
-/// Rebilly's rule, and fields Rebilly cannot store left out (tip and tax added to the amount).
+/// The explicit, documented option for ids the default refuses: derived ids for ids outside
+/// Rebilly's rule.
 fn lenient_client() -> RebillyClient {
-    RebillyClient::new(
-        config()
-            .id_policy(IdPolicy::Hash)
-            .unmapped(Unmapped::Drop)
-            .build()
-            .unwrap(),
-    )
-    .unwrap()
+    RebillyClient::new(config().id_policy(IdPolicy::Hash).build().unwrap()).unwrap()
+}
+
+/// Fields Rebilly cannot store are refused, one error per field, under `Unmapped::Reject`.
+#[test]
+fn unmapped_fields_are_refused_when_asked() {
+    let strict = RebillyClient::new(config().unmapped(Unmapped::Reject).build().unwrap()).unwrap();
+    for name in ["full", "multi_contact", "parent_child"] {
+        let value = rendered(Upsert::<Customer>::prepare(
+            &strict,
+            &billsync_tests::customer(name),
+        ));
+        insta::assert_json_snapshot!(format!("rebilly__customer__{name}__strict"), value);
+    }
+    let value = rendered(Upsert::<Payment>::prepare(
+        &strict,
+        &billsync_tests::payment("card_authorized_tip_tax_fee"),
+    ));
+    insta::assert_json_snapshot!(
+        "rebilly__payment__card_authorized_tip_tax_fee__strict",
+        value
+    );
 }
 
 fn snapshot<R>(prefix: &str, name: &str, records: &[(&str, &RebillyClient)], record: &R)

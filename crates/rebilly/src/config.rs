@@ -84,13 +84,15 @@ pub enum IdPolicy {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Unmapped {
-    /// Refuse the record with a validation error naming each such field (the default): nothing
-    /// is dropped silently.
-    #[default]
+    /// Refuse the record with a validation error naming each such field: for callers who want
+    /// to know about every piece of data Rebilly will not hold.
     Reject,
-    /// Send the record without them. Tip and tax are then added to the transaction amount
-    /// (Rebilly has one amount per transaction: what the customer paid); the fee, a cost of the
-    /// merchant, is left out.
+    /// Send the record without them (the default, as every provider crate does with fields its
+    /// provider has no place for; the crate docs list them). Tip and tax are added to the
+    /// transaction amount (Rebilly has one amount per transaction: what the customer paid); the
+    /// fee, a cost of the merchant, is left out. A deleted customer is refused whatever the
+    /// policy: sending it would create or keep an active customer.
+    #[default]
     Drop,
 }
 
@@ -320,7 +322,7 @@ impl RebillyConfigBuilder {
         self
     }
 
-    /// The policy for canonical fields Rebilly cannot store (default [`Unmapped::Reject`]).
+    /// The policy for canonical fields Rebilly cannot store (default [`Unmapped::Drop`]).
     pub fn unmapped(mut self, unmapped: Unmapped) -> Self {
         self.unmapped = unmapped;
         self

@@ -75,8 +75,10 @@
 //! Not sent, by design: `display_name` (Rebilly derives a customer's name from its primary
 //! address and has no display name), `created_at` (Rebilly sets `createdTime`), and a contact's
 //! own `external_id`. Canonical fields Rebilly's customer cannot store at all (further
-//! `contacts`, `shipping_address`, `parent`, `notes`, a non-active `status`, `utc_offset_hours`,
-//! `balance`, `portal_login`) are refused by validation unless [`Unmapped::Drop`] is chosen.
+//! `contacts`, `shipping_address`, `parent`, `notes`, an inactive or locked `status`,
+//! `utc_offset_hours`, `balance`, `portal_login`) are not sent, like every provider crate does
+//! with fields its provider has no place for; [`Unmapped::Reject`] refuses such records instead,
+//! naming each field. A `deleted` customer is always refused: upserting it would make it active.
 //!
 //! ## Payments
 //! A payment is recorded as a `sale` transaction with `isProcessedOutside: true`,
@@ -95,8 +97,9 @@
 //! Limits, also stated by [`RebillyClient::capabilities`]: a recorded transaction cannot be edited
 //! through this call ([`Support::CreateOnly`](billsync_core::Support::CreateOnly)). Only
 //! `captured` and `settled` payments can be recorded (an outside-processed sale is approved);
-//! other statuses, inactive payments, payments without a method, and (unless
-//! [`Unmapped::Drop`]) a tip, tax or fee are refused by validation, naming the field.
+//! other statuses, inactive payments and payments without a method are refused by validation,
+//! naming the field. A tip or tax is added to the amount and a fee left out (under
+//! [`Unmapped::Reject`] they are refused instead).
 //!
 //! Rebilly's definitions say a duplicate `requestId` is "ignored" but not what the answer is.
 //! This crate reads: `201` -> [`Outcome::Created`](billsync_core::Outcome::Created); `200` with

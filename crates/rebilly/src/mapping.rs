@@ -203,12 +203,21 @@ pub fn customer_request(
         "a parent customer",
     );
     unmapped(&mut v, policy, customer.notes.is_some(), "notes", "notes");
+    if customer.status == CustomerStatus::Deleted {
+        v.push(
+            "status",
+            "Rebilly customers cannot be marked deleted through this call; a deleted customer is not synced",
+        );
+    }
     unmapped(
         &mut v,
         policy,
-        customer.status != CustomerStatus::Active,
+        matches!(
+            customer.status,
+            CustomerStatus::Inactive | CustomerStatus::Locked
+        ),
         "status",
-        "a customer status (every customer is active)",
+        "an inactive or locked status (every customer is active)",
     );
     unmapped(
         &mut v,
