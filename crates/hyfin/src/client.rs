@@ -222,17 +222,10 @@ impl Upsert<Customer> for HyfinClient {
     fn prepare(&self, customer: &Customer) -> Result<Vec<PreparedRequest>> {
         let plan = customer_plan(customer, self.ids.as_ref())?;
         let mut out = Vec::with_capacity(plan.contacts.len() + 1);
-        let mut ids = Vec::with_capacity(plan.contacts.len());
         for contact in &plan.contacts {
             out.push(self.contact_request(&contact.body)?);
-            ids.push(
-                contact
-                    .body
-                    .id
-                    .clone()
-                    .unwrap_or_else(|| format!("<hyfin id of contact {}>", contact.external_id)),
-            );
         }
+        let ids = plan.known_or_placeholder_contact_ids();
         out.push(self.customer_request(&plan.with_contact_ids(&ids))?);
         Ok(out)
     }

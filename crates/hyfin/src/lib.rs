@@ -75,7 +75,7 @@
 mod client;
 mod config;
 mod error;
-mod mapping;
+pub mod mapping;
 pub mod wire;
 
 pub use client::{CONTACT_API_VERSION, CUSTOMER_API_VERSION, HyfinClient, PAYMENT_API_VERSION};

@@ -1,4 +1,7 @@
 //! Canonical records → validated Hyfin wire bodies.
+//!
+//! Every function checks the canonical rules and Hyfin's own in one pass and reports every
+//! problem at once; nothing here sends anything.
 
 use billsync_core::money::WireAmount;
 use billsync_core::{
@@ -28,7 +31,29 @@ pub(crate) struct PlannedContact {
     pub body: HyfinContactRequest,
 }
 
+/// Validates `customer` and builds its customer body as it would be sent now: Hyfin ids (the
+/// customer's, its parent's, its contacts') come from `ids`; a contact not yet created is
+/// referenced as `<hyfin id of contact X>`.
+pub fn customer_request(customer: &Customer, ids: &dyn IdMap) -> Result<HyfinCustomerRequest> {
+    let plan = customer_plan(customer, ids)?;
+    let contact_ids = plan.known_or_placeholder_contact_ids();
+    Ok(plan.with_contact_ids(&contact_ids))
+}
+
 impl CustomerPlan {
+    /// The contacts' Hyfin ids where known, else a readable placeholder (for dry runs).
+    pub fn known_or_placeholder_contact_ids(&self) -> Vec<String> {
+        self.contacts
+            .iter()
+            .map(|c| {
+                c.body
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| format!("<hyfin id of contact {}>", c.external_id))
+            })
+            .collect()
+    }
+
     /// Fills the customer's contact references from the contacts' Hyfin ids, in plan order.
     pub fn with_contact_ids(mut self, ids: &[String]) -> HyfinCustomerRequest {
         self.customer.contacts = self
@@ -220,10 +245,7 @@ fn contact_body(c: &Contact, id: Option<String>, locale: Option<&str>) -> HyfinC
 }
 
 /// Validates `payment` (canonical and Hyfin rules, all problems at once) and builds its body.
-pub(crate) fn payment_request(
-    payment: &Payment,
-    config: &HyfinConfig,
-) -> Result<HyfinPaymentRequest> {
+pub fn payment_request(payment: &Payment, config: &HyfinConfig) -> Result<HyfinPaymentRequest> {
     let mut v = Validator::new();
     payment.validate_into(&mut v);
     v.required(
