@@ -27,10 +27,19 @@ pub trait IdMap: Send + Sync + Debug {
     ) -> Result<()>;
 }
 
-/// An [`IdMap`] in memory: lost when the process ends.
+/// An [`IdMap`] in memory: lost when the process ends. Lookups allocate nothing.
 #[derive(Debug, Default)]
 pub struct MemoryIdMap {
-    map: RwLock<HashMap<String, String>>,
+    // provider -> one map per record kind (customer, payment, contact) -> external id -> id
+    map: RwLock<HashMap<String, [HashMap<String, String>; 3]>>,
+}
+
+fn slot(kind: RecordKind) -> usize {
+    match kind {
+        RecordKind::Customer => 0,
+        RecordKind::Payment => 1,
+        RecordKind::Contact => 2,
+    }
 }
 
 impl MemoryIdMap {
@@ -41,7 +50,11 @@ impl MemoryIdMap {
 
     /// How many ids are remembered.
     pub fn len(&self) -> usize {
-        self.map.read().map(|m| m.len()).unwrap_or(0)
+        let map = self.map.read().unwrap_or_else(|p| p.into_inner());
+        map.values()
+            .flat_map(|kinds| kinds.iter())
+            .map(HashMap::len)
+            .sum()
     }
 
     /// True when nothing is remembered.
@@ -50,16 +63,15 @@ impl MemoryIdMap {
     }
 }
 
-fn key(provider: &str, kind: RecordKind, external_id: &str) -> String {
-    format!("{provider}\u{0}{}\u{0}{external_id}", kind.as_str())
-}
-
 impl IdMap for MemoryIdMap {
     fn get(&self, provider: &str, kind: RecordKind, external_id: &str) -> Result<Option<String>> {
-        // A poisoned lock only means another thread panicked mid-insert of a whole entry; the
-        // map itself is still consistent, so keep serving it.
+        // A poisoned lock only means another thread panicked while holding it; every insert is a
+        // single map operation, so the map is still consistent: keep serving it.
         let map = self.map.read().unwrap_or_else(|p| p.into_inner());
-        Ok(map.get(&key(provider, kind, external_id)).cloned())
+        Ok(map
+            .get(provider)
+            .and_then(|kinds| kinds[slot(kind)].get(external_id))
+            .cloned())
     }
 
     fn put(
@@ -70,7 +82,11 @@ impl IdMap for MemoryIdMap {
         provider_id: &str,
     ) -> Result<()> {
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        map.insert(key(provider, kind, external_id), provider_id.to_owned());
+        let kinds = match map.get_mut(provider) {
+            Some(kinds) => kinds,
+            None => map.entry(provider.to_owned()).or_default(),
+        };
+        kinds[slot(kind)].insert(external_id.to_owned(), provider_id.to_owned());
         Ok(())
     }
 }

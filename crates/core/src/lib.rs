@@ -33,11 +33,12 @@ pub use idmap::{IdMap, MemoryIdMap};
 pub use model::*;
 pub use provider::{Provider, unsupported};
 pub use request::{
-    PreparedRequest, RenderedRequest, RetrySafety, parse_base_url, url_with_segments,
+    PreparedRequest, RenderedRequest, RetrySafety, parse_base_url, secret_header_value,
+    url_with_segments,
 };
 pub use retry::RetryConfig;
 pub use upsert::{Capabilities, Outcome, Support, Upsert, UpsertOptions, Upserted};
-pub use validate::{Validator, is_email};
+pub use validate::{FieldPath, LazyPath, Validator, is_email};
 
 /// Re-exported so callers and provider crates use the same versions.
 pub use {async_trait::async_trait, chrono, reqwest, rust_decimal, secrecy, url};

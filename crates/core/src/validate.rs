@@ -2,12 +2,57 @@
 
 use crate::{Error, FieldError, Result};
 
+/// A field path that is only rendered into a string when a problem is recorded, so that
+/// validating a good record allocates nothing for its paths.
+pub trait FieldPath {
+    /// The path as text (`primary_contact.emails[0].value`).
+    fn render(self) -> String;
+}
+
+impl FieldPath for &str {
+    fn render(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl FieldPath for &String {
+    fn render(self) -> String {
+        self.clone()
+    }
+}
+
+impl FieldPath for String {
+    fn render(self) -> String {
+        self
+    }
+}
+
+/// `(prefix, name)` renders as `prefix.name`, or `name` when the prefix is empty.
+impl FieldPath for (&str, &str) {
+    fn render(self) -> String {
+        if self.0.is_empty() {
+            self.1.to_owned()
+        } else {
+            format!("{}.{}", self.0, self.1)
+        }
+    }
+}
+
+/// A path computed by a closure, only when a problem is recorded.
+pub struct LazyPath<F: FnOnce() -> String>(pub F);
+
+impl<F: FnOnce() -> String> FieldPath for LazyPath<F> {
+    fn render(self) -> String {
+        (self.0)()
+    }
+}
+
 /// Collects field problems; [`Validator::finish`] turns them into one
 /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) error, or `Ok` when there are none.
 ///
 /// Canonical rules are checked by the records themselves ([`crate::Record::validate_into`]);
 /// provider crates add their own limits to the same validator, so a caller sees every problem
-/// of a record in one error.
+/// of a record in one error. Paths are any [`FieldPath`]; they are rendered only for problems.
 #[derive(Debug, Default)]
 pub struct Validator {
     errors: Vec<FieldError>,
@@ -20,22 +65,22 @@ impl Validator {
     }
 
     /// Records a problem at `path`.
-    pub fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    pub fn push(&mut self, path: impl FieldPath, message: impl Into<String>) {
         self.errors.push(FieldError {
-            path: path.into(),
+            path: path.render(),
             message: message.into(),
         });
     }
 
     /// Checks a condition; records `message` at `path` when it is false.
-    pub fn check(&mut self, ok: bool, path: &str, message: impl Into<String>) {
+    pub fn check(&mut self, ok: bool, path: impl FieldPath, message: impl Into<String>) {
         if !ok {
             self.push(path, message);
         }
     }
 
     /// A required value: present and not blank.
-    pub fn required(&mut self, path: &str, value: Option<&String>) {
+    pub fn required(&mut self, path: impl FieldPath, value: Option<&String>) {
         match value {
             Some(v) if !v.trim().is_empty() => {}
             Some(_) => self.push(path, "must not be blank"),
@@ -44,7 +89,7 @@ impl Validator {
     }
 
     /// An optional value that, when present, must not be blank.
-    pub fn not_blank(&mut self, path: &str, value: Option<&str>) {
+    pub fn not_blank(&mut self, path: impl FieldPath, value: Option<&str>) {
         if let Some(v) = value
             && v.trim().is_empty()
         {
@@ -53,8 +98,11 @@ impl Validator {
     }
 
     /// An optional value of at most `max` characters.
-    pub fn max_chars(&mut self, path: &str, value: Option<&str>, max: usize) {
-        if let Some(v) = value {
+    pub fn max_chars(&mut self, path: impl FieldPath, value: Option<&str>, max: usize) {
+        // The byte length bounds the character count from above: count only when it may matter.
+        if let Some(v) = value
+            && v.len() > max
+        {
             let n = v.chars().count();
             if n > max {
                 self.push(
@@ -66,7 +114,7 @@ impl Validator {
     }
 
     /// A well-formed email address (one `@`, a local part, a dotted domain, no spaces).
-    pub fn email(&mut self, path: &str, value: &str) {
+    pub fn email(&mut self, path: impl FieldPath, value: &str) {
         if !is_email(value) {
             self.push(path, format!("`{value}` is not a valid email address"));
         }
@@ -80,6 +128,11 @@ impl Validator {
     /// The problems recorded so far.
     pub fn errors(&self) -> &[FieldError] {
         &self.errors
+    }
+
+    /// The problems recorded, by value.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.errors
     }
 
     /// `Ok` when no problem was recorded, else one invalid-input error listing them all.

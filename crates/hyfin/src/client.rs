@@ -4,11 +4,12 @@ use std::fmt;
 use std::sync::Arc;
 
 use billsync_core::reqwest::Method;
+use billsync_core::reqwest::header::HeaderValue;
 use billsync_core::url::Url;
 use billsync_core::{
     Capabilities, Customer, HttpClient, IdMap, MemoryIdMap, Outcome, Payment, PreparedRequest,
     Provider, RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted,
-    async_trait, url_with_segments,
+    async_trait, secret_header_value, url_with_segments,
 };
 use serde::Serialize;
 use tracing::Instrument;
@@ -38,6 +39,16 @@ pub struct HyfinClient {
     config: Arc<HyfinConfig>,
     http: HttpClient,
     ids: Arc<dyn IdMap>,
+    endpoints: Arc<Endpoints>,
+}
+
+/// What every request of a client shares, built once: the three endpoint URLs and the auth
+/// header value (sensitive).
+struct Endpoints {
+    customer: Url,
+    contact: Url,
+    payment: Url,
+    auth: HeaderValue,
 }
 
 impl fmt::Debug for HyfinClient {
@@ -53,10 +64,36 @@ impl HyfinClient {
     /// A client with an in-memory id map.
     pub fn new(config: HyfinConfig) -> Result<Self> {
         let http = HttpClient::new(PROVIDER, &config.http)?;
+        let endpoint = |version: &str, resource: &str| {
+            url_with_segments(
+                &config.base_url,
+                &[
+                    "api",
+                    version,
+                    "site",
+                    &config.site_id,
+                    resource,
+                    "addUpdate",
+                ],
+            )
+            .map_err(|e| e.with_provider(PROVIDER))
+        };
+        let endpoints = Endpoints {
+            customer: endpoint(CUSTOMER_API_VERSION, "customer")?,
+            contact: endpoint(CONTACT_API_VERSION, "contact")?,
+            payment: endpoint(PAYMENT_API_VERSION, "payment")?,
+            auth: secret_header_value(
+                config.auth_header.as_str(),
+                &config.auth_scheme,
+                &config.token,
+            )
+            .map_err(|e| e.with_provider(PROVIDER))?,
+        };
         Ok(HyfinClient {
             config: Arc::new(config),
             http,
             ids: Arc::new(MemoryIdMap::new()),
+            endpoints: Arc::new(endpoints),
         })
     }
 
@@ -81,15 +118,6 @@ impl HyfinClient {
         &self.config
     }
 
-    fn endpoint(&self, version: &str, resource: &str) -> Result<Url> {
-        let c = &self.config;
-        url_with_segments(
-            &c.base_url,
-            &["api", version, "site", &c.site_id, resource, "addUpdate"],
-        )
-        .map_err(|e| e.with_provider(PROVIDER))
-    }
-
     fn post<T: Serialize>(
         &self,
         url: Url,
@@ -97,9 +125,8 @@ impl HyfinClient {
         body: &T,
         retry: RetrySafety,
     ) -> Result<PreparedRequest> {
-        let c = &self.config;
         PreparedRequest::new(Method::POST, url, operation, retry)
-            .with_secret_header(c.auth_header.clone(), &c.auth_scheme, &c.token)?
+            .with_header_value(self.config.auth_header.clone(), self.endpoints.auth.clone())
             .with_json(body)
     }
 
@@ -114,12 +141,12 @@ impl HyfinClient {
     }
 
     fn contact_request(&self, body: &HyfinContactRequest) -> Result<PreparedRequest> {
-        let url = self.endpoint(CONTACT_API_VERSION, "contact")?;
+        let url = self.endpoints.contact.clone();
         self.post(url, "contact.addUpdate", body, Self::safety(&body.id))
     }
 
     fn customer_request(&self, body: &HyfinCustomerRequest) -> Result<PreparedRequest> {
-        let url = self.endpoint(CUSTOMER_API_VERSION, "customer")?;
+        let url = self.endpoints.customer.clone();
         self.post(url, "customer.addUpdate", body, Self::safety(&body.id))
     }
 
@@ -248,7 +275,7 @@ impl Upsert<Payment> for HyfinClient {
 
     fn prepare(&self, payment: &Payment) -> Result<Vec<PreparedRequest>> {
         let body = payment_request(payment, &self.config)?;
-        let url = self.endpoint(PAYMENT_API_VERSION, "payment")?;
+        let url = self.endpoints.payment.clone();
         // Keyed by external_id at Hyfin: repeating it updates the same record.
         Ok(vec![self.post(
             url,

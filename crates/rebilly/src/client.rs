@@ -3,13 +3,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use billsync_core::reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, LOCATION};
+use billsync_core::reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, LOCATION};
 use billsync_core::reqwest::{Method, StatusCode};
 use billsync_core::url::Url;
 use billsync_core::{
     Capabilities, Customer, Error, ErrorKind, HttpClient, IdMap, MemoryIdMap, Outcome, Payment,
     PreparedRequest, Provider, RawResponse, RecordKind, Result, RetrySafety, Support, Upsert,
-    UpsertOptions, Upserted, async_trait, url_with_segments,
+    UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
 };
 use serde::Serialize;
 use tracing::Instrument;
@@ -35,6 +35,15 @@ pub struct RebillyClient {
     config: Arc<RebillyConfig>,
     http: HttpClient,
     ids: Arc<dyn IdMap>,
+    shared: Arc<Shared>,
+}
+
+/// What every request of a client shares, built once: the organization's base URL and the auth
+/// header (its value marked sensitive).
+struct Shared {
+    organization_url: Url,
+    auth_name: HeaderName,
+    auth_value: HeaderValue,
 }
 
 impl fmt::Debug for RebillyClient {
@@ -85,10 +94,26 @@ impl RebillyClient {
     /// timestamp) is honoured within [`RetryConfig::max_retry_wait`](billsync_core::RetryConfig).
     pub fn new(config: RebillyConfig) -> Result<Self> {
         let http = HttpClient::new(PROVIDER, &config.http)?.with_retry_after_parser(retry_after);
+        let organization_url = url_with_segments(
+            &config.base_url,
+            &["organizations", &config.organization_id],
+        )
+        .map_err(|e| e.with_provider(PROVIDER))?;
+        let (auth_name, prefix, secret) = match &config.credentials {
+            Credentials::ApiKey(key) => (HeaderName::from_static(API_KEY_HEADER), "", key),
+            Credentials::Jwt(jwt) => (AUTHORIZATION, "Bearer ", jwt),
+        };
+        let auth_value = secret_header_value(auth_name.as_str(), prefix, secret)
+            .map_err(|e| e.with_provider(PROVIDER))?;
         Ok(RebillyClient {
             config: Arc::new(config),
             http,
             ids: Arc::new(MemoryIdMap::new()),
+            shared: Arc::new(Shared {
+                organization_url,
+                auth_name,
+                auth_value,
+            }),
         })
     }
 
@@ -115,20 +140,15 @@ impl RebillyClient {
 
     /// `{base_url}/organizations/{organizationId}/{segments...}`, each segment percent-encoded.
     fn endpoint(&self, segments: &[&str]) -> Result<Url> {
-        let c = &self.config;
-        let mut all = vec!["organizations", c.organization_id.as_str()];
-        all.extend_from_slice(segments);
-        url_with_segments(&c.base_url, &all).map_err(|e| e.with_provider(PROVIDER))
+        url_with_segments(&self.shared.organization_url, segments)
+            .map_err(|e| e.with_provider(PROVIDER))
     }
 
     fn authorized(&self, req: PreparedRequest) -> Result<PreparedRequest> {
-        match &self.config.credentials {
-            Credentials::ApiKey(key) => {
-                req.with_secret_header(HeaderName::from_static(API_KEY_HEADER), "", key)
-            }
-            Credentials::Jwt(jwt) => req.with_secret_header(AUTHORIZATION, "Bearer ", jwt),
-        }
-        .map_err(|e| e.with_provider(PROVIDER))
+        Ok(req.with_header_value(
+            self.shared.auth_name.clone(),
+            self.shared.auth_value.clone(),
+        ))
     }
 
     fn json_request<T: Serialize>(

@@ -61,7 +61,7 @@ impl Address {
             && !super::is_iso3166_alpha2(country)
         {
             v.push(
-                format!("{path}.country"),
+                (path, "country"),
                 format!("`{country}` is not an ISO 3166-1 alpha-2 country code (e.g. `US`)"),
             );
         }
@@ -72,7 +72,7 @@ impl Address {
             ("region", &self.region),
             ("postal_code", &self.postal_code),
         ] {
-            v.not_blank(&format!("{path}.{name}"), value.as_deref());
+            v.not_blank((path, name), value.as_deref());
         }
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Address, PaymentMethod, Record, RecordKind};
 use crate::Validator;
+use crate::validate::LazyPath;
 
 /// A customer as the caller's system knows it.
 ///
@@ -187,7 +188,7 @@ impl Record for Customer {
             contact.validate_into(v, "primary_contact");
         }
         for (i, contact) in self.contacts.iter().enumerate() {
-            contact.validate_into(v, &format!("contacts[{i}]"));
+            contact.validate_into_indexed(v, i);
         }
         if let Some(address) = &self.shipping_address {
             address.validate_into(v, "shipping_address");
@@ -215,7 +216,10 @@ impl Record for Customer {
             v.push("utc_offset_hours", format!("{offset} is outside -12..=14"));
         }
         for (i, tax) in self.tax_numbers.iter().enumerate() {
-            v.required(&format!("tax_numbers[{i}].value"), Some(&tax.value));
+            v.required(
+                LazyPath(|| format!("tax_numbers[{i}].value")),
+                Some(&tax.value),
+            );
         }
         if let Some(instrument) = &self.default_payment_instrument {
             v.required("default_payment_instrument.id", Some(&instrument.id));
@@ -326,31 +330,55 @@ impl Contact {
         }
     }
 
+    fn validate_into_indexed(&self, v: &mut Validator, index: usize) {
+        // Paths of further contacts are only rendered when a problem is found.
+        let mut inner = Validator::new();
+        self.validate_into(&mut inner, "");
+        for e in inner.into_errors() {
+            v.push(format!("contacts[{index}].{}", e.path), e.message);
+        }
+    }
+
     fn validate_into(&self, v: &mut Validator, path: &str) {
-        v.not_blank(&format!("{path}.first_name"), self.first_name.as_deref());
-        v.not_blank(&format!("{path}.last_name"), self.last_name.as_deref());
-        v.not_blank(&format!("{path}.external_id"), self.external_id.as_deref());
+        v.not_blank((path, "first_name"), self.first_name.as_deref());
+        v.not_blank((path, "last_name"), self.last_name.as_deref());
+        v.not_blank((path, "external_id"), self.external_id.as_deref());
         for (i, email) in self.emails.iter().enumerate() {
-            v.email(&format!("{path}.emails[{i}].value"), &email.value);
+            v.email(
+                LazyPath(|| join(path, &format!("emails[{i}].value"))),
+                &email.value,
+            );
         }
         for (i, phone) in self.phones.iter().enumerate() {
-            let p = format!("{path}.phones[{i}].value");
-            v.required(&p, Some(&phone.value));
+            let p = || join(path, &format!("phones[{i}].value"));
+            v.required(LazyPath(p), Some(&phone.value));
             if phone.value.chars().filter(char::is_ascii_digit).count() < 3 {
                 v.push(
-                    p,
+                    LazyPath(p),
                     format!("`{}` does not look like a phone number", phone.value),
                 );
             }
         }
         for (list, name) in [(&self.emails, "emails"), (&self.phones, "phones")] {
             if list.iter().filter(|p| p.primary).count() > 1 {
-                v.push(format!("{path}.{name}"), "at most one entry may be primary");
+                v.push((path, name), "at most one entry may be primary");
             }
         }
         if let Some(address) = &self.billing_address {
-            address.validate_into(v, &format!("{path}.billing_address"));
+            if path.is_empty() {
+                address.validate_into(v, "billing_address");
+            } else {
+                address.validate_into(v, &format!("{path}.billing_address"));
+            }
         }
+    }
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
     }
 }
 
