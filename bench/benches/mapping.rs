@@ -16,7 +16,13 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 fn hyfin() -> HyfinClient {
     let ids = MemoryIdMap::new();
-    ids.put("hyfin", RecordKind::Customer, "cust-abc-plumbing", "60f720d248f143332af022e0").unwrap();
+    ids.put(
+        "hyfin",
+        RecordKind::Customer,
+        "cust-abc-plumbing",
+        "60f720d248f143332af022e0",
+    )
+    .unwrap();
     HyfinClient::new(
         HyfinConfig::builder()
             .base_url("https://partner.hyfin.test")
@@ -61,7 +67,11 @@ fn mapping(c: &mut Criterion) {
         .collect();
     let rb_customer_wire: Vec<_> = rb_customers
         .iter()
-        .map(|x| billsync::rebilly::mapping::customer_request(x, rebilly.config()).unwrap().1)
+        .map(|x| {
+            billsync::rebilly::mapping::customer_request(x, rebilly.config())
+                .unwrap()
+                .1
+        })
         .collect();
     let rb_payment_wire: Vec<_> = rb_payments
         .iter()
@@ -87,10 +97,34 @@ fn mapping(c: &mut Criterion) {
             });
         };
     }
-    pair!("hyfin/customer", &hyfin, hy_customers, Customer, hy_customer_wire);
-    pair!("hyfin/payment", &hyfin, hy_payments, Payment, hy_payment_wire);
-    pair!("rebilly/customer", &rebilly, rb_customers, Customer, rb_customer_wire);
-    pair!("rebilly/payment", &rebilly, rb_payments, Payment, rb_payment_wire);
+    pair!(
+        "hyfin/customer",
+        &hyfin,
+        hy_customers,
+        Customer,
+        hy_customer_wire
+    );
+    pair!(
+        "hyfin/payment",
+        &hyfin,
+        hy_payments,
+        Payment,
+        hy_payment_wire
+    );
+    pair!(
+        "rebilly/customer",
+        &rebilly,
+        rb_customers,
+        Customer,
+        rb_customer_wire
+    );
+    pair!(
+        "rebilly/payment",
+        &rebilly,
+        rb_payments,
+        Payment,
+        rb_payment_wire
+    );
     g.finish();
 }
 
