@@ -6,8 +6,9 @@
 
 use billsync_core::money::WireAmount;
 use billsync_core::{
-    Address, ContactPoint, Customer, CustomerStatus, Payment, PaymentMethod as CanonicalMethod,
-    PaymentStatus, Record, Result, TaxNumberKind, Validator, minor_units,
+    Address, ContactPoint, Customer, CustomerStatus, FieldPath, LazyPath, Payment,
+    PaymentMethod as CanonicalMethod, PaymentStatus, Record, Result, TaxNumberKind, Validator,
+    minor_units,
 };
 use sha2::{Digest, Sha256};
 
@@ -117,8 +118,8 @@ pub fn payment_method(method: CanonicalMethod) -> PaymentMethod {
     }
 }
 
-fn max(v: &mut Validator, path: String, value: Option<&str>, limit: usize) {
-    v.max_chars(&path, value, limit);
+fn max(v: &mut Validator, path: impl FieldPath, value: Option<&str>, limit: usize) {
+    v.max_chars(path, value, limit);
 }
 
 fn unmapped(v: &mut Validator, policy: Unmapped, present: bool, path: &str, what: &str) {
@@ -145,14 +146,14 @@ fn points(list: &[ContactPoint]) -> impl Iterator<Item = (String, String, bool)>
 }
 
 fn address_fields(v: &mut Validator, path: &str, address: &Address) {
-    max(v, format!("{path}.line1"), address.line1.as_deref(), 60);
-    max(v, format!("{path}.line2"), address.line2.as_deref(), 60);
-    max(v, format!("{path}.city"), address.city.as_deref(), 45);
-    max(v, format!("{path}.region"), address.region.as_deref(), 45);
+    max(v, (path, "line1"), address.line1.as_deref(), 60);
+    max(v, (path, "line2"), address.line2.as_deref(), 60);
+    max(v, (path, "city"), address.city.as_deref(), 45);
+    max(v, (path, "region"), address.region.as_deref(), 45);
     // The country pattern `^[A-Z]{2}$` is a subset of the canonical ISO 3166 check.
     if let Some(postal) = address.postal_code.as_deref() {
-        let p = format!("{path}.postal_code");
-        max(v, p.clone(), Some(postal), 10);
+        let p = (path, "postal_code");
+        max(v, p, Some(postal), 10);
         let ok = postal
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c.is_whitespace());
@@ -245,24 +246,24 @@ pub fn customer_request(
         organization: customer.company.clone(),
         ..ContactObject::default()
     };
-    max(&mut v, "company".into(), customer.company.as_deref(), 255);
+    max(&mut v, "company", customer.company.as_deref(), 255);
     if let Some(contact) = &customer.primary_contact {
         let path = "primary_contact";
         max(
             &mut v,
-            format!("{path}.first_name"),
+            (path, "first_name"),
             contact.first_name.as_deref(),
             45,
         );
         max(
             &mut v,
-            format!("{path}.last_name"),
+            (path, "last_name"),
             contact.last_name.as_deref(),
             45,
         );
         max(
             &mut v,
-            format!("{path}.job_title"),
+            (path, "job_title"),
             contact.job_title.as_deref(),
             255,
         );
@@ -273,14 +274,14 @@ pub fn customer_request(
         for (i, (label, value, is_primary)) in points(&contact.emails).enumerate() {
             max(
                 &mut v,
-                format!("{path}.emails[{i}].label"),
+                LazyPath(|| format!("{path}.emails[{i}].label")),
                 Some(&label),
                 45,
             );
             // The email format itself is a canonical rule, already checked.
             max(
                 &mut v,
-                format!("{path}.emails[{i}].value"),
+                LazyPath(|| format!("{path}.emails[{i}].value")),
                 Some(&value),
                 255,
             );
@@ -293,13 +294,13 @@ pub fn customer_request(
         for (i, (label, value, is_primary)) in points(&contact.phones).enumerate() {
             max(
                 &mut v,
-                format!("{path}.phones[{i}].label"),
+                LazyPath(|| format!("{path}.phones[{i}].label")),
                 Some(&label),
                 45,
             );
             max(
                 &mut v,
-                format!("{path}.phones[{i}].value"),
+                LazyPath(|| format!("{path}.phones[{i}].value")),
                 Some(&value),
                 50,
             );
@@ -310,7 +311,7 @@ pub fn customer_request(
             });
         }
         if let Some(address) = &contact.billing_address {
-            address_fields(&mut v, &format!("{path}.billing_address"), address);
+            address_fields(&mut v, "primary_contact.billing_address", address);
             primary.address = address.line1.clone();
             primary.address2 = address.line2.clone();
             primary.city = address.city.clone();
@@ -342,7 +343,7 @@ pub fn customer_request(
 
     if let Some(instrument) = &customer.default_payment_instrument {
         let path = "default_payment_instrument.id";
-        max(&mut v, path.into(), Some(&instrument.id), MAX_ID_CHARS);
+        max(&mut v, path, Some(&instrument.id), MAX_ID_CHARS);
         match config.revision {
             Revision::Current => {
                 body.default_payment_instrument_id = Some(instrument.id.clone());
