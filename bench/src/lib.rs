@@ -3,6 +3,11 @@
 //! `cargo xtask bench` runs the criterion benchmarks in `benches/` and the report binary, and
 //! writes one table to `target/bench/report.md`.
 
+pub mod cpu;
+pub mod generate;
+pub mod load;
+pub mod table;
+
 use billsync::{Customer, Payment};
 
 /// The customer fixtures a provider accepts (those it must reject are left out: a benchmark of
