@@ -23,6 +23,7 @@ mod provider;
 mod request;
 pub mod retry;
 pub mod secret;
+pub mod time;
 mod upsert;
 mod validate;
 

@@ -276,7 +276,7 @@ pub fn payment_request(payment: &Payment, config: &HyfinConfig) -> Result<HyfinP
         tip: payment.tip.map(amount),
         tax: payment.tax.map(amount),
         fee: payment.fee.map(amount),
-        paid_on: payment.paid_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        paid_on: billsync_core::time::utc_seconds(&payment.paid_at),
         status: payment_status(payment.status),
         invoice: payment.invoice.as_ref().map(|i| HyfinInvoiceRef {
             external_id: i.external_id.clone(),

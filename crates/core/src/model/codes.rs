@@ -192,8 +192,17 @@ pub fn is_iso4217(code: &str) -> bool {
 
 /// The number of decimal places of a currency's minor unit (`USD` → 2, `JPY` → 0, `KWD` → 3).
 pub fn minor_units(code: &str) -> Option<u32> {
+    // Compare three-letter codes as integers: this runs for every amount of every payment.
+    fn key(code: &[u8]) -> u32 {
+        (u32::from(code[0]) << 16) | (u32::from(code[1]) << 8) | u32::from(code[2])
+    }
+    let code = code.as_bytes();
+    if code.len() != 3 {
+        return None;
+    }
+    let wanted = key(code);
     CURRENCIES
-        .binary_search_by(|(c, _)| (*c).cmp(code))
+        .binary_search_by(|(c, _)| key(c.as_bytes()).cmp(&wanted))
         .ok()
         .map(|i| CURRENCIES[i].1)
 }
