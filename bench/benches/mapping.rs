@@ -57,9 +57,16 @@ fn mapping(c: &mut Criterion) {
     let rb_payments = accepted_payments(|x| Upsert::<Payment>::prepare(&rebilly, x).is_ok());
 
     let ids: &dyn IdMap = hyfin.id_map().as_ref();
+    // Every body prepare serializes: a multi-contact customer's contacts, then the customer.
     let hy_customer_wire: Vec<_> = hy_customers
         .iter()
-        .map(|x| billsync::hyfin::mapping::customer_request(x, ids).unwrap())
+        .map(|x| {
+            let contacts = billsync::hyfin::mapping::contact_requests(x, ids).unwrap();
+            (
+                contacts,
+                billsync::hyfin::mapping::customer_request(x, ids).unwrap(),
+            )
+        })
         .collect();
     let hy_payment_wire: Vec<_> = hy_payments
         .iter()
@@ -91,7 +98,7 @@ fn mapping(c: &mut Criterion) {
             g.bench_function(concat!($label, "/floor"), |b| {
                 b.iter(|| {
                     for w in $wire.iter() {
-                        black_box(serde_json::to_vec(black_box(w)).unwrap());
+                        black_box(FloorBodies::to_vecs(black_box(w)));
                     }
                 })
             });
@@ -127,6 +134,36 @@ fn mapping(c: &mut Criterion) {
     );
     g.finish();
 }
+
+/// The floor: `serde_json::to_vec` of each already-built wire body a record needs.
+trait FloorBodies {
+    fn to_vecs(&self) -> usize;
+}
+
+impl<C: serde::Serialize, W: serde::Serialize> FloorBodies for (Vec<C>, W) {
+    fn to_vecs(&self) -> usize {
+        let mut n = 0;
+        for c in &self.0 {
+            n += serde_json::to_vec(c).unwrap().len();
+        }
+        n + serde_json::to_vec(&self.1).unwrap().len()
+    }
+}
+
+macro_rules! single_body {
+    ($($t:ty),*) => {$(
+        impl FloorBodies for $t {
+            fn to_vecs(&self) -> usize {
+                serde_json::to_vec(self).unwrap().len()
+            }
+        }
+    )*};
+}
+single_body!(
+    billsync::hyfin::wire::HyfinPaymentRequest<'_>,
+    billsync::rebilly::wire::Customer,
+    billsync::rebilly::wire::TransactionRequest
+);
 
 criterion_group! {
     name = benches;

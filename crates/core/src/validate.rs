@@ -82,7 +82,7 @@ impl Validator {
     /// A required value: present and not blank.
     pub fn required(&mut self, path: impl FieldPath, value: Option<&String>) {
         match value {
-            Some(v) if !v.trim().is_empty() => {}
+            Some(v) if !is_blank(v) => {}
             Some(_) => self.push(path, "must not be blank"),
             None => self.push(path, "is required"),
         }
@@ -91,7 +91,7 @@ impl Validator {
     /// An optional value that, when present, must not be blank.
     pub fn not_blank(&mut self, path: impl FieldPath, value: Option<&str>) {
         if let Some(v) = value
-            && v.trim().is_empty()
+            && is_blank(v)
         {
             self.push(path, "must not be blank when given");
         }
@@ -149,21 +149,42 @@ impl Validator {
 }
 
 /// A pragmatic email check: what providers' validators accept, without trying to implement
-/// RFC 5322 in full.
+/// RFC 5322 in full: one `@`, a non-empty local part, a dotted domain whose labels are non-empty
+/// and do not start or end with `-`, no spaces or control characters.
 pub fn is_email(value: &str) -> bool {
-    let Some((local, domain)) = value.rsplit_once('@') else {
+    let bytes = value.as_bytes();
+    let Some(at) = bytes.iter().rposition(|&b| b == b'@') else {
         return false;
     };
-    !local.is_empty()
-        && !local.contains('@')
-        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && domain
-            .split('.')
-            .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
+    let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
+    if local.is_empty() || local.contains(&b'@') {
+        return false;
+    }
+    // ASCII bytes are checked here; non-ASCII text (internationalized addresses) is checked
+    // for Unicode spaces and controls only when present.
+    if bytes.iter().any(|&b| b <= b' ' || b == 0x7f) {
+        return false;
+    }
+    if !value.is_ascii() && value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let mut labels = 0;
+    for label in domain.split(|&b| b == b'.') {
+        if label.is_empty() || label[0] == b'-' || label[label.len() - 1] == b'-' {
+            return false;
+        }
+        labels += 1;
+    }
+    labels >= 2
+}
+
+/// Whether a value is empty or only white space (fast for the usual non-blank value).
+pub(crate) fn is_blank(value: &str) -> bool {
+    match value.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_graphic() => false,
+        Some(_) => value.trim().is_empty(),
+    }
 }
 
 #[cfg(test)]

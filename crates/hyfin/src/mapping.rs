@@ -3,6 +3,8 @@
 //! Every function checks the canonical rules and Hyfin's own in one pass and reports every
 //! problem at once; nothing here sends anything.
 
+use std::borrow::Cow;
+
 use billsync_core::money::WireAmount;
 use billsync_core::{
     Address, Contact, ContactPoint, Customer, CustomerStatus, IdMap, Payment, PaymentMethod,
@@ -16,31 +18,47 @@ use crate::wire::*;
 /// What a customer upsert sends: the contact records first (when the customer has several
 /// contacts), then the customer.
 #[derive(Debug, Clone)]
-pub(crate) struct CustomerPlan {
+pub(crate) struct CustomerPlan<'a> {
     /// Contacts to add or update, in order (primary first), with their external ids.
-    pub contacts: Vec<PlannedContact>,
+    pub contacts: Vec<PlannedContact<'a>>,
     /// The customer body; its `contacts` references are filled in once the contacts' Hyfin ids
     /// are known.
-    pub customer: HyfinCustomerRequest,
+    pub customer: HyfinCustomerRequest<'a>,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct PlannedContact {
+pub(crate) struct PlannedContact<'a> {
     pub external_id: String,
     pub is_primary: bool,
-    pub body: HyfinContactRequest,
+    pub body: HyfinContactRequest<'a>,
 }
 
 /// Validates `customer` and builds its customer body as it would be sent now: Hyfin ids (the
 /// customer's, its parent's, its contacts') come from `ids`; a contact not yet created is
 /// referenced as `<hyfin id of contact X>`.
-pub fn customer_request(customer: &Customer, ids: &dyn IdMap) -> Result<HyfinCustomerRequest> {
+pub fn customer_request<'a>(
+    customer: &'a Customer,
+    ids: &dyn IdMap,
+) -> Result<HyfinCustomerRequest<'a>> {
     let plan = customer_plan(customer, ids)?;
     let contact_ids = plan.known_or_placeholder_contact_ids();
     Ok(plan.with_contact_ids(&contact_ids))
 }
 
-impl CustomerPlan {
+/// Validates `customer` and builds the contact bodies an upsert sends before the customer's (for
+/// a customer with several contacts; empty for one contact, which goes inline).
+pub fn contact_requests<'a>(
+    customer: &'a Customer,
+    ids: &dyn IdMap,
+) -> Result<Vec<HyfinContactRequest<'a>>> {
+    Ok(customer_plan(customer, ids)?
+        .contacts
+        .into_iter()
+        .map(|c| c.body)
+        .collect())
+}
+
+impl<'a> CustomerPlan<'a> {
     /// The contacts' Hyfin ids where known, else a readable placeholder (for dry runs).
     pub fn known_or_placeholder_contact_ids(&self) -> Vec<String> {
         self.contacts
@@ -55,7 +73,7 @@ impl CustomerPlan {
     }
 
     /// Fills the customer's contact references from the contacts' Hyfin ids, in plan order.
-    pub fn with_contact_ids(mut self, ids: &[String]) -> HyfinCustomerRequest {
+    pub fn with_contact_ids(mut self, ids: &[String]) -> HyfinCustomerRequest<'a> {
         self.customer.contacts = self
             .contacts
             .iter()
@@ -82,10 +100,24 @@ pub(crate) fn contact_external_id(
 }
 
 /// Validates `customer` (canonical and Hyfin rules, all problems at once) and plans its requests.
-pub(crate) fn customer_plan(customer: &Customer, ids: &dyn IdMap) -> Result<CustomerPlan> {
+pub(crate) fn customer_plan<'a>(
+    customer: &'a Customer,
+    ids: &dyn IdMap,
+) -> Result<CustomerPlan<'a>> {
     let mut v = Validator::new();
     customer.validate_into(&mut v);
-    let display_name = customer.name_for_display();
+    let display_name: Option<Cow<'a, str>> = customer
+        .display_name
+        .as_deref()
+        .or(customer.company.as_deref())
+        .map(Cow::Borrowed)
+        .or_else(|| {
+            customer
+                .primary_contact
+                .as_ref()
+                .and_then(Contact::full_name)
+                .map(Cow::Owned)
+        });
     if display_name.is_none() {
         v.push(
             "display_name",
@@ -131,7 +163,7 @@ pub(crate) fn customer_plan(customer: &Customer, ids: &dyn IdMap) -> Result<Cust
         customer
             .all_contacts()
             .enumerate()
-            .map(|(i, c)| -> Result<PlannedContact> {
+            .map(|(i, c)| -> Result<PlannedContact<'a>> {
                 let external_id = contact_external_id(customer, i, c);
                 let id = ids.get(PROVIDER, RecordKind::Contact, &external_id)?;
                 Ok(PlannedContact {
@@ -153,8 +185,8 @@ pub(crate) fn customer_plan(customer: &Customer, ids: &dyn IdMap) -> Result<Cust
         display_name: display_name.unwrap_or_default(),
         account_name: customer
             .company
-            .clone()
-            .filter(|c| Some(c) != customer.display_name.as_ref()),
+            .as_deref()
+            .filter(|c| Some(*c) != customer.display_name.as_deref()),
         primary_contact: if single {
             customer.primary_contact.as_ref().map(primary_contact)
         } else {
@@ -163,7 +195,7 @@ pub(crate) fn customer_plan(customer: &Customer, ids: &dyn IdMap) -> Result<Cust
         contacts: Vec::new(),
         parent_customer: parent_id,
         bill_to_parent_flag: customer.parent.as_ref().map(|p| p.bill_to_parent),
-        notes: customer.notes.clone(),
+        notes: customer.notes.as_deref(),
         deleted,
     };
     Ok(CustomerPlan {
@@ -172,22 +204,22 @@ pub(crate) fn customer_plan(customer: &Customer, ids: &dyn IdMap) -> Result<Cust
     })
 }
 
-fn address(a: &Address) -> HyfinAddress {
+fn address(a: &Address) -> HyfinAddress<'_> {
     HyfinAddress {
-        address_line1: a.line1.clone(),
-        address_line2: a.line2.clone(),
-        city: a.city.clone(),
-        state_code: a.region.clone(),
-        zip_code: a.postal_code.clone(),
+        address_line1: a.line1.as_deref(),
+        address_line2: a.line2.as_deref(),
+        city: a.city.as_deref(),
+        state_code: a.region.as_deref(),
+        zip_code: a.postal_code.as_deref(),
     }
 }
 
-fn primary_contact(c: &Contact) -> HyfinPrimaryContact {
+fn primary_contact(c: &Contact) -> HyfinPrimaryContact<'_> {
     HyfinPrimaryContact {
-        first_name: c.first_name.clone(),
-        last_name: c.last_name.clone(),
-        mobile_phone: c.phone().map(str::to_owned),
-        email: c.email().map(str::to_owned),
+        first_name: c.first_name.as_deref(),
+        last_name: c.last_name.as_deref(),
+        mobile_phone: c.phone(),
+        email: c.email(),
         billing_address: c
             .billing_address
             .as_ref()
@@ -203,11 +235,15 @@ fn is_primary(points: &[ContactPoint], i: usize) -> bool {
     }
 }
 
-fn contact_body(c: &Contact, id: Option<String>, locale: Option<&str>) -> HyfinContactRequest {
+fn contact_body<'a>(
+    c: &'a Contact,
+    id: Option<String>,
+    locale: Option<&str>,
+) -> HyfinContactRequest<'a> {
     HyfinContactRequest {
         id,
-        first_name: c.first_name.clone(),
-        last_name: c.last_name.clone(),
+        first_name: c.first_name.as_deref(),
+        last_name: c.last_name.as_deref(),
         language: locale
             .and_then(|l| l.split('-').next())
             .map(|l| l.to_ascii_lowercase()),
@@ -216,8 +252,8 @@ fn contact_body(c: &Contact, id: Option<String>, locale: Option<&str>) -> HyfinC
             .iter()
             .enumerate()
             .map(|(i, e)| HyfinContactEmail {
-                label: e.label.clone().unwrap_or_else(|| "main".to_owned()),
-                address: e.value.clone(),
+                label: e.label.as_deref().unwrap_or("main"),
+                address: &e.value,
                 is_primary: is_primary(&c.emails, i),
             })
             .collect(),
@@ -226,8 +262,8 @@ fn contact_body(c: &Contact, id: Option<String>, locale: Option<&str>) -> HyfinC
             .iter()
             .enumerate()
             .map(|(i, p)| HyfinContactPhone {
-                label: p.label.clone().unwrap_or_else(|| "mobile".to_owned()),
-                number: p.value.clone(),
+                label: p.label.as_deref().unwrap_or("mobile"),
+                number: &p.value,
                 is_primary: is_primary(&c.phones, i),
             })
             .collect(),
@@ -236,7 +272,7 @@ fn contact_body(c: &Contact, id: Option<String>, locale: Option<&str>) -> HyfinC
             .iter()
             .filter(|a| !a.is_empty())
             .map(|a| HyfinContactAddress {
-                label: "billing".to_owned(),
+                label: "billing",
                 is_primary: true,
                 address: address(a),
             })
@@ -245,7 +281,10 @@ fn contact_body(c: &Contact, id: Option<String>, locale: Option<&str>) -> HyfinC
 }
 
 /// Validates `payment` (canonical and Hyfin rules, all problems at once) and builds its body.
-pub fn payment_request(payment: &Payment, config: &HyfinConfig) -> Result<HyfinPaymentRequest> {
+pub fn payment_request<'a>(
+    payment: &'a Payment,
+    config: &HyfinConfig,
+) -> Result<HyfinPaymentRequest<'a>> {
     let mut v = Validator::new();
     payment.validate_into(&mut v);
     v.required(
@@ -267,11 +306,14 @@ pub fn payment_request(payment: &Payment, config: &HyfinConfig) -> Result<HyfinP
     let scale = billsync_core::minor_units(&config.currency).unwrap_or(2);
     let amount = |d| WireAmount::with_scale(d, scale);
     Ok(HyfinPaymentRequest {
-        external_id: payment.external_id.clone(),
-        gateway_transaction_id: payment.gateway_transaction_id.clone().unwrap_or_default(),
+        external_id: &payment.external_id,
+        gateway_transaction_id: payment
+            .gateway_transaction_id
+            .as_deref()
+            .unwrap_or_default(),
         payment_type: payment.method.map(payment_type),
         payment_sub_type: payment.sub_type.map(payment_sub_type),
-        display_name: payment.method_display_name.clone().unwrap_or_default(),
+        display_name: payment.method_display_name.as_deref().unwrap_or_default(),
         amount: amount(payment.amount),
         tip: payment.tip.map(amount),
         tax: payment.tax.map(amount),
@@ -279,8 +321,8 @@ pub fn payment_request(payment: &Payment, config: &HyfinConfig) -> Result<HyfinP
         paid_on: billsync_core::time::utc_seconds(&payment.paid_at),
         status: payment_status(payment.status),
         invoice: payment.invoice.as_ref().map(|i| HyfinInvoiceRef {
-            external_id: i.external_id.clone(),
-            id: i.provider_id.clone(),
+            external_id: i.external_id.as_deref(),
+            id: i.provider_id.as_deref(),
         }),
         active: (!payment.active).then_some(false),
     })

@@ -1,22 +1,25 @@
-//! Hyfin's own request and response bodies, named as Hyfin names them.
+//! Hyfin's own request and response bodies, named as Hyfin names them. Request bodies borrow
+//! from the canonical record they were mapped from: mapping copies no strings.
+
+use std::borrow::Cow;
 
 use billsync_core::money::WireAmount;
 use serde::{Deserialize, Serialize};
 
 /// Body of `POST /api/v4/site/{site_id}/customer/addUpdate`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HyfinCustomerRequest {
+pub struct HyfinCustomerRequest<'a> {
     /// Hyfin's id: absent to add, present to update.
     #[serde(rename = "_id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The name displayed for the customer.
-    pub display_name: String,
+    pub display_name: Cow<'a, str>,
     /// Business name (for group customers).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_name: Option<String>,
+    pub account_name: Option<&'a str>,
     /// The primary contact, inline (when the customer has only one contact).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_contact: Option<HyfinPrimaryContact>,
+    pub primary_contact: Option<HyfinPrimaryContact<'a>>,
     /// References to contact records (when the customer has several contacts).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<HyfinContactRef>,
@@ -28,7 +31,7 @@ pub struct HyfinCustomerRequest {
     pub bill_to_parent_flag: Option<bool>,
     /// Merchant-only notes.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
+    pub notes: Option<&'a str>,
     /// Whether the customer is deleted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
@@ -36,42 +39,42 @@ pub struct HyfinCustomerRequest {
 
 /// The inline `primary_contact` of a customer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HyfinPrimaryContact {
+pub struct HyfinPrimaryContact<'a> {
     /// Given name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
+    pub first_name: Option<&'a str>,
     /// Family name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    pub last_name: Option<&'a str>,
     /// Mobile phone, used to send payment requests.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile_phone: Option<String>,
+    pub mobile_phone: Option<&'a str>,
     /// Email, used to send payment requests.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<&'a str>,
     /// Billing address.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing_address: Option<HyfinAddress>,
+    pub billing_address: Option<HyfinAddress<'a>>,
 }
 
 /// A US-style address as Hyfin stores it (it has no country field).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HyfinAddress {
+pub struct HyfinAddress<'a> {
     /// First street line.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_line1: Option<String>,
+    pub address_line1: Option<&'a str>,
     /// Second street line.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_line2: Option<String>,
+    pub address_line2: Option<&'a str>,
     /// City.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
+    pub city: Option<&'a str>,
     /// State code (`FL`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state_code: Option<String>,
+    pub state_code: Option<&'a str>,
     /// ZIP code.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub zip_code: Option<String>,
+    pub zip_code: Option<&'a str>,
 }
 
 /// A reference to a contact record from a customer (`{"_id": "...", "isPrimary": true}`; the
@@ -88,71 +91,71 @@ pub struct HyfinContactRef {
 
 /// Body of `POST /api/v4/site/{site_id}/contact/addUpdate`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HyfinContactRequest {
+pub struct HyfinContactRequest<'a> {
     /// Hyfin's id: absent to add, present to update.
     #[serde(rename = "_id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Given name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
+    pub first_name: Option<&'a str>,
     /// Family name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    pub last_name: Option<&'a str>,
     /// ISO 639-1 language (`en`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Email addresses.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub emails: Vec<HyfinContactEmail>,
+    pub emails: Vec<HyfinContactEmail<'a>>,
     /// Phone numbers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub phone_numbers: Vec<HyfinContactPhone>,
+    pub phone_numbers: Vec<HyfinContactPhone<'a>>,
     /// Postal addresses.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub addresses: Vec<HyfinContactAddress>,
+    pub addresses: Vec<HyfinContactAddress<'a>>,
 }
 
 /// An email of a contact record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HyfinContactEmail {
+pub struct HyfinContactEmail<'a> {
     /// Label (`main`, `work`).
-    pub label: String,
+    pub label: &'a str,
     /// The address.
-    pub address: String,
+    pub address: &'a str,
     /// Whether it is the primary email.
     pub is_primary: bool,
 }
 
 /// A phone number of a contact record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HyfinContactPhone {
+pub struct HyfinContactPhone<'a> {
     /// Label (`mobile`, `work`).
-    pub label: String,
+    pub label: &'a str,
     /// The number.
-    pub number: String,
+    pub number: &'a str,
     /// Whether it is the primary number.
     pub is_primary: bool,
 }
 
 /// A postal address of a contact record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HyfinContactAddress {
+pub struct HyfinContactAddress<'a> {
     /// Label (`billing`).
-    pub label: String,
+    pub label: &'a str,
     /// Whether it is the primary address.
     pub is_primary: bool,
     /// The address.
-    pub address: HyfinAddress,
+    pub address: HyfinAddress<'a>,
 }
 
 /// Body of `POST /api/v3/site/{site_id}/payment/addUpdate`: an already-processed payment, keyed
 /// by `external_id` (same id updates, else adds).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HyfinPaymentRequest {
+pub struct HyfinPaymentRequest<'a> {
     /// The payment's id in the source system (the upsert key).
-    pub external_id: String,
+    pub external_id: &'a str,
     /// The gateway's id of the transaction.
-    pub gateway_transaction_id: String,
+    pub gateway_transaction_id: &'a str,
     /// Kind of payment method.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_type: Option<HyfinPaymentType>,
@@ -160,7 +163,7 @@ pub struct HyfinPaymentRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_sub_type: Option<HyfinPaymentSubType>,
     /// Safe display name of the method (`VISA **** 3421`).
-    pub display_name: String,
+    pub display_name: &'a str,
     /// Amount paid, format `0.00`.
     pub amount: WireAmount,
     /// Tip, format `0.00`.
@@ -178,7 +181,7 @@ pub struct HyfinPaymentRequest {
     pub status: HyfinPaymentStatus,
     /// The invoice the payment settles.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invoice: Option<HyfinInvoiceRef>,
+    pub invoice: Option<HyfinInvoiceRef<'a>>,
     /// Whether the record is active (sent only when `false`; Hyfin defaults to `true`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -186,13 +189,13 @@ pub struct HyfinPaymentRequest {
 
 /// A reference to an invoice: by the source system's id or by Hyfin's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HyfinInvoiceRef {
+pub struct HyfinInvoiceRef<'a> {
     /// The invoice's id in the source system.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
+    pub external_id: Option<&'a str>,
     /// Hyfin's id of the invoice.
     #[serde(rename = "_id", skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<&'a str>,
 }
 
 /// Hyfin's `payment_type`.
