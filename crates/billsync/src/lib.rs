@@ -10,6 +10,7 @@
 //! |-----------|----------------------|--------------------|
 //! | `hyfin`   | [`hyfin`]            | `billsync-hyfin`   |
 //! | `rebilly` | [`rebilly`]          | `billsync-rebilly` |
+//! | `payabli` | [`payabli`]          | `billsync-payabli` |
 //! | `full`    | all of the above     |                    |
 //!
 //! With only one provider's feature on, no other provider crate is compiled.
@@ -25,3 +26,7 @@ pub use billsync_hyfin as hyfin;
 #[cfg(feature = "rebilly")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rebilly")))]
 pub use billsync_rebilly as rebilly;
+
+#[cfg(feature = "payabli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "payabli")))]
+pub use billsync_payabli as payabli;

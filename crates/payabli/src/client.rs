@@ -1,0 +1,350 @@
+//! The Payabli client: lookup by customerNumber, then create or update.
+
+use std::fmt;
+use std::sync::Arc;
+
+use billsync_core::reqwest::Method;
+use billsync_core::reqwest::header::{HeaderName, HeaderValue};
+use billsync_core::url::Url;
+use billsync_core::{
+    Capabilities, Customer, Error, ErrorKind, HttpClient, IdMap, IdempotencyKey, MemoryIdMap,
+    Outcome, Payment, PreparedRequest, Provider, RawResponse, RecordKind, Result, RetrySafety,
+    Support, Upsert, UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
+};
+use tracing::Instrument;
+
+use crate::PROVIDER;
+use crate::config::PayabliConfig;
+use crate::error::{PayabliError, decode_error, error_from_response};
+use crate::mapping::customer_data;
+use crate::wire::{PayabliCustomerData, PayabliQueryResponse, PayabliResponse, id_text};
+
+/// The header carrying the API token.
+pub const TOKEN_HEADER: &str = "requesttoken";
+/// The header carrying the idempotency key of a create.
+pub const IDEMPOTENCY_HEADER: &str = "idempotencykey";
+/// Body fields that are secrets (redacted when a request is rendered).
+const SECRET_FIELDS: &[&str] = &["/customerPsw"];
+
+/// A client for one Payabli entrypoint.
+///
+/// Payabli has no upsert by the caller's key, so the client provides one: the external id is the
+/// customer's `customerNumber`; a customer whose Payabli id is remembered (in the [`IdMap`]) is
+/// updated with one `PUT`; otherwise it is looked up by `customerNumber` (`GET /Query/customers`)
+/// and updated if found, created (`POST /Customer/single`, with an idempotency key) if not.
+///
+/// | path | calls |
+/// |---|---|
+/// | id remembered | 1 PUT |
+/// | not remembered, exists at Payabli | 1 GET + 1 PUT |
+/// | not remembered, new | 1 GET + 1 POST |
+/// | remembered id gone at Payabli (PUT says not found) | 1 PUT + 1 GET + 1 POST (or PUT) |
+/// | create answered "already exists" or a duplicate key | 1 GET + 1 POST + 1 GET (+ 1 PUT) |
+///
+/// Retries (429, 5xx, timeouts) add calls; the create's idempotency key is the same on every
+/// retry.
+#[derive(Clone)]
+pub struct PayabliClient {
+    config: Arc<PayabliConfig>,
+    http: HttpClient,
+    ids: Arc<dyn IdMap>,
+    shared: Arc<Shared>,
+}
+
+/// Built once per client: the create and query URLs (with the configured query options) and the
+/// sensitive token header.
+struct Shared {
+    create: Url,
+    query: Url,
+    token: HeaderValue,
+}
+
+impl fmt::Debug for PayabliClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PayabliClient")
+            .field("config", &self.config)
+            .field("ids", &self.ids)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PayabliClient {
+    /// A client with an in-memory id map.
+    pub fn new(config: PayabliConfig) -> Result<Self> {
+        let http = HttpClient::new(PROVIDER, &config.http)?;
+        let p = |e: Error| e.with_provider(PROVIDER);
+        let mut create = url_with_segments(
+            &config.base_url,
+            &["Customer", "single", &config.entrypoint],
+        )
+        .map_err(p)?;
+        create
+            .query_pairs_mut()
+            .append_pair(
+                "forceCustomerCreation",
+                if config.force_customer_creation {
+                    "true"
+                } else {
+                    "false"
+                },
+            )
+            .append_pair(
+                "replaceExisting",
+                if config.replace_existing { "1" } else { "0" },
+            );
+        let query = url_with_segments(
+            &config.base_url,
+            &["Query", "customers", &config.entrypoint],
+        )
+        .map_err(p)?;
+        let token = secret_header_value(TOKEN_HEADER, "", &config.token).map_err(p)?;
+        Ok(PayabliClient {
+            config: Arc::new(config),
+            http,
+            ids: Arc::new(MemoryIdMap::new()),
+            shared: Arc::new(Shared {
+                create,
+                query,
+                token,
+            }),
+        })
+    }
+
+    /// A client configured from the environment (see [`PayabliConfig::from_env`]).
+    pub fn from_env() -> Result<Self> {
+        PayabliClient::new(PayabliConfig::from_env()?)
+    }
+
+    /// Uses `ids` to remember Payabli ids (e.g. a persistent store shared across runs).
+    pub fn with_id_map(mut self, ids: Arc<dyn IdMap>) -> Self {
+        self.ids = ids;
+        self
+    }
+
+    /// The id map in use.
+    pub fn id_map(&self) -> &Arc<dyn IdMap> {
+        &self.ids
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &PayabliConfig {
+        &self.config
+    }
+
+    fn request(&self, method: Method, url: Url, operation: &'static str) -> PreparedRequest {
+        PreparedRequest::new(method, url, operation, RetrySafety::Idempotent).with_header_value(
+            HeaderName::from_static(TOKEN_HEADER),
+            self.shared.token.clone(),
+        )
+    }
+
+    /// `POST /Customer/single/{entry}` with the idempotency key: Payabli de-duplicates a repeat
+    /// of the same key, so retries are safe.
+    pub fn create_request(
+        &self,
+        data: &PayabliCustomerData<'_>,
+        key: &IdempotencyKey,
+    ) -> Result<PreparedRequest> {
+        self.request(Method::POST, self.shared.create.clone(), "customer.create")
+            .with_header(HeaderName::from_static(IDEMPOTENCY_HEADER), key.as_str())?
+            .with_json(data)
+            .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
+    }
+
+    /// `PUT /Customer/{customerId}`.
+    pub fn update_request(
+        &self,
+        customer_id: &str,
+        data: &PayabliCustomerData<'_>,
+    ) -> Result<PreparedRequest> {
+        let url = url_with_segments(&self.config.base_url, &["Customer", customer_id])
+            .map_err(|e| e.with_provider(PROVIDER))?;
+        self.request(Method::PUT, url, "customer.update")
+            .with_json(data)
+            .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
+    }
+
+    /// `GET /Query/customers/{entry}?customernumber(eq)=<external id>`.
+    pub fn lookup_request(&self, external_id: &str) -> PreparedRequest {
+        let mut url = self.shared.query.clone();
+        url.query_pairs_mut()
+            .append_pair("customernumber(eq)", external_id)
+            .append_pair("limitRecord", "5");
+        self.request(Method::GET, url, "customer.lookup")
+    }
+
+    /// Looks a customer up by `customerNumber`: its Payabli id, if it exists.
+    async fn lookup(&self, external_id: &str, requests: &mut u32) -> Result<Option<String>> {
+        let resp = self.http.send(&self.lookup_request(external_id)).await?;
+        *requests += resp.attempts;
+        if !resp.status.is_success() {
+            return Err(error_from_response(&resp, &self.http));
+        }
+        let found: PayabliQueryResponse = serde_json::from_slice(&resp.body)
+            .map_err(|_| decode_error(&resp, "a customer query result"))?;
+        // The filter may match loosely (case, prefix): keep only the exact customer number.
+        Ok(found.records.iter().find_map(|r| {
+            let number = r
+                .get("customerNumber")
+                .or_else(|| r.get("CustomerNumber"))?;
+            (number.as_str() == Some(external_id)).then(|| {
+                r.get("customerId")
+                    .or_else(|| r.get("CustomerId"))
+                    .and_then(id_text)
+            })?
+        }))
+    }
+
+    /// Reads a write's answer: `Ok(envelope)` on success.
+    fn read(&self, resp: &RawResponse) -> Result<PayabliResponse> {
+        if !resp.status.is_success() {
+            return Err(error_from_response(resp, &self.http));
+        }
+        let env: PayabliResponse = serde_json::from_slice(&resp.body)
+            .map_err(|_| decode_error(resp, "a Payabli response envelope"))?;
+        match env.is_success {
+            Some(true) => Ok(env),
+            Some(false) => Err(error_from_response(resp, &self.http)),
+            None => Err(decode_error(resp, "a Payabli response envelope")),
+        }
+    }
+
+    async fn update(
+        &self,
+        id: &str,
+        data: &PayabliCustomerData<'_>,
+        requests: &mut u32,
+    ) -> Result<()> {
+        let resp = self.http.send(&self.update_request(id, data)?).await?;
+        *requests += resp.attempts;
+        self.read(&resp).map(|_| ())
+    }
+
+    async fn upsert_customer(
+        &self,
+        customer: &Customer,
+        options: &UpsertOptions,
+    ) -> Result<Upserted> {
+        let data = customer_data(customer, &self.config)?;
+        let external_id = customer.external_id.as_str();
+        let mut requests = 0;
+        let done = |outcome, id: String, requests| {
+            Upserted::new(PROVIDER, customer, outcome, id, requests)
+        };
+
+        if let Some(id) = self.ids.get(PROVIDER, RecordKind::Customer, external_id)? {
+            match self.update(&id, &data, &mut requests).await {
+                Ok(()) => return Ok(done(Outcome::Updated, id, requests)),
+                // The remembered customer is gone at Payabli: look it up again below.
+                Err(e) if e.kind() == &ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(id) = self.lookup(external_id, &mut requests).await? {
+            self.ids
+                .put(PROVIDER, RecordKind::Customer, external_id, &id)?;
+            self.update(&id, &data, &mut requests).await?;
+            return Ok(done(Outcome::Updated, id, requests));
+        }
+        let key = options
+            .idempotency_key
+            .clone()
+            .unwrap_or_else(IdempotencyKey::random);
+        let resp = self.http.send(&self.create_request(&data, &key)?).await?;
+        requests += resp.attempts;
+        match self.read(&resp) {
+            Ok(env) => {
+                let id = match env.customer_id() {
+                    Some(id) => id,
+                    // Some answers carry no id: find the record we just made.
+                    None => self
+                        .lookup(external_id, &mut requests)
+                        .await?
+                        .ok_or_else(|| decode_error(&resp, "a created customer with its id"))?,
+                };
+                self.ids
+                    .put(PROVIDER, RecordKind::Customer, external_id, &id)?;
+                Ok(done(Outcome::Created, id, requests))
+            }
+            Err(e) => {
+                let Some(detail) = e.detail::<PayabliError>() else {
+                    return Err(e);
+                };
+                // A duplicate key after a retried create: the first attempt most likely created
+                // the customer. An "already exists": another writer created it since our lookup.
+                let retried_duplicate = detail.is_duplicate_key() && resp.attempts > 1;
+                if !(retried_duplicate || detail.says_exists()) {
+                    return Err(e);
+                }
+                let Some(id) = self.lookup(external_id, &mut requests).await? else {
+                    return Err(e);
+                };
+                self.ids
+                    .put(PROVIDER, RecordKind::Customer, external_id, &id)?;
+                if retried_duplicate {
+                    Ok(done(Outcome::Created, id, requests))
+                } else {
+                    self.update(&id, &data, &mut requests).await?;
+                    Ok(done(Outcome::Updated, id, requests))
+                }
+            }
+        }
+    }
+
+    fn capabilities_() -> Capabilities {
+        Capabilities::new(Support::LookupThenWrite, Support::Unsupported, true)
+    }
+}
+
+#[async_trait]
+impl Upsert<Customer> for PayabliClient {
+    fn provider(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Self::capabilities_()
+    }
+
+    /// With a remembered id: the `PUT`. Otherwise the lookup `GET`, then the create `POST` (with a
+    /// fresh idempotency key) that follows when the lookup finds nothing.
+    fn prepare(&self, customer: &Customer) -> Result<Vec<PreparedRequest>> {
+        let data = customer_data(customer, &self.config)?;
+        match self
+            .ids
+            .get(PROVIDER, RecordKind::Customer, &customer.external_id)?
+        {
+            Some(id) => Ok(vec![self.update_request(&id, &data)?]),
+            None => Ok(vec![
+                self.lookup_request(&customer.external_id),
+                self.create_request(&data, &IdempotencyKey::random())?,
+            ]),
+        }
+    }
+
+    async fn upsert_with(&self, customer: &Customer, options: &UpsertOptions) -> Result<Upserted> {
+        let span = tracing::info_span!("billsync.upsert", provider = PROVIDER, kind = "customer");
+        self.upsert_customer(customer, options)
+            .instrument(span)
+            .await
+    }
+}
+
+impl Provider for PayabliClient {
+    fn name(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Self::capabilities_()
+    }
+
+    fn customers(&self) -> Option<&dyn Upsert<Customer>> {
+        Some(self)
+    }
+
+    /// Payabli has no endpoint to record a payment processed elsewhere.
+    fn payments(&self) -> Option<&dyn Upsert<Payment>> {
+        None
+    }
+}

@@ -1,0 +1,238 @@
+//! Payabli client configuration.
+
+use std::fmt;
+
+use billsync_core::secrecy::SecretString;
+use billsync_core::url::Url;
+use billsync_core::{Error, HttpSettings, Result, parse_base_url};
+
+use crate::PROVIDER;
+
+/// Base URL of Payabli's sandbox.
+pub const SANDBOX_BASE_URL: &str = "https://api-sandbox.payabli.com/api";
+/// Base URL of Payabli's production environment (needs certification).
+pub const PRODUCTION_BASE_URL: &str = "https://api.payabli.com/api";
+/// The longest entrypoint Payabli accepts in a path.
+pub const MAX_ENTRYPOINT_CHARS: usize = 50;
+
+/// Which Payabli environment a preset base URL points at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Environment {
+    /// `https://api-sandbox.payabli.com/api` (the default).
+    #[default]
+    Sandbox,
+    /// `https://api.payabli.com/api`.
+    Production,
+}
+
+impl Environment {
+    /// The preset base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Environment::Sandbox => SANDBOX_BASE_URL,
+            Environment::Production => PRODUCTION_BASE_URL,
+        }
+    }
+
+    /// Parses `sandbox` or `production` (case-insensitive; `live` is accepted too).
+    pub fn parse(value: &str) -> Result<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "sandbox" => Ok(Environment::Sandbox),
+            "production" | "live" => Ok(Environment::Production),
+            other => Err(Error::config(format!(
+                "PAYABLI_ENVIRONMENT `{other}` is neither `sandbox` nor `production`"
+            ))
+            .with_provider(PROVIDER)),
+        }
+    }
+}
+
+/// Everything a [`PayabliClient`](crate::PayabliClient) needs.
+#[derive(Clone)]
+pub struct PayabliConfig {
+    pub(crate) base_url: Url,
+    pub(crate) entrypoint: String,
+    pub(crate) token: SecretString,
+    pub(crate) force_customer_creation: bool,
+    pub(crate) replace_existing: bool,
+    pub(crate) identifier_fields: Vec<String>,
+    pub(crate) http: HttpSettings,
+}
+
+impl PayabliConfig {
+    /// A builder; `api_token` and `entrypoint` are required.
+    pub fn builder() -> PayabliConfigBuilder {
+        PayabliConfigBuilder::default()
+    }
+
+    /// Reads the configuration from the environment:
+    ///
+    /// | variable | meaning | default |
+    /// |---|---|---|
+    /// | `PAYABLI_API_TOKEN` | the API token (`requestToken` header) | required |
+    /// | `PAYABLI_ENTRYPOINT` | the paypoint's entrypoint | required |
+    /// | `PAYABLI_ENVIRONMENT` | `sandbox` or `production` | `sandbox` |
+    /// | `PAYABLI_BASE_URL` | any base URL, overriding the preset | |
+    pub fn from_env() -> Result<Self> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let require = |name: &str| {
+            var(name).ok_or_else(|| {
+                Error::config(format!("environment variable {name} is not set"))
+                    .with_provider(PROVIDER)
+            })
+        };
+        let mut builder = PayabliConfig::builder()
+            .api_token(SecretString::from(require("PAYABLI_API_TOKEN")?))
+            .entrypoint(require("PAYABLI_ENTRYPOINT")?);
+        if let Some(env) = var("PAYABLI_ENVIRONMENT") {
+            builder = builder.environment(Environment::parse(&env)?);
+        }
+        if let Some(url) = var("PAYABLI_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    /// The base URL (`.../api`).
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// The entrypoint customers are created in.
+    pub fn entrypoint(&self) -> &str {
+        &self.entrypoint
+    }
+
+    /// The `identifierFields` sent with every customer.
+    pub fn identifier_fields(&self) -> &[String] {
+        &self.identifier_fields
+    }
+}
+
+impl fmt::Debug for PayabliConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PayabliConfig")
+            .field("base_url", &self.base_url.as_str())
+            .field("entrypoint", &self.entrypoint)
+            .field("force_customer_creation", &self.force_customer_creation)
+            .field("replace_existing", &self.replace_existing)
+            .field("identifier_fields", &self.identifier_fields)
+            .field("http", &self.http)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`PayabliConfig`].
+#[derive(Default)]
+pub struct PayabliConfigBuilder {
+    environment: Environment,
+    base_url: Option<String>,
+    entrypoint: Option<String>,
+    token: Option<SecretString>,
+    force_customer_creation: bool,
+    replace_existing: bool,
+    identifier_fields: Option<Vec<String>>,
+    http: Option<HttpSettings>,
+}
+
+impl fmt::Debug for PayabliConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PayabliConfigBuilder")
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("entrypoint", &self.entrypoint)
+            .field("token_set", &self.token.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PayabliConfigBuilder {
+    /// The environment whose preset base URL is used (default sandbox).
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Any base URL (e.g. a local emulator's `http://127.0.0.1:PORT/payabli/api`), overriding
+    /// the environment's preset.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The entrypoint (paypoint alias) customers are created in.
+    pub fn entrypoint(mut self, entrypoint: impl Into<String>) -> Self {
+        self.entrypoint = Some(entrypoint.into());
+        self
+    }
+
+    /// The API token, sent as `requestToken`.
+    pub fn api_token(mut self, token: SecretString) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// `forceCustomerCreation=true`: always create, even when identifiers match an existing
+    /// customer (default `false`). billsync's own lookup by `customerNumber` still runs first.
+    pub fn force_customer_creation(mut self, force: bool) -> Self {
+        self.force_customer_creation = force;
+        self
+    }
+
+    /// `replaceExisting=1`: a create whose identifiers match an existing customer replaces it
+    /// (default `0`).
+    pub fn replace_existing(mut self, replace: bool) -> Self {
+        self.replace_existing = replace;
+        self
+    }
+
+    /// The `identifierFields` sent with every customer (default `["customernumber"]`: the
+    /// caller's external id is the identifier). An empty list sends none and leaves matching to
+    /// the paypoint's configured identifiers.
+    pub fn identifier_fields<I, S>(mut self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.identifier_fields = Some(fields.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// HTTP settings: own `reqwest::Client`, timeouts, retries.
+    pub fn http(mut self, http: HttpSettings) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Checks and builds the configuration.
+    pub fn build(self) -> Result<PayabliConfig> {
+        let base = self
+            .base_url
+            .unwrap_or_else(|| self.environment.base_url().to_owned());
+        let base_url = parse_base_url(&base, "base_url").map_err(|e| e.with_provider(PROVIDER))?;
+        let entrypoint = self
+            .entrypoint
+            .filter(|e| !e.trim().is_empty())
+            .ok_or_else(|| Error::config("entrypoint is required").with_provider(PROVIDER))?;
+        if entrypoint.chars().count() > MAX_ENTRYPOINT_CHARS {
+            return Err(Error::config(format!(
+                "entrypoint is longer than {MAX_ENTRYPOINT_CHARS} characters"
+            ))
+            .with_provider(PROVIDER));
+        }
+        let token = self
+            .token
+            .ok_or_else(|| Error::config("api_token is required").with_provider(PROVIDER))?;
+        Ok(PayabliConfig {
+            base_url,
+            entrypoint,
+            token,
+            force_customer_creation: self.force_customer_creation,
+            replace_existing: self.replace_existing,
+            identifier_fields: self
+                .identifier_fields
+                .unwrap_or_else(|| vec!["customernumber".to_owned()]),
+            http: self.http.unwrap_or_default(),
+        })
+    }
+}

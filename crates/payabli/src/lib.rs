@@ -1,0 +1,86 @@
+//! # billsync-payabli
+//!
+//! The [Payabli](https://docs.payabli.com) provider for billsync: customers, from the canonical
+//! [`billsync_core::Customer`].
+//!
+//! ```no_run
+//! use billsync_core::{Contact, Customer, Upsert};
+//! use billsync_payabli::{PayabliClient, PayabliConfig};
+//! use billsync_core::secrecy::SecretString;
+//!
+//! # async fn run() -> billsync_core::Result<()> {
+//! let client = PayabliClient::new(
+//!     PayabliConfig::builder()
+//!         .entrypoint("my-paypoint")
+//!         .api_token(SecretString::from("..."))
+//!         .build()?,
+//! )?;
+//! let customer = Customer::new("cust-1")
+//!     .with_primary_contact(Contact::new("John", "Doe").with_email("johndoe@abc.com"));
+//! let done = client.upsert(&customer).await?;
+//! println!("{:?} {}", done.outcome, done.provider_id);
+//! # Ok(()) }
+//! ```
+//!
+//! ## Endpoints
+//! | call | request |
+//! |---|---|
+//! | create | `POST {base}/Customer/single/{entry}?forceCustomerCreation=..&replaceExisting=..`, headers `requestToken`, `idempotencyKey` |
+//! | update | `PUT {base}/Customer/{customerId}` |
+//! | lookup | `GET {base}/Query/customers/{entry}?customernumber(eq)={external id}` |
+//!
+//! `base` is `https://api-sandbox.payabli.com/api` (default), `https://api.payabli.com/api`, or
+//! any URL (`PAYABLI_BASE_URL`).
+//!
+//! ## Identity
+//! Payabli has no upsert by the caller's key, so billsync provides one ([`PayabliClient`] lists
+//! the calls of each path): the external id is sent as `customerNumber` and is the identifier
+//! (`identifierFields: ["customernumber"]` by default, configurable); a customer is looked up by
+//! it before any create, whether or not this process created it, and its Payabli id is remembered
+//! in the [`billsync_core::IdMap`]. The outcome says truthfully whether it created or updated.
+//!
+//! ## Choices where Payabli's documentation is unclear
+//! - **Idempotency.** Every create carries an `idempotencyKey` (random per upsert unless the
+//!   caller passes one), the same on every retry, so creates are retried safely. A reused key
+//!   answers 409 ("Duplicated idempotencyKey"); after a retried create this means the first
+//!   attempt created the customer: the client looks it up and reports `Created`. The key's
+//!   retention is 1 or 2 minutes depending on the page; nothing here depends on which.
+//! - **"Already exists".** If a create answers that the identifiers match an existing customer
+//!   (another writer created it after our lookup), the client looks it up and updates it.
+//! - **`responseData`.** The create's answer may carry the whole record (`customerId` inside) or a
+//!   bare id (number or string); both are read. Without either, the customer is looked up.
+//! - **Identifiers.** Payabli rejects a customer without an identifier; with the default
+//!   identifier fields the external id always is one. With custom `identifier_fields`, at least
+//!   one of them must have a value (`customernumber`, `email`, `firstname+lastname`,
+//!   `firstname`, `lastname`, `phone`, `company`, or a custom field's name).
+//! - **Status.** Active 1, inactive 0, locked 85, deleted -99.
+//! - **Time zone.** Payabli takes whole-hour UTC offsets -12..=12; the canonical model allows up
+//!   to +14, which Payabli's validation refuses, so this crate refuses it first.
+//! - **Portal password.** Sent as `customerPsw` from the canonical `portal_login`; it is a
+//!   secret: redacted wherever a request is rendered, never in errors or logs.
+//! - **Not mapped.** Contacts beyond the primary one, their further emails and phones, notes,
+//!   parent, locale, tax numbers, default payment instrument: `CustomerData` has no place for
+//!   them; they are not sent.
+//!
+//! ## Payments
+//! Payabli has no endpoint to record a payment processed elsewhere (its MoneyIn endpoints run
+//! new transactions). This crate does not implement `Upsert<Payment>`:
+//! [`PayabliClient`]'s capabilities say `payments: Unsupported`, and
+//! [`billsync_core::Provider::upsert_payment`] answers an `Unsupported` error naming Payabli.
+#![deny(missing_docs)]
+
+mod client;
+mod config;
+mod error;
+pub mod mapping;
+pub mod wire;
+
+pub use client::{IDEMPOTENCY_HEADER, PayabliClient, TOKEN_HEADER};
+pub use config::{
+    Environment, MAX_ENTRYPOINT_CHARS, PRODUCTION_BASE_URL, PayabliConfig, PayabliConfigBuilder,
+    SANDBOX_BASE_URL,
+};
+pub use error::PayabliError;
+
+/// The provider's name, as in errors and reports.
+pub const PROVIDER: &str = "payabli";

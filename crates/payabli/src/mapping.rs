@@ -1,0 +1,158 @@
+//! Canonical customers → validated Payabli `CustomerData`.
+
+use std::collections::BTreeMap;
+
+use billsync_core::money::WireAmount;
+use billsync_core::secrecy::ExposeSecret;
+use billsync_core::{Customer, CustomerStatus, Record, Result, Validator};
+
+use crate::PROVIDER;
+use crate::config::PayabliConfig;
+use crate::wire::PayabliCustomerData;
+
+/// The longest `customerNumber`.
+pub const MAX_CUSTOMER_NUMBER: usize = 250;
+/// The longest `email`.
+pub const MAX_EMAIL: usize = 320;
+
+/// Payabli's status code for a canonical status (-99 deleted, 0 inactive, 1 active, 85 locked).
+pub fn customer_status(status: CustomerStatus) -> i32 {
+    match status {
+        CustomerStatus::Active => 1,
+        CustomerStatus::Inactive => 0,
+        CustomerStatus::Locked => 85,
+        CustomerStatus::Deleted => -99,
+    }
+}
+
+/// Validates `customer` (canonical and Payabli rules, every problem at once) and builds its
+/// `CustomerData`, borrowing from the record.
+pub fn customer_data<'a>(
+    customer: &'a Customer,
+    config: &'a PayabliConfig,
+) -> Result<PayabliCustomerData<'a>> {
+    let mut v = Validator::new();
+    customer.validate_into(&mut v);
+    v.max_chars(
+        "external_id",
+        Some(&customer.external_id),
+        MAX_CUSTOMER_NUMBER,
+    );
+    let contact = customer.primary_contact.as_ref();
+    let email = contact.and_then(|c| c.email());
+    v.max_chars("primary_contact.emails", email, MAX_EMAIL);
+    if let Some(ship) = &customer.shipping_address {
+        v.max_chars("shipping_address.line1", ship.line1.as_deref(), 250);
+        v.max_chars("shipping_address.line2", ship.line2.as_deref(), 100);
+        v.max_chars("shipping_address.city", ship.city.as_deref(), 250);
+        v.max_chars(
+            "shipping_address.postal_code",
+            ship.postal_code.as_deref(),
+            50,
+        );
+    }
+    if let Some(offset) = customer.utc_offset_hours {
+        v.check(
+            (-12..=12).contains(&offset),
+            "utc_offset_hours",
+            format!("{offset} is outside Payabli's -12..=12"),
+        );
+    }
+    let billing = contact.and_then(|c| c.billing_address.as_ref());
+    let data = PayabliCustomerData {
+        customer_number: &customer.external_id,
+        customer_username: customer.portal_login.as_ref().map(|l| l.username.as_str()),
+        customer_psw: customer
+            .portal_login
+            .as_ref()
+            .map(|l| l.password.expose_secret()),
+        customer_status: customer_status(customer.status),
+        company: customer.company.as_deref(),
+        first_name: contact.and_then(|c| c.first_name.as_deref()),
+        last_name: contact.and_then(|c| c.last_name.as_deref()),
+        phone: contact.and_then(|c| c.phone()),
+        email,
+        address: billing.and_then(|a| a.line1.as_deref()),
+        address1: billing.and_then(|a| a.line2.as_deref()),
+        city: billing.and_then(|a| a.city.as_deref()),
+        state: billing.and_then(|a| a.region.as_deref()),
+        zip: billing.and_then(|a| a.postal_code.as_deref()),
+        country: billing.and_then(|a| a.country.as_deref()),
+        shipping_address: customer
+            .shipping_address
+            .as_ref()
+            .and_then(|a| a.line1.as_deref()),
+        shipping_address1: customer
+            .shipping_address
+            .as_ref()
+            .and_then(|a| a.line2.as_deref()),
+        shipping_city: customer
+            .shipping_address
+            .as_ref()
+            .and_then(|a| a.city.as_deref()),
+        shipping_state: customer
+            .shipping_address
+            .as_ref()
+            .and_then(|a| a.region.as_deref()),
+        shipping_zip: customer
+            .shipping_address
+            .as_ref()
+            .and_then(|a| a.postal_code.as_deref()),
+        shipping_country: customer
+            .shipping_address
+            .as_ref()
+            .and_then(|a| a.country.as_deref()),
+        balance: customer.balance.map(|b| WireAmount::with_scale(b, 2)),
+        time_zone: customer.utc_offset_hours,
+        additional_fields: customer
+            .custom_fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect::<BTreeMap<_, _>>(),
+        identifier_fields: &config.identifier_fields,
+        created_at: customer
+            .created_at
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
+    };
+    if !has_identifier(&data) {
+        v.push(
+            "identifier_fields",
+            format!(
+                "Payabli rejects a customer without an identifier: none of {:?} has a value",
+                identifier_names(&data)
+            ),
+        );
+    }
+    v.finish(Some(PROVIDER))?;
+    Ok(data)
+}
+
+/// The identifier fields that count: the configured ones, or Payabli's defaults (customer
+/// number, email, or first and last name) when none are configured.
+fn identifier_names<'a>(data: &'a PayabliCustomerData<'_>) -> Vec<&'a str> {
+    if data.identifier_fields.is_empty() {
+        vec!["customernumber", "email", "firstname+lastname"]
+    } else {
+        data.identifier_fields.iter().map(String::as_str).collect()
+    }
+}
+
+fn has_identifier(data: &PayabliCustomerData<'_>) -> bool {
+    let present = |s: Option<&str>| s.is_some_and(|s| !s.trim().is_empty());
+    identifier_names(data)
+        .into_iter()
+        .any(|name| match name.to_ascii_lowercase().as_str() {
+            "customernumber" => !data.customer_number.trim().is_empty(),
+            "email" => present(data.email),
+            "firstname+lastname" => present(data.first_name) && present(data.last_name),
+            "firstname" => present(data.first_name),
+            "lastname" => present(data.last_name),
+            "phone" => present(data.phone),
+            "company" => present(data.company),
+            // A custom identifier: one of the additional fields.
+            other => data
+                .additional_fields
+                .keys()
+                .any(|k| k.eq_ignore_ascii_case(other)),
+        })
+}

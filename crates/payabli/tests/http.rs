@@ -1,0 +1,416 @@
+//! Payabli over HTTP, against wiremock: lookup, create, update, retries, and every error answer.
+
+use std::time::Duration;
+
+use billsync_core::secrecy::SecretString;
+use billsync_core::{
+    Contact, Customer, ErrorKind, HttpSettings, IdempotencyKey, Outcome, Payment, Provider,
+    RetryConfig, Upsert, UpsertOptions,
+};
+use billsync_payabli::{PayabliClient, PayabliConfig, PayabliError};
+use serde_json::json;
+use wiremock::matchers::{header, header_exists, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "payabli-secret-token-5c4b";
+const CREATE: &str = "/api/Customer/single/entry-1";
+const QUERY: &str = "/api/Query/customers/entry-1";
+
+fn client(server: &MockServer) -> PayabliClient {
+    PayabliClient::new(
+        PayabliConfig::builder()
+            .base_url(format!("{}/api", server.uri()))
+            .entrypoint("entry-1")
+            .api_token(SecretString::from(TOKEN))
+            .http(HttpSettings {
+                timeout: Duration::from_millis(500),
+                retry: RetryConfig {
+                    max_retries: 2,
+                    initial_backoff: Duration::from_millis(5),
+                    max_backoff: Duration::from_millis(20),
+                    ..RetryConfig::default()
+                },
+                ..HttpSettings::default()
+            })
+            .build()
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+fn customer() -> Customer {
+    Customer::new("cust-77")
+        .with_company("ABC Plumbing")
+        .with_primary_contact(
+            Contact::new("John", "Doe")
+                .with_email("johndoe@abc.com")
+                .with_phone("333-444-5555"),
+        )
+}
+
+fn none_found() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"Summary": {"totalRecords": 0}, "Records": []}))
+}
+
+fn found(id: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "Summary": {"totalRecords": 1},
+        "Records": [{"customerId": id, "customerNumber": "cust-77", "Firstname": "John"}]
+    }))
+}
+
+fn created(id: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "isSuccess": true, "responseCode": 1, "responseText": "Success",
+        "responseData": {"customerId": id, "customerNumber": "cust-77"}
+    }))
+}
+
+fn updated() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "isSuccess": true, "responseCode": 1, "responseData": " ", "responseText": "Success"
+    }))
+}
+
+#[tokio::test]
+async fn a_new_customer_is_looked_up_then_created_then_updated_by_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(QUERY))
+        .and(query_param("customernumber(eq)", "cust-77"))
+        .and(header("requesttoken", TOKEN))
+        .respond_with(none_found())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(CREATE))
+        .and(query_param("forceCustomerCreation", "false"))
+        .and(query_param("replaceExisting", "0"))
+        .and(header_exists("idempotencykey"))
+        .respond_with(created(4242))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/Customer/4242"))
+        .respond_with(updated())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let first = client.upsert(&customer()).await.unwrap();
+    assert_eq!(
+        (first.outcome, first.provider_id.as_str(), first.requests),
+        (Outcome::Created, "4242", 2)
+    );
+    let body: serde_json::Value = server.received_requests().await.unwrap()[1]
+        .body_json()
+        .unwrap();
+    assert_eq!(body["customerNumber"], "cust-77");
+    assert_eq!(body["identifierFields"], json!(["customernumber"]));
+
+    // The id is remembered: one PUT, no lookup.
+    let second = client.upsert(&customer()).await.unwrap();
+    assert_eq!((second.outcome, second.requests), (Outcome::Updated, 1));
+}
+
+#[tokio::test]
+async fn an_existing_customer_created_elsewhere_is_found_and_updated() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(QUERY))
+        .respond_with(found(99))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/Customer/99"))
+        .respond_with(updated())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(1))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let done = client(&server).upsert(&customer()).await.unwrap();
+    assert_eq!(
+        (done.outcome, done.provider_id.as_str(), done.requests),
+        (Outcome::Updated, "99", 2)
+    );
+}
+
+#[tokio::test]
+async fn the_idempotency_key_is_the_same_on_a_retried_create() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(5))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let key = IdempotencyKey::new("key-abc-123").unwrap();
+    let done = client(&server)
+        .upsert_with(&customer(), &UpsertOptions::with_idempotency_key(key))
+        .await
+        .unwrap();
+    assert_eq!((done.outcome, done.requests), (Outcome::Created, 3));
+    let keys: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .map(|r| {
+            r.headers
+                .get("idempotencykey")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(keys, ["key-abc-123", "key-abc-123"]);
+}
+
+#[tokio::test]
+async fn a_duplicate_key_after_a_retry_means_the_first_attempt_created_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(found(31))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(409).set_body_string("Duplicated idempotencyKey: k"))
+        .mount(&server)
+        .await;
+    let done = client(&server).upsert(&customer()).await.unwrap();
+    assert_eq!(
+        (done.outcome, done.provider_id.as_str()),
+        (Outcome::Created, "31")
+    );
+}
+
+#[tokio::test]
+async fn a_conflict_on_a_first_attempt_is_an_error_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(409).set_body_string("Duplicated idempotencyKey: k"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server).upsert(&customer()).await.unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Conflict);
+    assert!(
+        err.to_string().contains("Duplicated idempotencyKey"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_400_envelope_is_rejected_with_explanation_and_todo() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "isSuccess": false, "responseCode": 3003, "responseText": "Invalid parameter",
+            "pageidentifier": null,
+            "responseData": {"explanation": "Invalid customer identifiers", "todoAction": "Send an identifier"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server).upsert(&customer()).await.unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Rejected);
+    assert_eq!(
+        err.messages(),
+        [
+            "Invalid parameter",
+            "Invalid customer identifiers",
+            "to do: Send an identifier"
+        ]
+    );
+    assert_eq!(
+        err.detail::<PayabliError>().unwrap().response_code,
+        Some(3003)
+    );
+}
+
+#[tokio::test]
+async fn declined_with_200_is_rejected() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "isSuccess": false, "responseCode": 2, "responseText": "Declined", "responseData": null
+        })))
+        .mount(&server)
+        .await;
+    let err = client(&server).upsert(&customer()).await.unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Rejected);
+    assert_eq!(err.messages(), ["Declined"]);
+}
+
+#[tokio::test]
+async fn unauthorized_is_auth_and_never_shows_the_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client.upsert(&customer()).await.unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Auth);
+    for text in [err.to_string(), format!("{err:?}"), format!("{client:?}")] {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn rate_limited_then_success() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(8))
+        .mount(&server)
+        .await;
+    let done = client(&server).upsert(&customer()).await.unwrap();
+    assert_eq!((done.outcome, done.requests), (Outcome::Created, 3));
+}
+
+#[tokio::test]
+async fn garbage_and_bare_ids() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>gateway</html>"))
+        .mount(&server)
+        .await;
+    let err = client(&server).upsert(&customer()).await.unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Decode);
+
+    for data in [json!(123), json!("123")] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(none_found())
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"isSuccess": true, "responseData": data})),
+            )
+            .mount(&server)
+            .await;
+        let done = client(&server).upsert(&customer()).await.unwrap();
+        assert_eq!(done.provider_id, "123");
+    }
+}
+
+#[tokio::test]
+async fn a_remembered_id_gone_at_payabli_is_looked_up_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(10))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(11))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/Customer/10"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"isSuccess": false, "responseText": "Not found"})),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    assert_eq!(client.upsert(&customer()).await.unwrap().provider_id, "10");
+    let again = client.upsert(&customer()).await.unwrap();
+    assert_eq!(
+        (again.outcome, again.provider_id.as_str()),
+        (Outcome::Created, "11")
+    );
+}
+
+#[tokio::test]
+async fn invalid_input_sends_nothing() {
+    let server = MockServer::start().await;
+    let mut bad = customer();
+    bad.utc_offset_hours = Some(13);
+    bad.external_id = "x".repeat(251);
+    let err = client(&server).upsert(&bad).await.unwrap_err();
+    let paths: Vec<&str> = err.field_errors().iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["external_id", "utc_offset_hours"]);
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn payments_are_unsupported_through_the_dynamic_path() {
+    let server = MockServer::start().await;
+    let client: Box<dyn Provider> = Box::new(client(&server));
+    assert!(!client.capabilities().payments.is_supported());
+    let payment = Payment::new(
+        "p1",
+        "cust-77",
+        "1.00".parse().unwrap(),
+        "USD",
+        "2024-01-01T00:00:00Z".parse().unwrap(),
+    );
+    let err = client.upsert_payment(&payment).await.unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Unsupported);
+    assert_eq!(
+        err.to_string(),
+        "payabli: payabli does not support syncing payments"
+    );
+}
