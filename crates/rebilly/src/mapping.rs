@@ -133,15 +133,15 @@ fn unmapped(v: &mut Validator, policy: Unmapped, present: bool, path: &str, what
 
 /// Labelled points, with `primary` set on the one the canonical model treats as primary (the one
 /// flagged, else the first) so that Rebilly derives the same customer email.
-fn points(list: &[ContactPoint]) -> impl Iterator<Item = (String, String, bool)> + '_ {
+fn points(list: &[ContactPoint]) -> impl Iterator<Item = (&str, &str, bool)> + '_ {
     let primary = list.iter().position(|p| p.primary).unwrap_or(0);
     list.iter().enumerate().map(move |(i, p)| {
         let label = p
             .label
-            .clone()
+            .as_deref()
             .filter(|l| !l.trim().is_empty())
-            .unwrap_or_else(|| DEFAULT_LABEL.to_owned());
-        (label, p.value.clone(), i == primary)
+            .unwrap_or(DEFAULT_LABEL);
+        (label, p.value.as_str(), i == primary)
     })
 }
 
@@ -168,10 +168,10 @@ fn address_fields(v: &mut Validator, path: &str, address: &Address) {
 
 /// Validates `customer` against the canonical rules and Rebilly's, and builds the body of
 /// `PUT /customers/{id}` and the id it goes to.
-pub fn customer_request(
-    customer: &Customer,
-    config: &RebillyConfig,
-) -> Result<(String, WireCustomer)> {
+pub fn customer_request<'a>(
+    customer: &'a Customer,
+    config: &'a RebillyConfig,
+) -> Result<(String, WireCustomer<'a>)> {
     let mut v = Validator::new();
     customer.validate_into(&mut v);
     let id = check_id(
@@ -243,7 +243,7 @@ pub fn customer_request(
     );
 
     let mut primary = ContactObject {
-        organization: customer.company.clone(),
+        organization: customer.company.as_deref(),
         ..ContactObject::default()
     };
     max(&mut v, "company", customer.company.as_deref(), 255);
@@ -267,22 +267,22 @@ pub fn customer_request(
             contact.job_title.as_deref(),
             255,
         );
-        primary.first_name = contact.first_name.clone();
-        primary.last_name = contact.last_name.clone();
-        primary.job_title = contact.job_title.clone();
+        primary.first_name = contact.first_name.as_deref();
+        primary.last_name = contact.last_name.as_deref();
+        primary.job_title = contact.job_title.as_deref();
         primary.dob = contact.date_of_birth;
         for (i, (label, value, is_primary)) in points(&contact.emails).enumerate() {
             max(
                 &mut v,
                 LazyPath(|| format!("{path}.emails[{i}].label")),
-                Some(&label),
+                Some(label),
                 45,
             );
             // The email format itself is a canonical rule, already checked.
             max(
                 &mut v,
                 LazyPath(|| format!("{path}.emails[{i}].value")),
-                Some(&value),
+                Some(value),
                 255,
             );
             primary.emails.push(ContactEmail {
@@ -295,13 +295,13 @@ pub fn customer_request(
             max(
                 &mut v,
                 LazyPath(|| format!("{path}.phones[{i}].label")),
-                Some(&label),
+                Some(label),
                 45,
             );
             max(
                 &mut v,
                 LazyPath(|| format!("{path}.phones[{i}].value")),
-                Some(&value),
+                Some(value),
                 50,
             );
             primary.phone_numbers.push(ContactPhoneNumber {
@@ -312,20 +312,24 @@ pub fn customer_request(
         }
         if let Some(address) = &contact.billing_address {
             address_fields(&mut v, "primary_contact.billing_address", address);
-            primary.address = address.line1.clone();
-            primary.address2 = address.line2.clone();
-            primary.city = address.city.clone();
-            primary.region = address.region.clone();
-            primary.postal_code = address.postal_code.clone();
-            primary.country = address.country.clone();
+            primary.address = address.line1.as_deref();
+            primary.address2 = address.line2.as_deref();
+            primary.city = address.city.as_deref();
+            primary.region = address.region.as_deref();
+            primary.postal_code = address.postal_code.as_deref();
+            primary.country = address.country.as_deref();
         }
     }
 
     let mut body = WireCustomer {
-        website_id: config.website_id.clone(),
-        custom_fields: customer.custom_fields.clone(),
+        website_id: config.website_id.as_deref(),
+        custom_fields: customer
+            .custom_fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect(),
         primary_address: (primary != ContactObject::default()).then_some(primary),
-        locale: customer.locale.clone(),
+        locale: customer.locale.as_deref(),
         tax_numbers: customer
             .tax_numbers
             .iter()
@@ -334,7 +338,7 @@ pub fn customer_request(
                     TaxNumberKind::EuVat => TaxNumberType::EuVat,
                     TaxNumberKind::Other => TaxNumberType::Other,
                 },
-                value: t.value.clone(),
+                value: &t.value,
                 is_default: t.is_default,
             })
             .collect(),
@@ -346,13 +350,13 @@ pub fn customer_request(
         max(&mut v, path, Some(&instrument.id), MAX_ID_CHARS);
         match config.revision {
             Revision::Current => {
-                body.default_payment_instrument_id = Some(instrument.id.clone());
+                body.default_payment_instrument_id = Some(&instrument.id);
             }
             Revision::Legacy2025 => match payment_method(instrument.method) {
                 method @ (PaymentMethod::PaymentCard | PaymentMethod::Ach) => {
                     body.default_payment_instrument = Some(LegacyDefaultPaymentInstrument {
                         method,
-                        payment_instrument_id: instrument.id.clone(),
+                        payment_instrument_id: &instrument.id,
                     });
                 }
                 _ => v.push(

@@ -10,28 +10,28 @@ use serde::{Deserialize, Serialize};
 /// The body of `PUT /customers/{id}` (`schemas/Customer.yaml`, writable fields only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Customer {
+pub struct Customer<'a> {
     /// ID of the website the customer was obtained through.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub website_id: Option<String>,
+    pub website_id: Option<&'a str>,
     /// ID of a stored payment instrument to make the default (current revision).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_payment_instrument_id: Option<String>,
+    pub default_payment_instrument_id: Option<&'a str>,
     /// The default payment instrument as an object (legacy 2025 revision).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_payment_instrument: Option<LegacyDefaultPaymentInstrument>,
+    pub default_payment_instrument: Option<LegacyDefaultPaymentInstrument<'a>>,
     /// Custom fields (must be defined in the Rebilly organization).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub custom_fields: BTreeMap<String, String>,
+    pub custom_fields: BTreeMap<&'a str, &'a str>,
     /// The customer's primary address.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_address: Option<ContactObject>,
+    pub primary_address: Option<ContactObject<'a>>,
     /// RFC 5646 locale.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
+    pub locale: Option<&'a str>,
     /// Tax numbers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tax_numbers: Vec<TaxNumber>,
+    pub tax_numbers: Vec<TaxNumber<'a>>,
     /// Enhanced Due Diligence flag (legacy 2025 revision only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_edd_required: Option<bool>,
@@ -40,11 +40,11 @@ pub struct Customer {
 /// `defaultPaymentInstrument` as it was writable through 2025 (`VaultedInstrument.yaml`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LegacyDefaultPaymentInstrument {
+pub struct LegacyDefaultPaymentInstrument<'a> {
     /// `payment-card` or `ach`.
     pub method: PaymentMethod,
     /// ID of the stored payment instrument.
-    pub payment_instrument_id: String,
+    pub payment_instrument_id: &'a str,
 }
 
 /// Rebilly payment methods billsync sends (`schemas/PaymentMethod.yaml` has about 200).
@@ -70,66 +70,66 @@ pub enum PaymentMethod {
 /// A contact (`schemas/ContactObject.yaml`), used as the customer's `primaryAddress`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ContactObject {
+pub struct ContactObject<'a> {
     /// First name (≤45).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
+    pub first_name: Option<&'a str>,
     /// Last name (≤45).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    pub last_name: Option<&'a str>,
     /// Organization (≤255).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub organization: Option<String>,
+    pub organization: Option<&'a str>,
     /// First address line (≤60).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
+    pub address: Option<&'a str>,
     /// Second address line (≤60).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address2: Option<String>,
+    pub address2: Option<&'a str>,
     /// City (≤45).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
+    pub city: Option<&'a str>,
     /// Region (≤45).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<&'a str>,
     /// ISO 3166 alpha-2 country (`^[A-Z]{2}$`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<&'a str>,
     /// Postal code (≤10, `^[\w\s\-]+$`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    pub postal_code: Option<&'a str>,
     /// Phone numbers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub phone_numbers: Vec<ContactPhoneNumber>,
+    pub phone_numbers: Vec<ContactPhoneNumber<'a>>,
     /// Email addresses.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub emails: Vec<ContactEmail>,
+    pub emails: Vec<ContactEmail<'a>>,
     /// Date of birth, `YYYY-MM-DD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dob: Option<NaiveDate>,
     /// Job title (≤255).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_title: Option<String>,
+    pub job_title: Option<&'a str>,
 }
 
 /// One phone number of a contact (`schemas/ContactPhoneNumbers.yaml`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ContactPhoneNumber {
+pub struct ContactPhoneNumber<'a> {
     /// Label (required, ≤45).
-    pub label: String,
+    pub label: &'a str,
     /// The number (required, ≤50).
-    pub value: String,
+    pub value: &'a str,
     /// Whether it is the contact's primary number.
     pub primary: bool,
 }
 
 /// One email address of a contact (`schemas/ContactEmails.yaml`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ContactEmail {
+pub struct ContactEmail<'a> {
     /// Label (required, ≤45).
-    pub label: String,
+    pub label: &'a str,
     /// The address (required, email, ≤255).
-    pub value: String,
+    pub value: &'a str,
     /// Whether it is the contact's primary address.
     pub primary: bool,
 }
@@ -137,12 +137,12 @@ pub struct ContactEmail {
 /// A tax number (`schemas/TaxNumber.yaml`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TaxNumber {
+pub struct TaxNumber<'a> {
     /// `eu-vat` or `other`.
     #[serde(rename = "type")]
     pub kind: TaxNumberType,
     /// The number.
-    pub value: String,
+    pub value: &'a str,
     /// Whether it is shown on invoices by default.
     pub is_default: bool,
 }
