@@ -1,0 +1,259 @@
+//! Small helpers shared by the three emulated providers: JSON answers, time, hashing, query
+//! strings and field checks.
+
+use std::borrow::Cow;
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// `application/json`.
+pub(crate) const JSON: HeaderValue = HeaderValue::from_static("application/json");
+/// `application/problem+json` (Rebilly's errors).
+pub(crate) const PROBLEM_JSON: HeaderValue = HeaderValue::from_static("application/problem+json");
+
+/// A JSON answer with the given status and content type.
+pub(crate) fn json_with(
+    status: StatusCode,
+    content_type: HeaderValue,
+    value: &impl Serialize,
+) -> Response {
+    let bytes = match serde_json::to_vec(value) {
+        Ok(b) => b,
+        Err(_) => {
+            let mut r = Response::new(Body::from("{}"));
+            *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            return r;
+        }
+    };
+    let mut r = Response::new(Body::from(bytes));
+    *r.status_mut() = status;
+    r.headers_mut().insert(header::CONTENT_TYPE, content_type);
+    r
+}
+
+/// A `application/json` answer.
+pub(crate) fn json(status: StatusCode, value: &impl Serialize) -> Response {
+    json_with(status, JSON, value)
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub(crate) fn now_ms() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0)
+}
+
+/// An epoch-milliseconds time as `YYYY-MM-DDTHH:MM:SSZ`.
+pub(crate) fn rfc3339(ms: u64) -> String {
+    let ms = i64::try_from(ms).unwrap_or(0);
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// SplitMix64's finalizer: a bijection on `u64` that scatters neighbouring inputs.
+pub(crate) fn mix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A number in `[0, 1)` drawn from `(seed, n, salt)`: the same triple always gives the same
+/// number, so a run's random faults are reproducible from its seed and request order.
+pub(crate) fn unit(seed: u64, n: u64, salt: u64) -> f64 {
+    let x = mix64(seed ^ mix64(n.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ salt));
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Decodes `%XX` escapes and `+` (as a space) of one query-string component.
+pub(crate) fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.bytes().any(|b| b == b'%' || b == b'+') {
+        return Cow::Borrowed(s);
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The decoded `key=value` pairs of a raw query string.
+pub(crate) fn query_pairs(q: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+    q.split('&').filter(|p| !p.is_empty()).map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (percent_decode(k), percent_decode(v))
+    })
+}
+
+/// A plausible email address: `local@domain.tld`, no spaces, no empty labels.
+pub(crate) fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    if local.is_empty() || local.len() > 64 || domain.len() < 3 {
+        return false;
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) || local.contains('@') {
+        return false;
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return false;
+    }
+    domain.contains('.')
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+}
+
+/// The string at `key`, when it is one.
+pub(crate) fn str_of<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    obj.get(key).and_then(Value::as_str)
+}
+
+/// Whether `key` is absent or JSON `null`.
+pub(crate) fn absent(obj: &Map<String, Value>, key: &str) -> bool {
+    matches!(obj.get(key), None | Some(Value::Null))
+}
+
+/// A JSON type name for messages.
+pub(crate) fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Length in characters (what the providers' "≤ N characters" limits count).
+pub(crate) fn chars(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// ECMA-262 `\w` (ASCII word characters), which is what JSON Schema patterns use.
+pub(crate) fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_query_components() {
+        assert_eq!(
+            percent_decode("customernumber%28eq%29"),
+            "customernumber(eq)"
+        );
+        assert_eq!(percent_decode("a+b%2"), "a b%2");
+        assert_eq!(percent_decode("%C3%BC"), "ü");
+        assert_eq!(percent_decode("%"), "%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+
+    #[test]
+    fn recognises_emails() {
+        assert!(is_email("john.doe@abc.com"));
+        assert!(!is_email("john doe@abc.com"));
+        assert!(!is_email("@abc.com"));
+        assert!(!is_email("john@abc"));
+        assert!(!is_email("john@@abc.com"));
+        assert!(!is_email("john@abc..com"));
+    }
+
+    #[test]
+    fn unit_draws_are_reproducible_and_in_range() {
+        let a: Vec<f64> = (0..1000).map(|n| unit(7, n, 1)).collect();
+        let b: Vec<f64> = (0..1000).map(|n| unit(7, n, 1)).collect();
+        assert_eq!(a, b);
+        assert!(a.iter().all(|x| (0.0..1.0).contains(x)));
+        let share = a.iter().filter(|x| **x < 0.25).count();
+        assert!((150..350).contains(&share), "{share}");
+    }
+}
+
+/// A stored record: creation order, creation time and the JSON object served back.
+#[derive(Debug, Clone)]
+pub(crate) struct Rec {
+    /// Creation order (sandbox-wide).
+    pub seq: u64,
+    /// Creation time, epoch milliseconds.
+    pub at_ms: u64,
+    /// The record.
+    pub body: Map<String, Value>,
+}
+
+/// Parses a request body that must be a JSON object; the error is a short message.
+pub(crate) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, String> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(v) => Err(format!(
+            "the request body must be a JSON object, not {}",
+            type_name(&v)
+        )),
+        Err(e) if body.iter().all(u8::is_ascii_whitespace) => {
+            let _ = e;
+            Err("the request body is empty; a JSON object is expected".to_owned())
+        }
+        Err(e) => Err(format!("the request body is not valid JSON: {e}")),
+    }
+}
+
+/// Records sorted by creation order.
+pub(crate) fn in_order<'a>(recs: impl Iterator<Item = &'a Rec>) -> Vec<Value> {
+    let mut v: Vec<&Rec> = recs.collect();
+    v.sort_unstable_by_key(|r| r.seq);
+    v.into_iter()
+        .map(|r| Value::Object(r.body.clone()))
+        .collect()
+}
+
+/// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
+pub(crate) fn encode_segment(s: &str) -> Cow<'_, str> {
+    let keep = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    if s.bytes().all(keep) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for b in s.bytes() {
+        if keep(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Cow::Owned(out)
+}
