@@ -1,0 +1,490 @@
+//! Rebilly: customers, transactions, de-duplication and rate limits through the HTTP API.
+
+mod common;
+
+use std::time::Duration;
+
+use billsync_sandbox::RateLimit;
+use common::*;
+use reqwest::Method;
+use serde_json::json;
+
+const TXN: &str = r#"{"type":"sale","websiteId":"web-1","customerId":"cus-1","currency":"USD","amount":35.15,
+  "isProcessedOutside":true,"processedTime":"2021-01-01T14:32:18Z","requestId":"pay-65432325",
+  "paymentInstruction":{"methods":["cash"],"receivedBy":"front desk"}}"#;
+
+#[tokio::test]
+async fn customer_put_creates_then_updates() {
+    let sb = Sandbox::start().await.unwrap();
+    let created = rebilly_customer(&sb, "org-1", "cus-1").await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let location = created.header("location").unwrap();
+    assert_eq!(
+        location,
+        format!(
+            "{}/organizations/org-1/customers/cus-1",
+            sb.rebilly_base_url()
+        )
+    );
+    let c = &created.json;
+    assert_eq!(c["id"], "cus-1");
+    assert_eq!(c["email"], "ada@example.com");
+    assert_eq!(c["firstName"], "Ada");
+    assert_eq!(c["lastName"], "Lovelace");
+    assert_eq!(c["websiteId"], "web-1");
+    assert_eq!(c["customFields"], json!({}));
+    assert_eq!(c["revision"], 0);
+    assert_eq!(c["createdTime"], c["updatedTime"]);
+
+    let body = json!({"websiteId": "web-1", "customFields": {"tier": "gold"}, "primaryAddress": {"firstName": "Augusta", "lastName": "King"}});
+    let updated = rebilly(
+        &sb,
+        Method::PUT,
+        "/organizations/org-1/customers/cus-1",
+        Some(&body.to_string()),
+    )
+    .await;
+    assert_eq!(updated.status, 200, "{}", updated.text);
+    assert!(updated.header("location").is_none());
+    assert_eq!(updated.json["firstName"], "Augusta");
+    assert_eq!(updated.json["email"], serde_json::Value::Null);
+    assert_eq!(updated.json["revision"], 1);
+    assert_eq!(updated.json["createdTime"], c["createdTime"]);
+    assert_eq!(updated.json["customFields"]["tier"], "gold");
+
+    let got = rebilly(
+        &sb,
+        Method::GET,
+        "/organizations/org-1/customers/cus-1",
+        None,
+    )
+    .await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.json, updated.json);
+
+    // Organizations are separate.
+    let missing = rebilly(
+        &sb,
+        Method::GET,
+        "/organizations/org-2/customers/cus-1",
+        None,
+    )
+    .await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json["status"], 404);
+
+    let s = sb.stats().rebilly;
+    assert_eq!((s.created, s.updated, s.rejected), (1, 1, 1));
+}
+
+#[tokio::test]
+async fn customer_validation_problems() {
+    let sb = Sandbox::start().await.unwrap();
+    let long = |n: usize| "x".repeat(n);
+    let cases: Vec<(serde_json::Value, &str)> = vec![
+        (
+            json!({"primaryAddress": {"firstName": long(46)}}),
+            "primaryAddress.firstName",
+        ),
+        (
+            json!({"primaryAddress": {"lastName": long(46)}}),
+            "primaryAddress.lastName",
+        ),
+        (
+            json!({"primaryAddress": {"organization": long(256)}}),
+            "primaryAddress.organization",
+        ),
+        (
+            json!({"primaryAddress": {"address": long(61)}}),
+            "primaryAddress.address",
+        ),
+        (
+            json!({"primaryAddress": {"address2": long(61)}}),
+            "primaryAddress.address2",
+        ),
+        (
+            json!({"primaryAddress": {"city": long(46)}}),
+            "primaryAddress.city",
+        ),
+        (
+            json!({"primaryAddress": {"region": long(46)}}),
+            "primaryAddress.region",
+        ),
+        (
+            json!({"primaryAddress": {"country": "us"}}),
+            "primaryAddress.country",
+        ),
+        (
+            json!({"primaryAddress": {"country": "USA"}}),
+            "primaryAddress.country",
+        ),
+        (
+            json!({"primaryAddress": {"postalCode": "12345678901"}}),
+            "primaryAddress.postalCode",
+        ),
+        (
+            json!({"primaryAddress": {"postalCode": "12#45"}}),
+            "primaryAddress.postalCode",
+        ),
+        (
+            json!({"primaryAddress": {"emails": [{"label": "main", "value": "nope"}]}}),
+            "primaryAddress.emails.0.value",
+        ),
+        (
+            json!({"primaryAddress": {"emails": [{"label": long(46), "value": "a@b.co"}]}}),
+            "primaryAddress.emails.0.label",
+        ),
+        (
+            json!({"primaryAddress": {"emails": [{"label": "m", "value": format!("{}@b.co", long(256))}]}}),
+            "primaryAddress.emails.0.value",
+        ),
+        (
+            json!({"primaryAddress": {"phoneNumbers": [{"label": "m", "value": long(51)}]}}),
+            "primaryAddress.phoneNumbers.0.value",
+        ),
+        (
+            json!({"primaryAddress": {"phoneNumbers": [{"label": long(46), "value": "1"}]}}),
+            "primaryAddress.phoneNumbers.0.label",
+        ),
+        (json!({"websiteId": long(51)}), "websiteId"),
+        (json!({"customFields": "x"}), "customFields"),
+    ];
+    for (body, field) in &cases {
+        let a = rebilly(
+            &sb,
+            Method::PUT,
+            "/organizations/o/customers/c-1",
+            Some(&body.to_string()),
+        )
+        .await;
+        assert_eq!(a.status, 422, "{body}: {}", a.text);
+        assert_eq!(a.header("content-type"), Some("application/problem+json"));
+        assert_eq!(a.json["title"], "Validation error");
+        assert_eq!(a.json["status"], 422);
+        assert!(a.json["type"].is_string() && a.json["detail"].is_string());
+        let fields: Vec<&str> = a.json["invalidFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, [*field], "{body}");
+        assert!(a.json["invalidFields"][0]["message"].is_string());
+    }
+    for id in ["has space", &long(51), "a/b"] {
+        let url = format!(
+            "{}/organizations/o/customers/{}",
+            sb.rebilly_base_url(),
+            id.replace(' ', "%20").replace('/', "%2F")
+        );
+        let a = send(
+            Method::PUT,
+            &url,
+            &[("REB-APIKEY", DEFAULT_REBILLY_KEY)],
+            Some("{}"),
+        )
+        .await;
+        assert_eq!(a.status, 422, "{id}: {}", a.text);
+        assert_eq!(a.json["invalidFields"][0]["field"], "id");
+    }
+    assert!(sb.records(Provider::Rebilly, "customer").is_empty());
+    assert_eq!(sb.stats().rebilly.rejected, cases.len() as u64 + 3);
+}
+
+#[tokio::test]
+async fn auth_and_malformed_bodies() {
+    let sb = Sandbox::start().await.unwrap();
+    let url = format!("{}/organizations/o/customers/c", sb.rebilly_base_url());
+    for headers in [
+        vec![],
+        vec![("REB-APIKEY", "wrong")],
+        vec![("authorization", "Bearer wrong")],
+    ] {
+        let a = send(Method::PUT, &url, &headers, Some("{}")).await;
+        assert_eq!(a.status, 401);
+        assert_eq!(a.json["title"], "Unauthorized");
+        assert_eq!(a.json["status"], 401);
+    }
+    let bearer = send(
+        Method::PUT,
+        &url,
+        &[("authorization", "Bearer sandbox-rebilly-key")],
+        Some("{}"),
+    )
+    .await;
+    assert_eq!(bearer.status, 201, "{}", bearer.text);
+    assert_eq!(sb.stats().rebilly.auth_failures, 3);
+
+    for path in [
+        "/organizations/o/customers/c",
+        "/organizations/o/transactions",
+    ] {
+        let method = if path.ends_with("/c") {
+            Method::PUT
+        } else {
+            Method::POST
+        };
+        for body in ["{oops", "", "[]", "42"] {
+            let a = rebilly(&sb, method.clone(), path, Some(body)).await;
+            assert_eq!(a.status, 400, "{path} {body:?}: {}", a.text);
+            assert_eq!(a.json["status"], 400);
+        }
+    }
+}
+
+#[tokio::test]
+async fn transactions_dedupe_by_request_id() {
+    let sb = Sandbox::start().await.unwrap();
+    rebilly_customer(&sb, "org-1", "cus-1").await;
+    let first = rebilly(
+        &sb,
+        Method::POST,
+        "/organizations/org-1/transactions",
+        Some(TXN),
+    )
+    .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let t = &first.json;
+    let id = t["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        first.header("location").unwrap(),
+        format!(
+            "{}/organizations/org-1/transactions/{id}",
+            sb.rebilly_base_url()
+        )
+    );
+    assert_eq!(t["result"], "approved");
+    assert_eq!(t["status"], "completed");
+    assert_eq!(t["requestId"], "pay-65432325");
+    assert_eq!(t["customerId"], "cus-1");
+    assert_eq!(t["amount"], 35.15);
+    assert_eq!(t["currency"], "USD");
+    assert_eq!(t["isProcessedOutside"], true);
+    assert_eq!(t["processedTime"], "2021-01-01T14:32:18Z");
+
+    // The same requestId: the original transaction, 200, nothing new.
+    let again = rebilly(
+        &sb,
+        Method::POST,
+        "/organizations/org-1/transactions",
+        Some(TXN),
+    )
+    .await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.json, first.json);
+    assert_eq!(sb.records(Provider::Rebilly, "transaction").len(), 1);
+    let s = sb.stats().rebilly;
+    assert_eq!((s.created, s.deduplicated), (2, 1));
+
+    let found = rebilly(
+        &sb,
+        Method::GET,
+        "/organizations/org-1/transactions?filter=requestId:pay-65432325&limit=1",
+        None,
+    )
+    .await;
+    assert_eq!(found.status, 200);
+    assert_eq!(found.json.as_array().unwrap().len(), 1);
+    assert_eq!(found.json[0]["id"], id.as_str());
+    let none = rebilly(
+        &sb,
+        Method::GET,
+        "/organizations/org-1/transactions?filter=requestId:other&limit=1",
+        None,
+    )
+    .await;
+    assert_eq!(none.json, json!([]));
+    let by_id = rebilly(
+        &sb,
+        Method::GET,
+        &format!("/organizations/org-1/transactions/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(by_id.json["id"], id.as_str());
+
+    // Another requestId is a new transaction; no requestId never de-duplicates.
+    let mut other: serde_json::Value = serde_json::from_str(TXN).unwrap();
+    other["requestId"] = json!("pay-2");
+    assert_eq!(
+        rebilly(
+            &sb,
+            Method::POST,
+            "/organizations/org-1/transactions",
+            Some(&other.to_string())
+        )
+        .await
+        .status,
+        201
+    );
+    other.as_object_mut().unwrap().remove("requestId");
+    for _ in 0..2 {
+        assert_eq!(
+            rebilly(
+                &sb,
+                Method::POST,
+                "/organizations/org-1/transactions",
+                Some(&other.to_string())
+            )
+            .await
+            .status,
+            201
+        );
+    }
+    let all = rebilly(
+        &sb,
+        Method::GET,
+        "/organizations/org-1/transactions?filter=customerId:cus-1",
+        None,
+    )
+    .await;
+    assert_eq!(all.json.as_array().unwrap().len(), 4);
+    assert_eq!(all.header("pagination-total"), Some("4"));
+}
+
+#[tokio::test]
+async fn request_id_window_expires() {
+    let config = SandboxConfig {
+        rebilly_request_id_window: Duration::from_millis(300),
+        ..SandboxConfig::default()
+    };
+    let sb = Sandbox::start_with(config).await.unwrap();
+    rebilly_customer(&sb, "o", "cus-1").await;
+    assert_eq!(
+        rebilly(
+            &sb,
+            Method::POST,
+            "/organizations/o/transactions",
+            Some(TXN)
+        )
+        .await
+        .status,
+        201
+    );
+    assert_eq!(
+        rebilly(
+            &sb,
+            Method::POST,
+            "/organizations/o/transactions",
+            Some(TXN)
+        )
+        .await
+        .status,
+        200
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        rebilly(
+            &sb,
+            Method::POST,
+            "/organizations/o/transactions",
+            Some(TXN)
+        )
+        .await
+        .status,
+        201
+    );
+}
+
+#[tokio::test]
+async fn transaction_validation() {
+    let sb = Sandbox::start().await.unwrap();
+    rebilly_customer(&sb, "o", "cus-1").await;
+    let base: serde_json::Value = serde_json::from_str(TXN).unwrap();
+    let cases: Vec<(&str, serde_json::Value)> = vec![
+        ("type", json!(null)),
+        ("type", json!("refund")),
+        ("websiteId", json!(null)),
+        ("customerId", json!(null)),
+        ("customerId", json!("cus-unknown")),
+        ("currency", json!(null)),
+        ("currency", json!("usd")),
+        ("currency", json!("USDX")),
+        ("amount", json!(null)),
+        ("amount", json!("35.15")),
+        ("amount", json!(-5)),
+        ("requestId", json!("has space")),
+        ("requestId", json!("x".repeat(51))),
+        ("processedTime", json!("yesterday")),
+        ("description", json!("x".repeat(256))),
+    ];
+    for (field, value) in cases {
+        let mut body = base.clone();
+        body[field] = value.clone();
+        let a = rebilly(
+            &sb,
+            Method::POST,
+            "/organizations/o/transactions",
+            Some(&body.to_string()),
+        )
+        .await;
+        assert_eq!(a.status, 422, "{field}={value}: {}", a.text);
+        assert_eq!(
+            a.json["invalidFields"][0]["field"], field,
+            "{field}={value}: {}",
+            a.text
+        );
+    }
+    let mut inside = base.clone();
+    inside["isProcessedOutside"] = json!(false);
+    let a = rebilly(
+        &sb,
+        Method::POST,
+        "/organizations/o/transactions",
+        Some(&inside.to_string()),
+    )
+    .await;
+    assert_eq!(a.status, 422);
+    assert_eq!(a.json["invalidFields"][0]["field"], "processedTime");
+    assert!(sb.records(Provider::Rebilly, "transaction").is_empty());
+}
+
+#[tokio::test]
+async fn rate_limit_headers_and_429() {
+    let config = SandboxConfig::default().with_rate_limit(
+        Provider::Rebilly,
+        RateLimit::new(3, Duration::from_secs(60)),
+    );
+    let sb = Sandbox::start_with(config).await.unwrap();
+    for i in 0..3u32 {
+        let a = rebilly_customer(&sb, "o", &format!("c-{i}")).await;
+        assert_eq!(a.status, 201);
+        assert_eq!(a.header("x-ratelimit-limit"), Some("3"));
+        assert_eq!(
+            a.header("x-ratelimit-remaining").unwrap(),
+            (2 - i).to_string()
+        );
+    }
+    let limited = rebilly_customer(&sb, "o", "c-9").await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.json["status"], 429);
+    assert_eq!(limited.header("x-ratelimit-remaining"), Some("0"));
+    let retry_at: i64 = limited
+        .header("x-ratelimit-retry-after")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    assert!(
+        retry_at > now && retry_at <= now + 61,
+        "{retry_at} vs {now}"
+    );
+    assert_eq!(sb.stats().rebilly.rate_limited, 1);
+    assert_eq!(sb.records(Provider::Rebilly, "customer").len(), 3);
+    // Other providers are not limited.
+    let h = hyfin(&sb, Method::GET, "/api/v4/site/s/customer/x", None).await;
+    assert_eq!(h.status, 404);
+}
+
+#[tokio::test]
+async fn rate_limit_window_resets() {
+    let config = SandboxConfig::default().with_rate_limit(
+        Provider::Rebilly,
+        RateLimit::new(1, Duration::from_millis(300)),
+    );
+    let sb = Sandbox::start_with(config).await.unwrap();
+    assert_eq!(rebilly_customer(&sb, "o", "a").await.status, 201);
+    assert_eq!(rebilly_customer(&sb, "o", "b").await.status, 429);
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert_eq!(rebilly_customer(&sb, "o", "b").await.status, 201);
+}
