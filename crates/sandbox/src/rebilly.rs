@@ -898,7 +898,7 @@ async fn list_transactions(
             .collect(),
     };
     found.retain(|r| matches(&r.body, &conditions));
-    found.sort_unstable_by(|a, b| b.seq.cmp(&a.seq));
+    found.sort_unstable_by_key(|r| std::cmp::Reverse(r.seq));
     let total = found.len();
     let page: Vec<Value> = found
         .into_iter()
