@@ -82,7 +82,8 @@ impl FromStr for Provider {
 }
 
 /// A fixed-window rate limit: at most `requests` requests per `per`, counted per provider
-/// (all sites / organizations / entrypoints of that provider share it).
+/// (all sites / organizations / entrypoints of that provider share it). Rebilly's limit counts
+/// only non-GET requests, as Rebilly's sandbox documents; Hyfin's and Payabli's count all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     /// Requests allowed in one window.

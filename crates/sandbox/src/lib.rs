@@ -37,8 +37,9 @@
 //! - **Rebilly** `PUT` replaces the customer's writable fields (revision + 1, `createdTime`
 //!   kept). A transaction repeating a `requestId` seen within 24 hours is answered **200 with
 //!   the original transaction** (Rebilly documents only that duplicates are "ignored") and
-//!   counted as deduplicated. Malformed JSON is a 400 problem. `X-RateLimit-Limit` and
-//!   `X-RateLimit-Remaining` are sent when a rate limit is configured; a 429 carries
+//!   counted as deduplicated. Malformed JSON is a 400 problem. A configured Rebilly rate limit
+//!   counts writes only (Rebilly's sandbox limits non-GET requests); their answers carry
+//!   `X-RateLimit-Limit` and `X-RateLimit-Remaining`, and a 429 carries
 //!   `X-RateLimit-Retry-After` as UTC epoch seconds.
 //! - **Payabli** matches an existing customer on create by exact `customerNumber` within the
 //!   entrypoint: with `replaceExisting=1` the record is replaced (same `customerId`, counted

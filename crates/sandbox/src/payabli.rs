@@ -1018,6 +1018,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn idempotency_keys_are_pruned_after_the_window() {
+        let mut inner = Inner::default();
+        let window = std::time::Duration::from_millis(50);
+        let start = Instant::now();
+        for i in 0..1000 {
+            inner.remember_key(&format!("k-{i}"), start);
+        }
+        assert!(inner.key_seen("k-7", start, window));
+        let later = start + window;
+        inner.prune_keys(later, window);
+        assert!(inner.keys.is_empty() && inner.key_queue.is_empty());
+        assert!(!inner.key_seen("k-7", later, window));
+    }
+
+    #[test]
     fn filters_parse_and_match() {
         let rec = new_record(
             7,

@@ -924,6 +924,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn request_ids_are_pruned_after_the_window() {
+        let mut org = Org::default();
+        for i in 0..1000u64 {
+            org.remember(format!("r-{i}"), format!("txn-{i}"), i);
+        }
+        org.prune(1500, 1000);
+        // Kept: younger than the window (created after 500).
+        assert_eq!(org.request_ids.len(), 499);
+        assert_eq!(org.request_queue.len(), 499);
+        assert!(!org.request_ids.contains_key("r-500"));
+        assert!(org.request_ids.contains_key("r-501"));
+        org.prune(10_000, 1000);
+        assert!(org.request_ids.is_empty() && org.request_queue.is_empty());
+    }
+
+    #[test]
     fn ids_and_patterns() {
         assert!(is_resource_id("cus-franklin-01"));
         assert!(is_resource_id("a@b~c.d_e"));

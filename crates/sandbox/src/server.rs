@@ -318,7 +318,9 @@ async fn gate(State(g): State<Gate>, req: Request, next: Next) -> Response {
         };
     }
     let mut remaining = None;
-    if let Some(l) = limiter {
+    // Rebilly limits only writes (its sandbox: "non-GET requests"); the others count all.
+    let exempt = p == Provider::Rebilly && req.method() == axum::http::Method::GET;
+    if let Some(l) = limiter.filter(|_| !exempt) {
         match l.check() {
             Ok(r) => remaining = Some((l.limit.requests, r)),
             Err(retry_in) => {

@@ -471,6 +471,9 @@ async fn rate_limit_headers_and_429() {
     );
     assert_eq!(sb.stats().rebilly.rate_limited, 1);
     assert_eq!(sb.records(Provider::Rebilly, "customer").len(), 3);
+    // Reads are not limited.
+    let read = rebilly(&sb, Method::GET, "/organizations/o/customers/c-0", None).await;
+    assert_eq!(read.status, 200);
     // Other providers are not limited.
     let h = hyfin(&sb, Method::GET, "/api/v4/site/s/customer/x", None).await;
     assert_eq!(h.status, 404);
