@@ -50,7 +50,10 @@ impl Limiter {
             *w = (now, 0);
         }
         if w.1 >= self.limit.requests {
-            Err((w.0 + self.limit.per).saturating_duration_since(now))
+            Err(w
+                .0
+                .checked_add(self.limit.per)
+                .map_or(Duration::MAX, |end| end.saturating_duration_since(now)))
         } else {
             w.1 += 1;
             Ok(self.limit.requests - w.1)
@@ -258,7 +261,7 @@ struct Gate {
 }
 
 fn ceil_secs(d: Duration) -> u64 {
-    d.as_millis().div_ceil(1000).max(1) as u64
+    u64::try_from(d.as_millis().div_ceil(1000).max(1)).unwrap_or(u64::MAX)
 }
 
 /// The provider's 429 answer.
@@ -267,7 +270,8 @@ fn too_many(p: Provider, limit: Option<RateLimit>, retry_in: Duration) -> Respon
         Provider::Hyfin => hyfin::too_many(ceil_secs(retry_in)),
         Provider::Payabli => payabli::too_many(ceil_secs(retry_in)),
         Provider::Rebilly => {
-            let at = (now_ms() + u64::try_from(retry_in.as_millis()).unwrap_or(0)).div_ceil(1000);
+            let wait = u64::try_from(retry_in.as_millis()).unwrap_or(u64::MAX);
+            let at = now_ms().saturating_add(wait).div_ceil(1000);
             rebilly::too_many(limit.map(|l| l.requests), at)
         }
     }
