@@ -161,7 +161,7 @@ macro_rules! single_body {
 }
 single_body!(
     billsync::hyfin::wire::HyfinPaymentRequest<'_>,
-    billsync::rebilly::wire::Customer,
+    billsync::rebilly::wire::Customer<'_>,
     billsync::rebilly::wire::TransactionRequest
 );
 
