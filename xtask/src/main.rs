@@ -1,50 +1,101 @@
 //! `cargo xtask`: the project's own commands. Std only, to keep it quick to build.
 //!
-//! - `cargo xtask test` runs everything CI runs.
-//! - `cargo xtask snapshots [--accept]` reviews or accepts insta snapshots.
-//! - `cargo xtask bench` runs the benchmarks and writes `target/bench/report.md`.
+//! - `cargo xtask test` runs everything CI runs (`test.rs`).
+//! - `cargo xtask snapshots` reviews, accepts or checks insta snapshots (`snapshots.rs`).
+//! - `cargo xtask bench` runs the benchmarks of issue 7 (`bench.rs`).
+//!
+//! Exit codes: 0 success, 1 a step failed, 2 a usage error.
 
 mod bench;
 mod cmd;
+mod metadata;
 mod snapshots;
 mod test;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <command>
+const USAGE: &str = "usage: cargo xtask <command> [options]
 
 commands:
-  test [--fast]          fmt, clippy, feature matrix, tests (snapshots checked), docs, packaging
-                         (--fast skips the feature matrix and packaging)
-  snapshots [--accept]   run the tests writing pending snapshots and show them; --accept takes
-                         them and removes unreferenced ones
-  bench                  run the benchmarks; the table goes to target/bench/report.md
-  help                   this text";
+  test [--fast]       everything CI runs, stopping at the first failure:
+                        a. cargo fmt --check
+                        b. clippy -D warnings (all targets, all features)
+                        c. feature matrix of the billsync facade: no features, each provider
+                           alone (and no other provider crate in its tree), full; no openssl-sys
+                           or native-tls anywhere
+                        d. cargo test (INSTA_UPDATE=no, CI=true); pending or unreferenced
+                           snapshots fail; ends with `tests: N passed, M failed`
+                        e. cargo doc -D warnings
+                        f. cargo package of every publishable crate
+                      --fast skips c and f
+  snapshots           run the tests writing pending snapshots (.snap.new) and show their diffs,
+                      and list unreferenced snapshots
+    --accept          take every new or changed snapshot and delete unreferenced ones
+    --check           fail on a pending or unreferenced snapshot (step d of `test`)
+  bench [args]        run the benchmarks (issue 7)
+  help                this text";
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (command, rest) = match args.split_first() {
-        Some((c, rest)) => (c.as_str(), rest),
-        None => ("help", &[][..]),
+/// A command line that does not parse.
+struct Usage(String);
+
+/// The flags in `args`, which must all be among `known`.
+fn flags<'a>(command: &str, args: &'a [String], known: &[&str]) -> Result<Vec<&'a str>, Usage> {
+    args.iter()
+        .map(|a| {
+            if known.contains(&a.as_str()) {
+                Ok(a.as_str())
+            } else {
+                Err(Usage(format!("`{command}` does not take `{a}`")))
+            }
+        })
+        .collect()
+}
+
+fn dispatch(args: &[String]) -> Result<Result<(), String>, Usage> {
+    let Some((command, rest)) = args.split_first() else {
+        println!("{USAGE}");
+        return Ok(Ok(()));
     };
-    let result = match command {
-        "test" => test::run(rest),
-        "snapshots" => snapshots::run(rest),
+    Ok(match command.as_str() {
+        "test" => {
+            let flags = flags("test", rest, &["--fast"])?;
+            test::run(flags.contains(&"--fast"))
+        }
+        "snapshots" => {
+            let flags = flags("snapshots", rest, &["--accept", "--check"])?;
+            match (flags.contains(&"--accept"), flags.contains(&"--check")) {
+                (true, true) => {
+                    return Err(Usage("--accept and --check exclude each other".into()));
+                }
+                (false, true) => test::snapshot_check(),
+                (accept, false) => snapshots::run(accept),
+            }
+        }
+        // Owned by the benchmarks; it takes its own arguments.
         "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
-            return ExitCode::SUCCESS;
+            Ok(())
         }
-        other => {
-            eprintln!("unknown command `{other}`\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("\nxtask: {e}");
+        other => return Err(Usage(format!("unknown command `{other}`"))),
+    })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match dispatch(&args) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            // An empty message was already printed (before the closing test count).
+            if !e.is_empty() {
+                cmd::flush();
+                eprintln!("\nxtask: {e}");
+            }
             ExitCode::FAILURE
+        }
+        Err(Usage(e)) => {
+            eprintln!("xtask: {e}\n\n{USAGE}");
+            ExitCode::from(2)
         }
     }
 }

@@ -1,189 +1,47 @@
-//! `cargo xtask test`: everything CI runs, stopping at the first failure.
+//! `cargo xtask test`: everything CI runs, in order, stopping at the first failure.
+//!
+//! a. rustfmt, b. clippy, c. the facade's feature matrix, d. the tests with the snapshot check,
+//! e. rustdoc, f. packaging. `--fast` skips c and f. The last line printed is the test count
+//! (`tests: N passed, M failed[, K skipped]`), which CI reads.
+
+use std::collections::BTreeSet;
+use std::fmt;
 
 use crate::cmd::{self, root, step};
-use crate::snapshots;
+use crate::metadata;
+use crate::snapshots::{self, References};
 
-/// The features of the facade that name a provider (all but `default`, `full` and `_private`).
-fn provider_features() -> Result<Vec<String>, String> {
-    let path = root().join("crates/billsync/Cargo.toml");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut in_features = false;
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_features = line == "[features]";
-            continue;
-        }
-        if !in_features || line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some((name, _)) = line.split_once('=') {
-            let name = name.trim();
-            if name != "default" && name != "full" && !name.starts_with('_') {
-                out.push(name.to_owned());
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Package names of the workspace members marked `publish = false`.
-fn unpublished_members() -> Result<Vec<String>, String> {
-    let manifest = std::fs::read_to_string(root().join("Cargo.toml"))
-        .map_err(|e| format!("Cargo.toml: {e}"))?;
-    let members = manifest
-        .split_once("members = [")
-        .and_then(|(_, rest)| rest.split_once(']'))
-        .map(|(list, _)| list)
-        .ok_or("no `members = [...]` in Cargo.toml")?;
-    let mut out = Vec::new();
-    for member in members
-        .split(',')
-        .map(|m| m.trim().trim_matches('"'))
-        .filter(|m| !m.is_empty())
-    {
-        let path = root().join(member).join("Cargo.toml");
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let publish_false = text.lines().any(|l| l.replace(' ', "") == "publish=false");
-        let name = text.lines().find_map(|l| {
-            l.trim()
-                .strip_prefix("name = ")
-                .map(|n| n.trim_matches('"').to_owned())
-        });
-        if let (true, Some(name)) = (publish_false, name) {
-            out.push(name);
-        }
-    }
-    Ok(out)
-}
-
-fn feature_matrix() -> Result<(), String> {
-    let providers = provider_features()?;
-    let mut check = cmd::cargo();
-    check.args(["check", "-p", "billsync", "--no-default-features"]);
-    cmd::run(check)?;
-    for p in &providers {
-        let mut check = cmd::cargo();
-        check.args([
-            "check",
-            "-p",
-            "billsync",
-            "--no-default-features",
-            "--features",
-            p,
-        ]);
-        cmd::run(check)?;
-        let mut tree = cmd::cargo();
-        tree.args([
-            "tree",
-            "-p",
-            "billsync",
-            "--no-default-features",
-            "--features",
-            p,
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-        ]);
-        let deps = cmd::output(tree)?;
-        for other in providers.iter().filter(|o| *o != p) {
-            let name = format!("billsync-{other} ");
-            if deps.lines().any(|l| l.starts_with(&name)) {
-                return Err(format!(
-                    "with only `{p}` on, the facade compiles billsync-{other}"
-                ));
-            }
-        }
-        println!("    `{p}` alone compiles no other provider crate");
-    }
-    let mut full = cmd::cargo();
-    full.args(["check", "-p", "billsync", "--features", "full"]);
-    cmd::run(full)?;
-    let mut tree = cmd::cargo();
-    tree.args([
-        "tree",
-        "--workspace",
-        "--all-features",
-        "-e",
-        "normal",
-        "--prefix",
-        "none",
-    ]);
-    let deps = cmd::output(tree)?;
-    for banned in ["openssl-sys ", "native-tls "] {
-        if deps.lines().any(|l| l.starts_with(banned)) {
-            return Err(format!(
-                "{} is in the dependency tree: TLS must be rustls only",
-                banned.trim()
-            ));
-        }
-    }
-    println!("    no OpenSSL or native-tls in the tree");
-    Ok(())
-}
-
-/// Sums the `test result:` lines of cargo test's output: (passed, failed, ignored).
-fn count(output: &str) -> (u64, u64, u64) {
-    let mut totals = (0, 0, 0);
-    for line in output
-        .lines()
-        .filter(|l| l.trim_start().starts_with("test result:"))
-    {
-        let number = |word: &str| -> u64 {
-            line.split(';')
-                .find(|part| part.trim_end().ends_with(word))
-                .and_then(|part| part.split_whitespace().rev().nth(1))
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0)
-        };
-        totals.0 += number("passed");
-        totals.1 += number("failed");
-        totals.2 += number("ignored");
-    }
-    totals
-}
-
-fn tests() -> Result<(), String> {
-    let references = snapshots::references_file()?;
-    let mut c = cmd::cargo();
-    c.args(["test", "--workspace", "--all-features", "--no-fail-fast"])
-        .env("INSTA_UPDATE", "no")
-        .env("CI", "true")
-        .env("INSTA_SNAPSHOT_REFERENCES_FILE", &references);
-    let (ok, output) = cmd::run_tee(c)?;
-    let (passed, failed, ignored) = count(&output);
-    let snapshot_check = snapshots::check(&references);
-    if let Err(problems) = &snapshot_check {
-        eprintln!("\n{problems}");
-    }
-    println!();
-    if ignored > 0 {
-        println!("tests: {passed} passed, {failed} failed, {ignored} skipped");
-    } else {
-        println!("tests: {passed} passed, {failed} failed");
-    }
-    if !ok || failed > 0 {
-        return Err("tests failed".into());
-    }
-    if passed == 0 {
-        return Err("no test ran".into());
-    }
-    snapshot_check
-}
+/// The facade crate whose features are checked one by one.
+const FACADE: &str = "billsync";
+const FACADE_MANIFEST: &str = "crates/billsync/Cargo.toml";
+/// Crates that must never be in the tree: TLS is rustls only.
+const BANNED: [&str; 2] = ["openssl-sys", "native-tls"];
 
 /// `cargo xtask test [--fast]`.
-pub fn run(args: &[String]) -> Result<(), String> {
-    let fast = args.iter().any(|a| a == "--fast");
+pub fn run(fast: bool) -> Result<(), String> {
+    let mut counts = None;
+    let result = steps(fast, &mut counts);
+    match counts {
+        // Keep the count the very last line, even when a later step failed.
+        Some(counts) => {
+            if let Err(e) = &result {
+                cmd::flush();
+                eprintln!("\nxtask: {e}");
+            }
+            println!("\n{counts}");
+            result.map_err(|_| String::new())
+        }
+        None => result,
+    }
+}
 
-    step("format");
+fn steps(fast: bool, counts: &mut Option<Counts>) -> Result<(), String> {
+    step("a. format (cargo fmt --check)");
     let mut fmt = cmd::cargo();
     fmt.args(["fmt", "--all", "--check"]);
     cmd::run(fmt)?;
 
-    step("clippy");
+    step("b. clippy (-D warnings)");
     let mut clippy = cmd::cargo();
     clippy.args([
         "clippy",
@@ -196,35 +54,346 @@ pub fn run(args: &[String]) -> Result<(), String> {
     ]);
     cmd::run(clippy)?;
 
-    if !fast {
-        step("feature matrix of the facade");
+    if fast {
+        step("c. feature matrix: skipped (--fast)");
+    } else {
+        step("c. feature matrix of the facade");
         feature_matrix()?;
     }
 
-    step("docs");
+    step("d. tests (pending or unreferenced snapshots fail)");
+    tests(counts)?;
+
+    step("e. docs (rustdoc -D warnings)");
     let mut doc = cmd::cargo();
     doc.args(["doc", "--workspace", "--no-deps", "--all-features"])
         .env("RUSTDOCFLAGS", "-D warnings");
     cmd::run(doc)?;
 
-    if !fast {
-        step("packaging of the publishable crates");
-        let mut package = cmd::cargo();
-        package.args([
-            "package",
-            "--workspace",
-            "--no-verify",
-            "--allow-dirty",
-            "--quiet",
-        ]);
-        for name in unpublished_members()? {
-            package.args(["--exclude", &name]);
+    if fast {
+        step("f. packaging: skipped (--fast)");
+    } else {
+        step("f. packaging of the publishable crates");
+        package()?;
+    }
+    Ok(())
+}
+
+/// The keys of the `[features]` table of a manifest, in order.
+fn features(manifest: &str) -> Vec<String> {
+    let mut in_features = false;
+    let mut out = Vec::new();
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') && !line.starts_with("[\"") {
+            in_features = line.split('#').next().map(str::trim) == Some("[features]");
+            continue;
         }
-        cmd::run(package)?;
-        println!("    packaged into target/package/");
+        if !in_features {
+            continue;
+        }
+        // `name = ...` or `"name" = ...` starts a feature; the lines of a multi-line array
+        // (`"dep:x",`, `]`) do not.
+        let (key, rest) = match line.strip_prefix('"') {
+            Some(quoted) => match quoted.split_once('"') {
+                Some(split) => split,
+                None => continue,
+            },
+            None => {
+                let end = line
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                    .unwrap_or(line.len());
+                line.split_at(end)
+            }
+        };
+        if !key.is_empty() && rest.trim_start().starts_with('=') {
+            out.push(key.to_owned());
+        }
+    }
+    out
+}
+
+/// Provider features: every feature but `default`, `full` and `_private` ones.
+fn providers(features: &[String]) -> Vec<&str> {
+    features
+        .iter()
+        .map(String::as_str)
+        .filter(|f| *f != "default" && *f != "full" && !f.starts_with('_'))
+        .collect()
+}
+
+/// The crate names of `cargo tree --prefix none` output (`name vX.Y.Z (path) (*)`).
+fn tree(args: &[&str]) -> Result<BTreeSet<String>, String> {
+    let mut c = cmd::cargo();
+    c.arg("tree")
+        .args(args)
+        .args(["-e", "normal", "--prefix", "none"]);
+    let out = cmd::output(c)?;
+    Ok(out
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect())
+}
+
+fn feature_matrix() -> Result<(), String> {
+    let path = root().join(FACADE_MANIFEST);
+    let manifest =
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let all = features(&manifest);
+    let providers = providers(&all);
+    if providers.is_empty() {
+        return Err(format!("{FACADE_MANIFEST} declares no provider feature"));
+    }
+    println!("provider features: {}", providers.join(", "));
+
+    let mut none = cmd::cargo();
+    none.args(["check", "-p", FACADE, "--no-default-features"]);
+    cmd::run(none)?;
+
+    for p in &providers {
+        let alone = ["-p", FACADE, "--no-default-features", "--features", p];
+        let mut check = cmd::cargo();
+        check.arg("check").args(alone);
+        cmd::run(check)?;
+        let deps = tree(&alone)?;
+        let own = format!("billsync-{p}");
+        if !deps.contains(&own) {
+            return Err(format!(
+                "with only `{p}` on, `{own}` is not in the facade's tree: is the feature wired?"
+            ));
+        }
+        let others: Vec<String> = providers
+            .iter()
+            .filter(|o| *o != p)
+            .map(|o| format!("billsync-{o}"))
+            .filter(|o| deps.contains(o))
+            .collect();
+        if !others.is_empty() {
+            return Err(format!(
+                "with only `{p}` on, the facade pulls in {}",
+                others.join(", ")
+            ));
+        }
+        println!("ok: `{p}` alone brings {own} and no other provider crate");
     }
 
-    // Last, so that the closing line of the run is the test count CI reads.
-    step("tests (snapshots must match; pending or unreferenced ones fail)");
-    tests()
+    if all.iter().any(|f| f == "full") {
+        let mut full = cmd::cargo();
+        full.args([
+            "check",
+            "-p",
+            FACADE,
+            "--no-default-features",
+            "--features",
+            "full",
+        ]);
+        cmd::run(full)?;
+    }
+
+    let deps = tree(&["--workspace", "--all-features"])?;
+    let banned: Vec<&str> = BANNED
+        .iter()
+        .copied()
+        .filter(|b| deps.contains(*b))
+        .collect();
+    if !banned.is_empty() {
+        return Err(format!(
+            "{} in the dependency tree (`cargo tree --workspace --all-features -e normal -i {}` \
+             shows who pulls it): TLS must be rustls only",
+            banned.join(" and "),
+            banned[0]
+        ));
+    }
+    println!("ok: no {} in the workspace's tree", BANNED.join(" or "));
+    Ok(())
+}
+
+/// Totals of the `test result:` lines of a `cargo test` run.
+#[derive(Debug, Default, PartialEq)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+impl Counts {
+    /// Sums `test result: ok. 5 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; ...`.
+    fn parse(output: &str) -> Counts {
+        let mut totals = Counts::default();
+        for line in output.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("test result:") else {
+                continue;
+            };
+            for part in rest.split(';') {
+                let mut words = part.split_whitespace().rev();
+                let (Some(word), Some(number)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let Ok(n) = number.parse::<u64>() else {
+                    continue;
+                };
+                match word {
+                    "passed" => totals.passed += n,
+                    "failed" => totals.failed += n,
+                    "ignored" => totals.ignored += n,
+                    _ => {}
+                }
+            }
+        }
+        totals
+    }
+}
+
+impl fmt::Display for Counts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "tests: {} passed, {} failed", self.passed, self.failed)?;
+        if self.ignored > 0 {
+            write!(f, ", {} skipped", self.ignored)?;
+        }
+        Ok(())
+    }
+}
+
+/// Step d, also `cargo xtask snapshots --check`: every test, snapshots as committed
+/// (`INSTA_UPDATE=no`, `CI=true`), then no pending and no unreferenced snapshot. Sets `counts`
+/// once the tests have run.
+fn tests(counts: &mut Option<Counts>) -> Result<(), String> {
+    let references = References::new()?;
+    let mut c = cmd::cargo();
+    c.args(["test", "--workspace", "--all-features", "--no-fail-fast"])
+        .env("INSTA_UPDATE", "no")
+        // An `insta.yaml` could say `force_pass: true`; the environment wins.
+        .env("INSTA_FORCE_PASS", "0")
+        .env("CI", "true");
+    references.apply(&mut c);
+    let (ok, output) = cmd::run_tee(c)?;
+    let found = Counts::parse(&output);
+    let failed = found.failed;
+    *counts = Some(found);
+    if !ok || failed > 0 {
+        return Err(if failed > 0 {
+            format!("tests failed: {failed}")
+        } else {
+            "cargo test failed (see above)".to_owned()
+        });
+    }
+    snapshots::check(&references)
+}
+
+/// `cargo xtask snapshots --check`: step d alone, ending with the test count.
+pub fn snapshot_check() -> Result<(), String> {
+    let mut counts = None;
+    let result = tests(&mut counts);
+    if let Some(counts) = counts {
+        if let Err(e) = &result {
+            cmd::flush();
+            eprintln!("\nxtask: {e}");
+        }
+        println!("\n{counts}");
+        return result.map_err(|_| String::new());
+    }
+    result
+}
+
+/// `cargo package` of every member without `publish = false`, in one invocation: with
+/// `--workspace`, cargo packages in dependency order and resolves the members' path + version
+/// dependencies on each other against a local overlay of the crates it just packaged, so
+/// crates not yet on crates.io package fine.
+fn package() -> Result<(), String> {
+    let ws = metadata::workspace()?;
+    let publishable: Vec<&metadata::Member> = ws.members.iter().filter(|m| m.publishable).collect();
+    if publishable.is_empty() {
+        println!("no publishable crate");
+        return Ok(());
+    }
+    let out_dir = ws.target_directory.join("package");
+    let crate_file = |m: &metadata::Member| out_dir.join(format!("{}-{}.crate", m.name, m.version));
+    for m in &publishable {
+        // So that the check below sees this run's files, not an earlier run's.
+        let _ = std::fs::remove_file(crate_file(m));
+    }
+    let mut c = cmd::cargo();
+    c.args(["package", "--workspace", "--no-verify", "--allow-dirty"]);
+    for m in ws.members.iter().filter(|m| !m.publishable) {
+        c.args(["--exclude", &m.name]);
+    }
+    cmd::run(c)?;
+    let mut missing = Vec::new();
+    for m in &publishable {
+        let file = crate_file(m);
+        if file.is_file() {
+            println!("ok: {}", snapshots::rel(&file));
+        } else {
+            missing.push(file.display().to_string());
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("cargo package made no {}", missing.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Counts, features, providers};
+
+    #[test]
+    fn provider_features_come_from_the_features_table() {
+        let manifest = r#"
+[package]
+name = "billsync"
+
+[features]
+default = []
+hyfin = ["dep:billsync-hyfin"]
+"rebilly" = ["dep:billsync-rebilly"]
+_internal = []
+payabli = [
+    "dep:billsync-payabli",
+    "billsync-core/x",
+]
+full = ["hyfin", "rebilly", "payabli"]
+
+[dependencies]
+serde = { version = "1" }
+"#;
+        let all = features(manifest);
+        assert_eq!(
+            all,
+            [
+                "default",
+                "hyfin",
+                "rebilly",
+                "_internal",
+                "payabli",
+                "full"
+            ]
+        );
+        assert_eq!(providers(&all), ["hyfin", "rebilly", "payabli"]);
+    }
+
+    #[test]
+    fn counts_add_up_every_test_binary() {
+        let output = "\
+running 3 tests
+test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s
+
+test result: FAILED. 10 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 1.2s
+test something ... ok
+   Doc-tests billsync
+test result: ok. 0 passed; 0 failed; 4 ignored; 0 measured; 0 filtered out; finished in 0.00s
+";
+        let counts = Counts::parse(output);
+        assert_eq!(
+            counts,
+            Counts {
+                passed: 13,
+                failed: 2,
+                ignored: 5
+            }
+        );
+        assert_eq!(counts.to_string(), "tests: 13 passed, 2 failed, 5 skipped");
+        assert_eq!(Counts::parse("").to_string(), "tests: 0 passed, 0 failed");
+    }
 }
