@@ -1,0 +1,191 @@
+//! Provider clients from the environment, a billsync.toml profile, or a local sandbox.
+//!
+//! Each provider crate's `from_env()` is the one source of truth for variable names. A profile
+//! in billsync.toml only fills in variables the environment does not set:
+//!
+//! ```toml
+//! [profiles.staging]
+//! REBILLY_ORGANIZATION_ID = "org-staging"
+//! REBILLY_WEBSITE_ID = "web-1"
+//! REBILLY_ENVIRONMENT = "sandbox"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use billsync::hyfin::HyfinClient;
+use billsync::payabli::PayabliClient;
+use billsync::rebilly::RebillyClient;
+use billsync::{IdMap, Provider};
+
+use crate::args::ProviderName;
+
+/// Sets an environment variable. Only called from `main` before the runtime and any other
+/// thread start, which is what makes `set_var` sound.
+fn set_env(name: &str, value: &str) {
+    // SAFETY: single-threaded at this point (see the callers).
+    unsafe { std::env::set_var(name, value) };
+}
+
+/// Fills unset environment variables from `profile` of the file at `path`. Missing file with no
+/// profile asked for: nothing to do.
+pub fn apply_profile(path: &Path, profile: Option<&str>) -> Result<(), String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(_) if profile.is_none() => return Ok(()),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let parsed: toml::Table = text
+        .parse()
+        .map_err(|e| format!("{} is not valid TOML: {e}", path.display()))?;
+    let name = profile.unwrap_or("default");
+    let profiles = parsed.get("profiles").and_then(|p| p.as_table());
+    let Some(settings) = profiles
+        .and_then(|p| p.get(name))
+        .and_then(|p| p.as_table())
+    else {
+        return match profile {
+            Some(p) => Err(format!("{} has no [profiles.{p}]", path.display())),
+            None => Ok(()),
+        };
+    };
+    let mut values = BTreeMap::new();
+    for (key, value) in settings {
+        let value = match value {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        values.insert(key.clone(), value);
+    }
+    for (key, value) in values {
+        if std::env::var_os(&key).is_none() {
+            set_env(&key, &value);
+        }
+    }
+    Ok(())
+}
+
+/// Where provider clients get their configuration.
+pub enum Source {
+    /// The environment (each provider crate's `from_env()`).
+    Env,
+    /// A local sandbox at these base URLs, with its default credentials.
+    Sandbox {
+        /// Hyfin's base URL.
+        hyfin: String,
+        /// Rebilly's base URL.
+        rebilly: String,
+        /// Payabli's base URL.
+        payabli: String,
+    },
+}
+
+impl Source {
+    /// The sandbox's base URLs.
+    pub fn sandbox(s: &billsync_sandbox::Sandbox) -> Source {
+        Source::Sandbox {
+            hyfin: s.hyfin_base_url(),
+            rebilly: s.rebilly_base_url(),
+            payabli: s.payabli_base_url(),
+        }
+    }
+}
+
+/// A client for `name`, remembering ids in `ids`.
+pub fn provider(
+    name: ProviderName,
+    source: &Source,
+    ids: Arc<dyn IdMap>,
+) -> billsync::Result<Arc<dyn Provider>> {
+    use billsync::hyfin::HyfinConfig;
+    use billsync::payabli::PayabliConfig;
+    use billsync::rebilly::RebillyConfig;
+    use billsync::secrecy::SecretString;
+    Ok(match (name, source) {
+        (ProviderName::Hyfin, Source::Env) => Arc::new(HyfinClient::from_env()?.with_id_map(ids)),
+        (ProviderName::Rebilly, Source::Env) => {
+            Arc::new(RebillyClient::from_env()?.with_id_map(ids))
+        }
+        (ProviderName::Payabli, Source::Env) => {
+            Arc::new(PayabliClient::from_env()?.with_id_map(ids))
+        }
+        (ProviderName::Hyfin, Source::Sandbox { hyfin, .. }) => Arc::new(
+            HyfinClient::new(
+                HyfinConfig::builder()
+                    .base_url(hyfin.as_str())
+                    .site_id("sandbox-site")
+                    .api_token(SecretString::from(billsync_sandbox::DEFAULT_HYFIN_TOKEN))
+                    .build()?,
+            )?
+            .with_id_map(ids),
+        ),
+        (ProviderName::Rebilly, Source::Sandbox { rebilly, .. }) => Arc::new(
+            RebillyClient::new(
+                RebillyConfig::builder()
+                    .base_url(rebilly.as_str())
+                    .organization_id("sandbox-org")
+                    .website_id("sandbox-web")
+                    .api_key(SecretString::from(billsync_sandbox::DEFAULT_REBILLY_KEY))
+                    .build()?,
+            )?
+            .with_id_map(ids),
+        ),
+        (ProviderName::Payabli, Source::Sandbox { payabli, .. }) => Arc::new(
+            PayabliClient::new(
+                PayabliConfig::builder()
+                    .base_url(payabli.as_str())
+                    .entrypoint("sandbox-entry")
+                    .api_token(SecretString::from(billsync_sandbox::DEFAULT_PAYABLI_TOKEN))
+                    .build()?,
+            )?
+            .with_id_map(ids),
+        ),
+    })
+}
+
+/// The base URL a provider will be reached at (for the loopback check).
+fn base_url(name: ProviderName) -> Option<String> {
+    let var = match name {
+        ProviderName::Hyfin => "HYFIN_BASE_URL",
+        ProviderName::Rebilly => "REBILLY_BASE_URL",
+        ProviderName::Payabli => "PAYABLI_BASE_URL",
+    };
+    std::env::var(var).ok()
+}
+
+/// The default client-side rate limit in requests per second: the provider's published limit
+/// (Rebilly's sandbox 3000 writes / 10 min, Payabli 200 / min; Hyfin publishes none), none
+/// against a local address.
+pub fn default_rate(name: ProviderName, source: &Source) -> Option<f64> {
+    let local = matches!(source, Source::Sandbox { .. })
+        || base_url(name).is_some_and(|u| {
+            u.contains("://127.") || u.contains("://localhost") || u.contains("://[::1]")
+        });
+    if local {
+        return None;
+    }
+    match name {
+        ProviderName::Hyfin => None,
+        ProviderName::Rebilly => Some(3000.0 / 600.0),
+        ProviderName::Payabli => Some(200.0 / 60.0),
+    }
+}
+
+/// Parses `--rate-limit`: `off`, `N` or `N/s`, `N/m`.
+pub fn parse_rate(text: &str) -> Result<Option<f64>, String> {
+    let t = text.trim().to_ascii_lowercase();
+    if t == "off" || t == "none" {
+        return Ok(None);
+    }
+    let (n, per) = match t.split_once('/') {
+        Some((n, "s")) => (n, 1.0),
+        Some((n, "m")) => (n, 60.0),
+        Some(_) => return Err(format!("--rate-limit `{text}`: use N/s, N/m or off")),
+        None => (t.as_str(), 1.0),
+    };
+    match n.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(Some(v / per)),
+        _ => Err(format!("--rate-limit `{text}`: use N/s, N/m or off")),
+    }
+}

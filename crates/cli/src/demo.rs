@@ -1,0 +1,159 @@
+//! `billsync demo`: the whole tool against an in-process sandbox, no credentials, no network.
+//!
+//! Syncs the example customers and payments into every provider that takes each kind, twice
+//! (the second run sends nothing), then after editing three customers, and prints a table per
+//! provider. Some example rows are deliberately invalid: they are reported, never sent.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use billsync_sandbox::Sandbox;
+
+use crate::args::{Kind, ProviderName};
+use crate::config::{self, Source};
+use crate::state::State;
+use crate::sync::{self, Summary, SyncOptions};
+
+const CUSTOMERS: &str = include_str!("../../../examples/customers.jsonl");
+const PAYMENTS: &str = include_str!("../../../examples/payments.jsonl");
+
+/// The example customers with the display names of the first three changed.
+fn edited(customers: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(customers.len() + 64);
+    let mut edited = 0;
+    for line in customers.lines() {
+        let mut value: serde_json::Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(_) => {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+        };
+        if edited < 3 && value.get("display_name").is_some() {
+            let name = value["display_name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            value["display_name"] = serde_json::Value::String(format!("{name} (renamed)"));
+            edited += 1;
+        }
+        out.push_str(&value.to_string());
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> Result<PathBuf, String> {
+    let path = dir.join(name);
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// Runs the demo.
+pub async fn run() -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("billsync-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let customers = write(&dir, "customers.jsonl", CUSTOMERS)?;
+    let payments = write(&dir, "payments.jsonl", PAYMENTS)?;
+    let customers_edited = write(&dir, "customers-edited.jsonl", &edited(CUSTOMERS)?)?;
+    let sandbox = Sandbox::start()
+        .await
+        .map_err(|e| format!("cannot start the sandbox: {e}"))?;
+    let source = Source::sandbox(&sandbox);
+    println!(
+        "billsync demo: a local sandbox of Hyfin, Rebilly and Payabli at http://{}",
+        sandbox.addr()
+    );
+    println!(
+        "examples: {} customers, {} payments (a few deliberately invalid)\n",
+        CUSTOMERS.lines().count(),
+        PAYMENTS.lines().count()
+    );
+
+    for name in ProviderName::ALL {
+        let state = Arc::new(State::open(
+            &dir.join(format!("state-{}.sqlite", name.as_str())),
+        )?);
+        let provider = config::provider(name, &source, state.clone()).map_err(|e| e.to_string())?;
+        let takes_payments = provider.capabilities().payments.is_supported();
+        let runs: Vec<(&str, &PathBuf, Kind)> = {
+            let mut r = vec![("1 first sync", &customers, Kind::Customers)];
+            if takes_payments {
+                r.push(("1 first sync", &payments, Kind::Payments));
+            }
+            r.push(("2 same files again", &customers, Kind::Customers));
+            if takes_payments {
+                r.push(("2 same files again", &payments, Kind::Payments));
+            }
+            r.push((
+                "3 three customers edited",
+                &customers_edited,
+                Kind::Customers,
+            ));
+            r
+        };
+        println!("{}", name.as_str());
+        println!(
+            "  {:<26} {:<10} {:>7} {:>7} {:>9} {:>8} {:>6}",
+            "run", "kind", "created", "updated", "unchanged", "rejected", "failed"
+        );
+        let mut first_reports = Vec::new();
+        for (label, file, kind) in runs {
+            let kind_name = if kind == Kind::Customers {
+                "customers"
+            } else {
+                "payments"
+            };
+            let run_number = label.split(' ').next().unwrap_or("x");
+            let report = dir.join(format!(
+                "report-{}-{kind_name}-run{run_number}.jsonl",
+                name.as_str()
+            ));
+            let opts = SyncOptions {
+                file: file.clone(),
+                kind,
+                concurrency: 8,
+                rate: None,
+                report,
+                resend_unknown: false,
+                quiet: true,
+                silent: true,
+            };
+            let s: Summary = sync::run(opts, provider.clone(), state.clone()).await?;
+            println!(
+                "  {label:<26} {kind_name:<10} {:>7} {:>7} {:>9} {:>8} {:>6}",
+                s.created, s.updated, s.unchanged, s.rejected, s.failed
+            );
+            if label.starts_with('1')
+                && let Some(r) = &s.report
+            {
+                first_reports.push(r.clone());
+            }
+        }
+        if !takes_payments {
+            println!(
+                "  ({} cannot record payments processed elsewhere: payments are not synced)",
+                name.as_str()
+            );
+        }
+        for r in first_reports {
+            println!(
+                "  rejected rows of the first run, with every reason: {}",
+                r.display()
+            );
+        }
+        let stats = sandbox.stats();
+        let p = match name {
+            ProviderName::Hyfin => stats.hyfin,
+            ProviderName::Rebilly => stats.rebilly,
+            ProviderName::Payabli => stats.payabli,
+        };
+        println!(
+            "  the sandbox saw {} requests: {} created, {} updated\n",
+            p.requests, p.created, p.updated
+        );
+    }
+    println!("state and reports are in {}", dir.display());
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! `billsync`: bulk-sync files of customers and payments into Hyfin, Rebilly or Payabli, with
+//! progress, resume and a report of rejected rows. `billsync --help` lists the commands.
+
+mod args;
+mod config;
+mod demo;
+mod input;
+mod progress;
+mod ratelimit;
+mod render;
+mod report;
+mod state;
+mod sync;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command, OneKind, ProviderName};
+use crate::config::Source;
+use crate::state::State;
+
+/// A failure: its message and the exit code (1 some rows did not land, 2 usage/configuration).
+struct Failure(String, u8);
+
+fn usage(msg: impl Into<String>) -> Failure {
+    Failure(msg.into(), 2)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Before any thread exists: fill unset variables from the profile.
+    if let Err(e) = config::apply_profile(&cli.config, cli.profile.as_deref()) {
+        eprintln!("billsync: {e}");
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("billsync: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(msg, code)) => {
+            eprintln!("billsync: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+async fn sandbox_if(asked: bool) -> Result<(Option<billsync_sandbox::Sandbox>, Source), Failure> {
+    if !asked {
+        return Ok((None, Source::Env));
+    }
+    let s = billsync_sandbox::Sandbox::start()
+        .await
+        .map_err(|e| usage(format!("cannot start the sandbox: {e}")))?;
+    let source = Source::sandbox(&s);
+    Ok((Some(s), source))
+}
+
+fn client(
+    name: ProviderName,
+    source: &Source,
+    state: &Arc<State>,
+) -> Result<Arc<dyn billsync::Provider>, Failure> {
+    config::provider(name, source, state.clone()).map_err(|e| usage(e.to_string()))
+}
+
+fn read_one(file: &Path) -> Result<String, Failure> {
+    let mut text = String::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| usage(format!("cannot read standard input: {e}")))?;
+    } else {
+        text = std::fs::read_to_string(file)
+            .map_err(|e| usage(format!("cannot read {}: {e}", file.display())))?;
+    }
+    Ok(text)
+}
+
+async fn run(cli: Cli) -> Result<u8, Failure> {
+    match cli.command {
+        Command::Demo => {
+            demo::run().await.map_err(usage)?;
+            Ok(0)
+        }
+        Command::Sandbox { port, data } => {
+            let config = billsync_sandbox::SandboxConfig {
+                data,
+                ..billsync_sandbox::SandboxConfig::default()
+            };
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            println!(
+                "billsync sandbox on http://{addr}: /hyfin, /rebilly, /payabli/api; stats at /_sandbox/stats (Ctrl-C stops)"
+            );
+            billsync_sandbox::serve(addr, config, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| usage(format!("the sandbox stopped: {e}")))?;
+            Ok(0)
+        }
+        Command::Sync {
+            file,
+            to,
+            kind,
+            concurrency,
+            rate_limit,
+            report,
+            resend_unknown,
+            quiet,
+        } => {
+            let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
+            let state = Arc::new(State::open(&cli.state).map_err(usage)?);
+            let provider = client(to, &source, &state)?;
+            let rate = match rate_limit {
+                Some(text) => config::parse_rate(&text).map_err(usage)?,
+                None => config::default_rate(to, &source),
+            };
+            let kind_name = if kind == args::Kind::Customers {
+                "customers"
+            } else {
+                "payments"
+            };
+            let report = report.unwrap_or_else(|| {
+                let dir = cli
+                    .state
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                dir.join(format!("billsync-report-{}-{kind_name}.jsonl", to.as_str()))
+            });
+            let opts = sync::SyncOptions {
+                file,
+                kind,
+                concurrency,
+                rate,
+                report,
+                resend_unknown,
+                quiet,
+                silent: false,
+            };
+            let summary = sync::run(opts, provider, state).await.map_err(usage)?;
+            sync::print_summary(to, kind, &summary);
+            Ok(if summary.all_landed() { 0 } else { 1 })
+        }
+        Command::Upsert { kind, file, to } => {
+            let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
+            let state = Arc::new(State::open(&cli.state).map_err(usage)?);
+            let provider = client(to, &source, &state)?;
+            let text = read_one(&file)?;
+            let name = file.display().to_string();
+            let result = match kind {
+                OneKind::Customer => {
+                    let c: billsync::Customer = serde_json::from_str(&text)
+                        .map_err(|e| usage(format!("{name}: not a valid customer: {e}")))?;
+                    provider.upsert_customer(&c).await
+                }
+                OneKind::Payment => {
+                    let p: billsync::Payment = serde_json::from_str(&text)
+                        .map_err(|e| usage(format!("{name}: not a valid payment: {e}")))?;
+                    provider.upsert_payment(&p).await
+                }
+            };
+            match result {
+                Ok(done) => {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&done).unwrap_or_default()
+                    );
+                    Ok(0)
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        billsync::ErrorKind::Config | billsync::ErrorKind::Unsupported
+                    ) =>
+                {
+                    Err(usage(e.to_string()))
+                }
+                Err(e) => Err(Failure(e.to_string(), 1)),
+            }
+        }
+        Command::Render { file, to, kind } => {
+            let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
+            let state = Arc::new(
+                State::open(
+                    &std::env::temp_dir()
+                        .join(format!("billsync-render-{}.sqlite", std::process::id())),
+                )
+                .map_err(usage)?,
+            );
+            // Rendering reads what is remembered of earlier syncs when a state file exists.
+            let state = if cli.state.exists() {
+                Arc::new(State::open(&cli.state).map_err(usage)?)
+            } else {
+                state
+            };
+            let provider = client(to, &source, &state)?;
+            let all_valid = render::run(&file, kind, provider.as_ref()).map_err(usage)?;
+            Ok(if all_valid { 0 } else { 1 })
+        }
+    }
+}
