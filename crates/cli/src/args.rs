@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 ///
 /// Credentials come from the environment (HYFIN_BASE_URL, HYFIN_SITE_ID, HYFIN_API_TOKEN;
 /// REBILLY_API_KEY, REBILLY_ORGANIZATION_ID, REBILLY_WEBSITE_ID; PAYABLI_API_TOKEN,
-/// PAYABLI_ENTRYPOINT; each provider also reads <PROVIDER>_BASE_URL), optionally filled in from
+/// PAYABLI_ENTRYPOINT; each provider also reads `<PROVIDER>_BASE_URL`), optionally filled in from
 /// a profile of billsync.toml; --sandbox points every provider at a local emulator instead.
 #[derive(Debug, Parser)]
 #[command(name = "billsync", version, about)]
@@ -92,7 +92,7 @@ pub enum Command {
     /// CSV columns (customers): external_id, display_name, company, first_name, last_name,
     /// email, phone, line1, line2, city, region, postal_code, country, shipping_line1,
     /// shipping_line2, shipping_city, shipping_region, shipping_postal_code, shipping_country,
-    /// notes, status, locale, parent_external_id, bill_to_parent, custom.<name>.
+    /// notes, status, locale, parent_external_id, bill_to_parent, `custom.<name>`.
     /// CSV columns (payments): external_id, customer_external_id, gateway_transaction_id,
     /// method_display_name, amount, currency, tip, tax, fee, paid_at, invoice_external_id,
     /// method, sub_type, status, active.
