@@ -332,6 +332,9 @@ fn memory(report: &mut Report, sizes: &[usize]) -> Result<(), String> {
             Some(mib <= 64.0 && status.success()),
         );
         let _ = std::fs::remove_file(&file);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", state.display()));
+        }
     }
     if let [small, large] = peaks[..] {
         let ratio = large / small.max(1e-9);
