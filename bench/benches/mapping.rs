@@ -15,24 +15,21 @@ use billsync_bench::{accepted_customers, accepted_payments};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn hyfin() -> HyfinClient {
+    let config = HyfinConfig::builder()
+        .base_url("https://partner.hyfin.test")
+        .site_id("site-123")
+        .api_token(SecretString::from("token"))
+        .build()
+        .unwrap();
     let ids = MemoryIdMap::new();
     ids.put(
-        "hyfin",
+        &config.account(),
         RecordKind::Customer,
         "cust-abc-plumbing",
         "60f720d248f143332af022e0",
     )
     .unwrap();
-    HyfinClient::new(
-        HyfinConfig::builder()
-            .base_url("https://partner.hyfin.test")
-            .site_id("site-123")
-            .api_token(SecretString::from("token"))
-            .build()
-            .unwrap(),
-    )
-    .unwrap()
-    .with_id_map(Arc::new(ids))
+    HyfinClient::new(config).unwrap().with_id_map(Arc::new(ids))
 }
 
 fn rebilly() -> RebillyClient {
@@ -57,14 +54,15 @@ fn mapping(c: &mut Criterion) {
     let rb_payments = accepted_payments(|x| Upsert::<Payment>::prepare(&rebilly, x).is_ok());
 
     let ids: &dyn IdMap = hyfin.id_map().as_ref();
+    let account = hyfin.account();
     // Every body prepare serializes: a multi-contact customer's contacts, then the customer.
     let hy_customer_wire: Vec<_> = hy_customers
         .iter()
         .map(|x| {
-            let contacts = billsync::hyfin::mapping::contact_requests(x, ids).unwrap();
+            let contacts = billsync::hyfin::mapping::contact_requests(x, ids, account).unwrap();
             (
                 contacts,
-                billsync::hyfin::mapping::customer_request(x, ids).unwrap(),
+                billsync::hyfin::mapping::customer_request(x, ids, account).unwrap(),
             )
         })
         .collect();

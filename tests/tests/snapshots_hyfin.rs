@@ -15,38 +15,36 @@ const PARENT_ID: &str = "60f720d248f143332af022e0";
 /// A client whose id map already knows the records the fixtures refer to: the parent customer
 /// and the two contacts of the multi-contact fixture (ids from Hyfin's own sample).
 fn client() -> HyfinClient {
+    let config = HyfinConfig::builder()
+        .base_url("https://partner.hyfin.test")
+        .site_id("site-123")
+        .api_token(SecretString::from(TOKEN))
+        .build()
+        .unwrap();
+    let account = config.account();
     let ids = MemoryIdMap::new();
     ids.put(
-        "hyfin",
+        &account,
         RecordKind::Customer,
         "cust-abc-plumbing",
         PARENT_ID,
     )
     .unwrap();
     ids.put(
-        "hyfin",
+        &account,
         RecordKind::Contact,
         "contact-7-owner",
         "6839e415564d3cc21603221e",
     )
     .unwrap();
     ids.put(
-        "hyfin",
+        &account,
         RecordKind::Contact,
         "contact-7-office",
         "6839e415564d3cc2160t623c",
     )
     .unwrap();
-    HyfinClient::new(
-        HyfinConfig::builder()
-            .base_url("https://partner.hyfin.test")
-            .site_id("site-123")
-            .api_token(SecretString::from(TOKEN))
-            .build()
-            .unwrap(),
-    )
-    .unwrap()
-    .with_id_map(Arc::new(ids))
+    HyfinClient::new(config).unwrap().with_id_map(Arc::new(ids))
 }
 
 fn fresh_client() -> HyfinClient {

@@ -56,10 +56,15 @@ fn every_customer_fixture() {
 
 #[test]
 fn a_known_customer_is_one_put() {
-    let ids = MemoryIdMap::new();
-    ids.put("payabli", RecordKind::Customer, "cust-full-1001", "4242")
-        .unwrap();
-    let client = client().with_id_map(Arc::new(ids));
+    let ids = Arc::new(MemoryIdMap::new());
+    let client = client().with_id_map(ids.clone());
+    ids.put(
+        client.account(),
+        RecordKind::Customer,
+        "cust-full-1001",
+        "4242",
+    )
+    .unwrap();
     let value = rendered(Upsert::prepare(&client, &customer("full")));
     insta::assert_json_snapshot!("payabli__customer__full__known_id", value);
 }

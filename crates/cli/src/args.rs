@@ -13,7 +13,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "billsync", version, about)]
 pub struct Cli {
-    /// SQLite file that remembers what was synced (provider ids, hashes of what was sent).
+    /// SQLite file that remembers what was synced (provider ids, fingerprints of what was
+    /// sent), per provider account: one file can serve many merchants.
     #[arg(long, global = true, default_value = "billsync-state.sqlite")]
     pub state: PathBuf,
     /// Profile of billsync.toml whose settings fill in unset environment variables.
@@ -118,9 +119,21 @@ pub enum Command {
         /// Resend records whose earlier create may have landed (see above).
         #[arg(long)]
         resend_unknown: bool,
+        /// When another run is syncing the same account with the same state file, wait for it
+        /// to finish instead of exiting with code 2.
+        #[arg(long)]
+        wait_for_lock: bool,
+        /// The state file was written by billsync 0.1 (before it kept provider accounts apart):
+        /// attribute its rows of this provider to this run's account. Only when they were
+        /// synced to this very account (`billsync status` lists them).
+        #[arg(long)]
+        adopt_legacy_state: bool,
         /// Plain progress lines even on a terminal.
         #[arg(long)]
         quiet: bool,
+        /// Print the summary as one JSON object (for scripts) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Upsert one record (a JSON file, or `-` for standard input) and print the outcome as JSON.
     Upsert {
@@ -142,6 +155,13 @@ pub enum Command {
         /// What the file holds.
         #[arg(long, value_enum, default_value = "customers")]
         kind: Kind,
+    },
+    /// List the provider accounts a state file holds, with counts per kind and status (done,
+    /// pending, failed, outcome unknown) and the provider ids it remembers.
+    Status {
+        /// Print one JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// Run the local emulator of the three providers in the foreground (Ctrl-C stops it).
     Sandbox {

@@ -5,19 +5,18 @@
 //! provider. Some example rows are deliberately invalid: they are reported, never sent.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use billsync_sandbox::Sandbox;
 
 use crate::args::{Kind, ProviderName};
 use crate::config::{self, Source};
-use crate::state::State;
 use crate::sync::{self, Summary, SyncOptions};
+use billsync_state::SqliteState;
 
 const CUSTOMERS: &str = include_str!("../../../examples/customers.jsonl");
 const PAYMENTS: &str = include_str!("../../../examples/payments.jsonl");
 
-/// The example customers with the display names of the first three changed.
+/// The example customers with the primary contact's last name of the first three changed.
 fn edited(customers: &str) -> Result<String, String> {
     let mut out = String::with_capacity(customers.len() + 64);
     let mut edited = 0;
@@ -30,12 +29,16 @@ fn edited(customers: &str) -> Result<String, String> {
                 continue;
             }
         };
-        if edited < 3 && value.get("display_name").is_some() {
-            let name = value["display_name"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            value["display_name"] = serde_json::Value::String(format!("{name} (renamed)"));
+        // The primary contact's last name: a field every provider receives.
+        let last_name = value
+            .pointer("/primary_contact/last_name")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        if edited < 3
+            && let Some(name) = last_name
+        {
+            value["primary_contact"]["last_name"] =
+                serde_json::Value::String(format!("{name}-Renamed"));
             edited += 1;
         }
         out.push_str(&value.to_string());
@@ -72,9 +75,8 @@ pub async fn run() -> Result<(), String> {
     );
 
     for name in ProviderName::ALL {
-        let state = Arc::new(State::open(
-            &dir.join(format!("state-{}.sqlite", name.as_str())),
-        )?);
+        let state = SqliteState::open(dir.join(format!("state-{}.sqlite", name.as_str())))
+            .map_err(|e| e.to_string())?;
         let provider = config::provider(name, &source, state.clone()).map_err(|e| e.to_string())?;
         let takes_payments = provider.capabilities().payments.is_supported();
         let runs: Vec<(&str, &PathBuf, Kind)> = {
@@ -117,6 +119,8 @@ pub async fn run() -> Result<(), String> {
                 rate: None,
                 report,
                 resend_unknown: false,
+                wait_for_lock: false,
+                adopt_legacy: false,
                 quiet: true,
                 silent: true,
             };

@@ -9,7 +9,7 @@ mod progress;
 mod ratelimit;
 mod render;
 mod report;
-mod state;
+mod status;
 mod sync;
 
 use std::io::Read;
@@ -22,7 +22,7 @@ use clap::Parser;
 
 use crate::args::{Cli, Command, OneKind, ProviderName};
 use crate::config::Source;
-use crate::state::State;
+use billsync_state::SqliteState;
 
 /// A failure: its message and the exit code (1 some rows did not land, 2 usage/configuration).
 struct Failure(String, u8);
@@ -71,9 +71,20 @@ async fn sandbox_if(asked: bool) -> Result<(Option<billsync_sandbox::Sandbox>, S
 fn client(
     name: ProviderName,
     source: &Source,
-    state: &Arc<State>,
+    ids: Arc<dyn billsync::IdMap>,
 ) -> Result<Arc<dyn billsync::Provider>, Failure> {
-    config::provider(name, source, state.clone()).map_err(|e| usage(e.to_string()))
+    config::provider(name, source, ids).map_err(|e| usage(e.to_string()))
+}
+
+fn open_state(path: &Path) -> Result<Arc<SqliteState>, Failure> {
+    SqliteState::open(path).map_err(|e| usage(e.to_string()))
+}
+
+/// A short, stable tag of an account for file names (12 hex digits of its key's SHA-256).
+fn account_tag(account: &billsync::Account) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(account.key().as_bytes());
+    digest[..6].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn read_one(file: &Path) -> Result<String, Failure> {
@@ -93,6 +104,17 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Demo => {
             demo::run().await.map_err(usage)?;
+            Ok(0)
+        }
+        Command::Status { json } => {
+            if !cli.state.exists() {
+                return Err(usage(format!(
+                    "no state file at {} (--state names it)",
+                    cli.state.display()
+                )));
+            }
+            let state = open_state(&cli.state)?;
+            status::print(state.as_ref(), json).map_err(usage)?;
             Ok(0)
         }
         Command::Sandbox { port, data } => {
@@ -119,11 +141,14 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             rate_limit,
             report,
             resend_unknown,
+            wait_for_lock,
+            adopt_legacy_state,
             quiet,
+            json,
         } => {
             let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
-            let state = Arc::new(State::open(&cli.state).map_err(usage)?);
-            let provider = client(to, &source, &state)?;
+            let state = open_state(&cli.state)?;
+            let provider = client(to, &source, state.clone())?;
             let rate = match rate_limit {
                 Some(text) => config::parse_rate(&text).map_err(usage)?,
                 None => config::default_rate(to, &source),
@@ -139,7 +164,12 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                     .parent()
                     .map(Path::to_path_buf)
                     .unwrap_or_default();
-                dir.join(format!("billsync-report-{}-{kind_name}.jsonl", to.as_str()))
+                // One report per account and kind: runs of different accounts never share one.
+                let tag = account_tag(provider.account());
+                dir.join(format!(
+                    "billsync-report-{}-{tag}-{kind_name}.jsonl",
+                    to.as_str()
+                ))
             });
             let opts = sync::SyncOptions {
                 file,
@@ -148,17 +178,24 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 rate,
                 report,
                 resend_unknown,
+                wait_for_lock,
+                adopt_legacy: adopt_legacy_state,
                 quiet,
-                silent: false,
+                silent: json,
             };
             let summary = sync::run(opts, provider, state).await.map_err(usage)?;
-            sync::print_summary(to, kind, &summary);
+            let text = match json {
+                true => serde_json::to_string(&summary).unwrap_or_default() + "\n",
+                false => summary.text(),
+            };
+            // A closed standard output (`| head -c0`) must not turn a landed sync into a panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
             Ok(if summary.all_landed() { 0 } else { 1 })
         }
         Command::Upsert { kind, file, to } => {
             let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
-            let state = Arc::new(State::open(&cli.state).map_err(usage)?);
-            let provider = client(to, &source, &state)?;
+            let state = open_state(&cli.state)?;
+            let provider = client(to, &source, state.clone())?;
             let text = read_one(&file)?;
             let name = file.display().to_string();
             let result = match kind {
@@ -194,20 +231,14 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         }
         Command::Render { file, to, kind } => {
             let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
-            let state = Arc::new(
-                State::open(
-                    &std::env::temp_dir()
-                        .join(format!("billsync-render-{}.sqlite", std::process::id())),
-                )
-                .map_err(usage)?,
-            );
-            // Rendering reads what is remembered of earlier syncs when a state file exists.
-            let state = if cli.state.exists() {
-                Arc::new(State::open(&cli.state).map_err(usage)?)
+            // Rendering reads what is remembered of earlier syncs when a state file exists, and
+            // never creates one.
+            let ids: Arc<dyn billsync::IdMap> = if cli.state.exists() {
+                open_state(&cli.state)?
             } else {
-                state
+                Arc::new(billsync::MemoryIdMap::new())
             };
-            let provider = client(to, &source, &state)?;
+            let provider = client(to, &source, ids)?;
             let all_valid = render::run(&file, kind, provider.as_ref()).map_err(usage)?;
             Ok(if all_valid { 0 } else { 1 })
         }

@@ -11,6 +11,8 @@ use serde::Serialize;
 pub struct Row {
     /// Line number in the input file.
     pub line: u64,
+    /// The provider account the row was synced to (`Account::key`).
+    pub account: String,
     /// The record's external id, when it could be read.
     pub external_id: Option<String>,
     /// `rejected` (the record must be fixed) or `failed` (may succeed on a later run).

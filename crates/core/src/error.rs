@@ -57,6 +57,9 @@ pub enum ErrorKind {
     Decode,
     /// The provider does not support this operation.
     Unsupported,
+    /// A failure inside billsync or its local storage (a state file that cannot be read or
+    /// written), not at the provider.
+    Internal,
 }
 
 impl ErrorKind {
@@ -75,6 +78,7 @@ impl ErrorKind {
             ErrorKind::OutcomeUnknown => "outcome_unknown",
             ErrorKind::Decode => "decode",
             ErrorKind::Unsupported => "unsupported",
+            ErrorKind::Internal => "internal",
         }
     }
 }
@@ -146,6 +150,11 @@ impl Error {
     /// A configuration error.
     pub fn config(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::Config, message)
+    }
+
+    /// An internal error: billsync's own storage or logic failed, not the provider.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Internal, message)
     }
 
     /// An unsupported-operation error.

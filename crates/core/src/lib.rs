@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod account;
 mod error;
 mod http;
 mod idempotency;
@@ -27,6 +28,7 @@ pub mod time;
 mod upsert;
 mod validate;
 
+pub use account::Account;
 pub use error::{Error, ErrorKind, FieldError, ProviderDetail, Result};
 pub use http::{HttpClient, HttpSettings, RawResponse};
 pub use idempotency::IdempotencyKey;

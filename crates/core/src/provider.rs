@@ -4,7 +4,9 @@ use std::fmt::Debug;
 
 use async_trait::async_trait;
 
-use crate::{Capabilities, Customer, Error, Payment, PreparedRequest, Result, Upsert, Upserted};
+use crate::{
+    Account, Capabilities, Customer, Error, Payment, PreparedRequest, Result, Upsert, Upserted,
+};
 
 /// A provider client seen dynamically: what it supports and its upserts, if it has them.
 ///
@@ -16,6 +18,10 @@ use crate::{Capabilities, Customer, Error, Payment, PreparedRequest, Result, Ups
 pub trait Provider: Send + Sync + Debug {
     /// The provider's name.
     fn name(&self) -> &'static str;
+
+    /// The account this client writes to (never a secret): what everything remembered about
+    /// its records is keyed by.
+    fn account(&self) -> &Account;
 
     /// What the provider supports.
     fn capabilities(&self) -> Capabilities;

@@ -173,6 +173,17 @@ pub trait Upsert<R: Record>: Send + Sync + Debug {
     /// that an upsert may make first (lookups) are included.
     fn prepare(&self, record: &R) -> Result<Vec<PreparedRequest>>;
 
+    /// The writes that carry `record`'s content to the provider, as they would be sent now:
+    /// [`Upsert::prepare`] without its reads (lookups). For a kind the provider cannot edit
+    /// ([`Support::CreateOnly`]) it is the create, even for a record already created, so that
+    /// an edit can be told from a repeat. Sync tools fingerprint these to decide whether a
+    /// record changed since it last landed; nothing is sent.
+    fn prepare_content(&self, record: &R) -> Result<Vec<PreparedRequest>> {
+        let mut requests = self.prepare(record)?;
+        requests.retain(|r| r.method != reqwest::Method::GET);
+        Ok(requests)
+    }
+
     /// Creates or updates `record` with per-call options.
     async fn upsert_with(&self, record: &R, options: &UpsertOptions) -> Result<Upserted>;
 

@@ -7,9 +7,9 @@ use billsync_core::reqwest::Method;
 use billsync_core::reqwest::header::HeaderValue;
 use billsync_core::url::Url;
 use billsync_core::{
-    Capabilities, Customer, HttpClient, IdMap, MemoryIdMap, Outcome, Payment, PreparedRequest,
-    Provider, RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted,
-    async_trait, secret_header_value, url_with_segments,
+    Account, Capabilities, Customer, HttpClient, IdMap, MemoryIdMap, Outcome, Payment,
+    PreparedRequest, Provider, RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions,
+    Upserted, async_trait, secret_header_value, url_with_segments,
 };
 use serde::Serialize;
 use tracing::Instrument;
@@ -39,6 +39,7 @@ pub struct HyfinClient {
     config: Arc<HyfinConfig>,
     http: HttpClient,
     ids: Arc<dyn IdMap>,
+    account: Account,
     endpoints: Arc<Endpoints>,
 }
 
@@ -90,6 +91,7 @@ impl HyfinClient {
             .map_err(|e| e.with_provider(PROVIDER))?,
         };
         Ok(HyfinClient {
+            account: config.account(),
             config: Arc::new(config),
             http,
             ids: Arc::new(MemoryIdMap::new()),
@@ -111,6 +113,12 @@ impl HyfinClient {
     /// The id map in use.
     pub fn id_map(&self) -> &Arc<dyn IdMap> {
         &self.ids
+    }
+
+    /// The Hyfin account this client writes to: the base URL and the site id (see
+    /// [`HyfinConfig::account`]).
+    pub fn account(&self) -> &Account {
+        &self.account
     }
 
     /// The configuration.
@@ -166,7 +174,7 @@ impl HyfinClient {
     }
 
     async fn upsert_customer(&self, customer: &Customer) -> Result<Upserted> {
-        let plan: CustomerPlan = customer_plan(customer, self.ids.as_ref())?;
+        let plan: CustomerPlan = customer_plan(customer, self.ids.as_ref(), &self.account)?;
         let mut requests = 0;
         let mut contact_ids = Vec::with_capacity(plan.contacts.len());
         for contact in &plan.contacts {
@@ -176,7 +184,7 @@ impl HyfinClient {
             requests += attempts;
             if contact.body.id.as_deref() != Some(accepted.id.as_str()) {
                 self.ids.put(
-                    PROVIDER,
+                    &self.account,
                     RecordKind::Contact,
                     &contact.external_id,
                     &accepted.id,
@@ -190,7 +198,7 @@ impl HyfinClient {
         requests += attempts;
         if body.id.as_deref() != Some(accepted.id.as_str()) {
             self.ids.put(
-                PROVIDER,
+                &self.account,
                 RecordKind::Customer,
                 &customer.external_id,
                 &accepted.id,
@@ -209,7 +217,7 @@ impl HyfinClient {
         let req = self.prepare(payment)?.remove(0);
         let (accepted, attempts) = self.add_update(&req).await?;
         self.ids.put(
-            PROVIDER,
+            &self.account,
             RecordKind::Payment,
             &payment.external_id,
             &accepted.id,
@@ -247,7 +255,7 @@ impl Upsert<Customer> for HyfinClient {
     /// The contact addUpdates (for customers with several contacts; a contact not yet created
     /// is referenced as `<hyfin id of contact X>` in the customer body), then the customer's.
     fn prepare(&self, customer: &Customer) -> Result<Vec<PreparedRequest>> {
-        let plan = customer_plan(customer, self.ids.as_ref())?;
+        let plan = customer_plan(customer, self.ids.as_ref(), &self.account)?;
         let mut out = Vec::with_capacity(plan.contacts.len() + 1);
         for contact in &plan.contacts {
             out.push(self.contact_request(&contact.body)?);
@@ -294,6 +302,10 @@ impl Upsert<Payment> for HyfinClient {
 impl Provider for HyfinClient {
     fn name(&self) -> &'static str {
         PROVIDER
+    }
+
+    fn account(&self) -> &Account {
+        &self.account
     }
 
     fn capabilities(&self) -> Capabilities {

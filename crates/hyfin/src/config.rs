@@ -5,7 +5,7 @@ use std::fmt;
 use billsync_core::reqwest::header::HeaderName;
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Error, HttpSettings, Result, parse_base_url};
+use billsync_core::{Account, Error, HttpSettings, Result, parse_base_url};
 
 /// Default header carrying the API access token.
 pub const DEFAULT_AUTH_HEADER: &str = "authorization";
@@ -69,6 +69,13 @@ impl HyfinConfig {
             builder = builder.currency(currency);
         }
         builder.build()
+    }
+
+    /// The Hyfin account this configuration writes to: the normalized base URL (each
+    /// white-label deployment has its own) and the site id. Ids, hashes and locks that billsync
+    /// remembers are keyed by it, so two sites never share them.
+    pub fn account(&self) -> Account {
+        Account::new(crate::PROVIDER, &self.base_url).with_scope("site", &self.site_id)
     }
 
     /// The deployment's base URL.

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 
 use billsync_core::money::WireAmount;
 use billsync_core::{
-    Address, Contact, ContactPoint, Customer, CustomerStatus, IdMap, Payment, PaymentMethod,
-    PaymentStatus, PaymentSubType, Record, RecordKind, Result, Validator,
+    Account, Address, Contact, ContactPoint, Customer, CustomerStatus, IdMap, Payment,
+    PaymentMethod, PaymentStatus, PaymentSubType, Record, RecordKind, Result, Validator,
 };
 
 use crate::PROVIDER;
@@ -39,8 +39,9 @@ pub(crate) struct PlannedContact<'a> {
 pub fn customer_request<'a>(
     customer: &'a Customer,
     ids: &dyn IdMap,
+    account: &Account,
 ) -> Result<HyfinCustomerRequest<'a>> {
-    let plan = customer_plan(customer, ids)?;
+    let plan = customer_plan(customer, ids, account)?;
     let contact_ids = plan.known_or_placeholder_contact_ids();
     Ok(plan.with_contact_ids(&contact_ids))
 }
@@ -50,8 +51,9 @@ pub fn customer_request<'a>(
 pub fn contact_requests<'a>(
     customer: &'a Customer,
     ids: &dyn IdMap,
+    account: &Account,
 ) -> Result<Vec<HyfinContactRequest<'a>>> {
-    Ok(customer_plan(customer, ids)?
+    Ok(customer_plan(customer, ids, account)?
         .contacts
         .into_iter()
         .map(|c| c.body)
@@ -103,6 +105,7 @@ pub(crate) fn contact_external_id(
 pub(crate) fn customer_plan<'a>(
     customer: &'a Customer,
     ids: &dyn IdMap,
+    account: &Account,
 ) -> Result<CustomerPlan<'a>> {
     let mut v = Validator::new();
     customer.validate_into(&mut v);
@@ -139,7 +142,7 @@ pub(crate) fn customer_plan<'a>(
     }
     let parent_id = match &customer.parent {
         Some(parent) if !parent.external_id.trim().is_empty() => {
-            let known = ids.get(PROVIDER, RecordKind::Customer, &parent.external_id)?;
+            let known = ids.get(account, RecordKind::Customer, &parent.external_id)?;
             if known.is_none() {
                 v.push(
                     "parent.external_id",
@@ -155,7 +158,7 @@ pub(crate) fn customer_plan<'a>(
     };
     v.finish(Some(PROVIDER))?;
 
-    let id = ids.get(PROVIDER, RecordKind::Customer, &customer.external_id)?;
+    let id = ids.get(account, RecordKind::Customer, &customer.external_id)?;
     let single = contact_count == 1;
     let contacts = if single {
         Vec::new()
@@ -165,7 +168,7 @@ pub(crate) fn customer_plan<'a>(
             .enumerate()
             .map(|(i, c)| -> Result<PlannedContact<'a>> {
                 let external_id = contact_external_id(customer, i, c);
-                let id = ids.get(PROVIDER, RecordKind::Contact, &external_id)?;
+                let id = ids.get(account, RecordKind::Contact, &external_id)?;
                 Ok(PlannedContact {
                     body: contact_body(c, id, customer.locale.as_deref()),
                     external_id,

@@ -7,9 +7,10 @@ use billsync_core::reqwest::Method;
 use billsync_core::reqwest::header::{HeaderName, HeaderValue};
 use billsync_core::url::Url;
 use billsync_core::{
-    Capabilities, Customer, Error, ErrorKind, HttpClient, IdMap, IdempotencyKey, MemoryIdMap,
-    Outcome, Payment, PreparedRequest, Provider, RawResponse, RecordKind, Result, RetrySafety,
-    Support, Upsert, UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
+    Account, Capabilities, Customer, Error, ErrorKind, HttpClient, IdMap, IdempotencyKey,
+    MemoryIdMap, Outcome, Payment, PreparedRequest, Provider, RawResponse, RecordKind, Result,
+    RetrySafety, Support, Upsert, UpsertOptions, Upserted, async_trait, secret_header_value,
+    url_with_segments,
 };
 use tracing::Instrument;
 
@@ -48,6 +49,7 @@ pub struct PayabliClient {
     config: Arc<PayabliConfig>,
     http: HttpClient,
     ids: Arc<dyn IdMap>,
+    account: Account,
     shared: Arc<Shared>,
 }
 
@@ -99,6 +101,7 @@ impl PayabliClient {
         .map_err(p)?;
         let token = secret_header_value(TOKEN_HEADER, "", &config.token).map_err(p)?;
         Ok(PayabliClient {
+            account: config.account(),
             config: Arc::new(config),
             http,
             ids: Arc::new(MemoryIdMap::new()),
@@ -124,6 +127,11 @@ impl PayabliClient {
     /// The id map in use.
     pub fn id_map(&self) -> &Arc<dyn IdMap> {
         &self.ids
+    }
+
+    /// The account this client writes to (see the configuration's `account()`).
+    pub fn account(&self) -> &Account {
+        &self.account
     }
 
     /// The configuration.
@@ -232,7 +240,10 @@ impl PayabliClient {
             Upserted::new(PROVIDER, customer, outcome, id, requests)
         };
 
-        if let Some(id) = self.ids.get(PROVIDER, RecordKind::Customer, external_id)? {
+        if let Some(id) = self
+            .ids
+            .get(&self.account, RecordKind::Customer, external_id)?
+        {
             match self.update(&id, &data, &mut requests).await {
                 Ok(()) => return Ok(done(Outcome::Updated, id, requests)),
                 // The remembered customer is gone at Payabli: look it up again below.
@@ -242,7 +253,7 @@ impl PayabliClient {
         }
         if let Some(id) = self.lookup(external_id, &mut requests).await? {
             self.ids
-                .put(PROVIDER, RecordKind::Customer, external_id, &id)?;
+                .put(&self.account, RecordKind::Customer, external_id, &id)?;
             self.update(&id, &data, &mut requests).await?;
             return Ok(done(Outcome::Updated, id, requests));
         }
@@ -263,7 +274,7 @@ impl PayabliClient {
                         .ok_or_else(|| decode_error(&resp, "a created customer with its id"))?,
                 };
                 self.ids
-                    .put(PROVIDER, RecordKind::Customer, external_id, &id)?;
+                    .put(&self.account, RecordKind::Customer, external_id, &id)?;
                 Ok(done(Outcome::Created, id, requests))
             }
             Err(e) => {
@@ -280,7 +291,7 @@ impl PayabliClient {
                     return Err(e);
                 };
                 self.ids
-                    .put(PROVIDER, RecordKind::Customer, external_id, &id)?;
+                    .put(&self.account, RecordKind::Customer, external_id, &id)?;
                 if retried_duplicate {
                     Ok(done(Outcome::Created, id, requests))
                 } else {
@@ -312,7 +323,7 @@ impl Upsert<Customer> for PayabliClient {
         let data = customer_data(customer, &self.config)?;
         match self
             .ids
-            .get(PROVIDER, RecordKind::Customer, &customer.external_id)?
+            .get(&self.account, RecordKind::Customer, &customer.external_id)?
         {
             Some(id) => Ok(vec![self.update_request(&id, &data)?]),
             None => Ok(vec![
@@ -333,6 +344,10 @@ impl Upsert<Customer> for PayabliClient {
 impl Provider for PayabliClient {
     fn name(&self) -> &'static str {
         PROVIDER
+    }
+
+    fn account(&self) -> &Account {
+        &self.account
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Error, HttpSettings, Result, parse_base_url};
+use billsync_core::{Account, Error, HttpSettings, Result, parse_base_url};
 
 use crate::PROVIDER;
 
@@ -91,6 +91,13 @@ impl PayabliConfig {
             builder = builder.base_url(url);
         }
         builder.build()
+    }
+
+    /// The Payabli account this configuration writes to: the normalized base URL (sandbox,
+    /// production or your own) and the entrypoint (the paypoint). Ids, hashes and locks that
+    /// billsync remembers are keyed by it, so two paypoints never share them.
+    pub fn account(&self) -> Account {
+        Account::new(crate::PROVIDER, &self.base_url).with_scope("entrypoint", &self.entrypoint)
     }
 
     /// The base URL (`.../api`).

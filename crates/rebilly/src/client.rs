@@ -7,9 +7,9 @@ use billsync_core::reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, Heade
 use billsync_core::reqwest::{Method, StatusCode};
 use billsync_core::url::Url;
 use billsync_core::{
-    Capabilities, Customer, Error, ErrorKind, HttpClient, IdMap, MemoryIdMap, Outcome, Payment,
-    PreparedRequest, Provider, RawResponse, RecordKind, Result, RetrySafety, Support, Upsert,
-    UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
+    Account, Capabilities, Customer, Error, ErrorKind, HttpClient, IdMap, MemoryIdMap, Outcome,
+    Payment, PreparedRequest, Provider, RawResponse, RecordKind, Result, RetrySafety, Support,
+    Upsert, UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
 };
 use serde::Serialize;
 use tracing::Instrument;
@@ -35,6 +35,7 @@ pub struct RebillyClient {
     config: Arc<RebillyConfig>,
     http: HttpClient,
     ids: Arc<dyn IdMap>,
+    account: Account,
     shared: Arc<Shared>,
 }
 
@@ -106,6 +107,7 @@ impl RebillyClient {
         let auth_value = secret_header_value(auth_name.as_str(), prefix, secret)
             .map_err(|e| e.with_provider(PROVIDER))?;
         Ok(RebillyClient {
+            account: config.account(),
             config: Arc::new(config),
             http,
             ids: Arc::new(MemoryIdMap::new()),
@@ -131,6 +133,11 @@ impl RebillyClient {
     /// The id map in use.
     pub fn id_map(&self) -> &Arc<dyn IdMap> {
         &self.ids
+    }
+
+    /// The account this client writes to (see the configuration's `account()`).
+    pub fn account(&self) -> &Account {
+        &self.account
     }
 
     /// The configuration.
@@ -220,8 +227,12 @@ impl RebillyClient {
             .filter(|id| !id.is_empty())
             .or_else(|| id_from_location(&resp.headers))
             .unwrap_or(sent_id);
-        self.ids
-            .put(PROVIDER, RecordKind::Customer, &customer.external_id, &id)?;
+        self.ids.put(
+            &self.account,
+            RecordKind::Customer,
+            &customer.external_id,
+            &id,
+        )?;
         Ok(Upserted::new(
             PROVIDER,
             customer,
@@ -235,7 +246,7 @@ impl RebillyClient {
         let req = self.prepare_transaction(payment)?;
         if let Some(id) = self
             .ids
-            .get(PROVIDER, RecordKind::Payment, &payment.external_id)?
+            .get(&self.account, RecordKind::Payment, &payment.external_id)?
         {
             return Ok(Upserted::new(PROVIDER, payment, Outcome::Unchanged, id, 0));
         }
@@ -313,8 +324,12 @@ impl RebillyClient {
                 (Outcome::Unchanged, id)
             }
         };
-        self.ids
-            .put(PROVIDER, RecordKind::Payment, &payment.external_id, &id)?;
+        self.ids.put(
+            &self.account,
+            RecordKind::Payment,
+            &payment.external_id,
+            &id,
+        )?;
         Ok(Upserted::new(PROVIDER, payment, outcome, id, requests))
     }
 
@@ -396,12 +411,18 @@ impl Upsert<Payment> for RebillyClient {
         let req = self.prepare_transaction(payment)?;
         if self
             .ids
-            .get(PROVIDER, RecordKind::Payment, &payment.external_id)?
+            .get(&self.account, RecordKind::Payment, &payment.external_id)?
             .is_some()
         {
             return Ok(Vec::new());
         }
         Ok(vec![req])
+    }
+
+    /// The `POST /transactions` that records the payment, whether or not it was recorded
+    /// already: a recorded transaction cannot be edited, so a change to it must be seen.
+    fn prepare_content(&self, payment: &Payment) -> Result<Vec<PreparedRequest>> {
+        Ok(vec![self.prepare_transaction(payment)?])
     }
 
     /// Records the payment once; `options` are not used (see [`RebillyClient::capabilities`]).
@@ -415,6 +436,10 @@ impl Upsert<Payment> for RebillyClient {
 impl Provider for RebillyClient {
     fn name(&self) -> &'static str {
         PROVIDER
+    }
+
+    fn account(&self) -> &Account {
+        &self.account
     }
 
     fn capabilities(&self) -> Capabilities {

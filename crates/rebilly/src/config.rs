@@ -4,7 +4,7 @@ use std::fmt;
 
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Error, HttpSettings, Result, parse_base_url};
+use billsync_core::{Account, Error, HttpSettings, Result, parse_base_url};
 
 /// Base URL of Rebilly's sandbox (`organizations/{organizationId}/...` is appended).
 pub const SANDBOX_BASE_URL: &str = "https://api-sandbox.rebilly.com";
@@ -176,6 +176,15 @@ impl RebillyConfig {
             builder = builder.base_url(url);
         }
         Ok(builder)
+    }
+
+    /// The Rebilly account this configuration writes to: the normalized base URL (sandbox or
+    /// live, or your own), the organization id and the website id (`website=` is empty when
+    /// none is configured). Ids, hashes and locks that billsync remembers are keyed by it.
+    pub fn account(&self) -> Account {
+        Account::new(crate::PROVIDER, &self.base_url)
+            .with_scope("organization", &self.organization_id)
+            .with_scope("website", self.website_id.as_deref().unwrap_or(""))
     }
 
     /// The base URL (before `organizations/{organizationId}`).

@@ -518,7 +518,7 @@ async fn duplicate_request_id_without_an_id_is_looked_up_and_unchanged() {
     assert_eq!(done.provider_id, "txn_original");
     assert_eq!(done.requests, 2);
     assert_eq!(
-        ids.get("rebilly", RecordKind::Payment, "pay-1")
+        ids.get(c.account(), RecordKind::Payment, "pay-1")
             .unwrap()
             .as_deref(),
         Some("txn_original")

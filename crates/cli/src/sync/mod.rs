@@ -1,0 +1,383 @@
+//! The sync pipeline: read a record, send it unless nothing that would be sent changed since it
+//! landed, with bounded concurrency and a rate limit, and record how every row ended.
+//!
+//! Every row ends created, updated, unchanged, rejected or failed, with its reason:
+//! - **unchanged** only when the requests that would be sent (method, URL, body bytes; see
+//!   `billsync_state::fingerprint`) are those of the last time it landed in this account;
+//! - **an edit the provider cannot make** (a kind it can only create, such as Rebilly's
+//!   outside-processed payments) is rejected, naming each changed field with its old and new
+//!   value;
+//! - **the same external id twice in one input**: identical rows collapse into one (the later
+//!   row ends as the first did); differing rows: the later one is rejected, naming both lines;
+//! - **parents before children**: a customer whose parent is in the same input waits for it,
+//!   and fails with the parent's reason when the parent does not land. A child read before its
+//!   parent is put off to the end of the input.
+//!
+//! Crash safety (a run killed at any moment, then run again): a record is marked `pending` in
+//! the state, durably, before its request goes out, and `done` or `failed` after the answer. On
+//! the next run a `pending` or `outcome_unknown` record is sent again when a repeat cannot
+//! duplicate it (the provider upserts by the caller's key, looks up before creating,
+//! de-duplicates creates, or the record's provider id is known); otherwise (a Hyfin v4 customer
+//! create) it is reported `outcome_unknown` until the operator checks and runs again with
+//! `--resend-unknown`.
+//!
+//! Everything the state keeps is keyed by the provider client's account, and one run holds the
+//! account's lock in the state file for its whole length.
+
+mod diff;
+mod record;
+mod registry;
+mod start;
+mod summary;
+mod task;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
+
+use billsync::{Provider, RecordKind};
+use billsync_state::SyncStore;
+use tokio::sync::{Semaphore, mpsc};
+
+use crate::args::Kind;
+use crate::input::Records;
+use crate::progress::Progress;
+use crate::ratelimit::RateLimiter;
+use crate::report::{Report, Row};
+use record::AnyRecord;
+use registry::{Registry, Seen, SlotGuard, SlotState};
+pub use summary::Summary;
+use task::{Ctx, RowResult};
+
+/// What a sync is asked to do.
+pub struct SyncOptions {
+    /// The input file.
+    pub file: PathBuf,
+    /// What the file holds.
+    pub kind: Kind,
+    /// Upserts in flight at once.
+    pub concurrency: usize,
+    /// Requests per second, if limited.
+    pub rate: Option<f64>,
+    /// Where rejected and failed rows go.
+    pub report: PathBuf,
+    /// Resend records whose earlier create may have landed.
+    pub resend_unknown: bool,
+    /// Wait for another run of the same account to finish instead of exiting.
+    pub wait_for_lock: bool,
+    /// Attribute rows of a state file from before accounts were tracked to this run's account.
+    pub adopt_legacy: bool,
+    /// Plain progress lines even on a terminal.
+    pub quiet: bool,
+    /// No progress output at all.
+    pub silent: bool,
+}
+
+/// How one row ended, for the collector.
+struct Done {
+    line: u64,
+    external_id: Option<String>,
+    result: RowResult,
+}
+
+fn record_kind(kind: Kind) -> RecordKind {
+    match kind {
+        Kind::Customers => RecordKind::Customer,
+        Kind::Payments => RecordKind::Payment,
+    }
+}
+
+/// Runs a sync. Errors are configuration, lock or file problems (exit 2); rejected and failed
+/// rows are in the summary and the report.
+pub async fn run(
+    opts: SyncOptions,
+    provider: Arc<dyn Provider>,
+    store: Arc<dyn SyncStore>,
+) -> Result<Summary, String> {
+    let kind = record_kind(opts.kind);
+    let prepared = start::prepare(&opts, provider.as_ref(), &store, kind).await?;
+    let total_bytes = std::fs::metadata(&opts.file).ok().map(|m| m.len());
+    let mut records = Records::open(&opts.file, opts.kind)?;
+    let started = Instant::now();
+    let concurrency = opts.concurrency.max(1);
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let limiter = opts.rate.map(|r| Arc::new(RateLimiter::new(r)));
+    let ctx = Arc::new(Ctx {
+        account: provider.account().clone(),
+        support: prepared.support,
+        provider,
+        store,
+        kind,
+        resend_unknown: opts.resend_unknown,
+        registry: Arc::new(Registry::default()),
+        abort: Arc::new(AtomicBool::new(false)),
+    });
+    let bytes = Arc::new(AtomicU64::new(0));
+    let (tx, rx) = mpsc::channel::<Done>(concurrency * 4);
+    let mut summary = Summary {
+        provider: ctx.provider.name().to_owned(),
+        account: ctx.account.key().to_owned(),
+        kind: kind_name(opts.kind).to_owned(),
+        ..Summary::default()
+    };
+    let collector = tokio::spawn(collect(
+        rx,
+        summary.clone(),
+        Report::new(&opts.report),
+        Progress::new(total_bytes, opts.quiet, opts.silent),
+        bytes.clone(),
+    ));
+
+    let mut deferred: Vec<(u64, AnyRecord)> = Vec::new();
+    let mut aborted = None;
+    loop {
+        if ctx.abort.load(Ordering::Relaxed) {
+            aborted = Some(format!(
+                "stopped: {} refused the credentials",
+                ctx.provider.name()
+            ));
+            break;
+        }
+        let item = record::next(&mut records, opts.kind);
+        bytes.store(records.bytes, Ordering::Relaxed);
+        let Some((line, record)) = item else { break };
+        let record = match record {
+            Ok(r) => r,
+            Err(msg) => {
+                let message = format!("{}:{line}: {msg}", opts.file.display());
+                let result = RowResult::problem(true, "malformed", message);
+                send(&tx, line, None, result).await;
+                continue;
+            }
+        };
+        let external_id = record.external_id().to_owned();
+        match ctx.registry.register(&external_id, line, record.digest()) {
+            Seen::Again { line: first, same } => {
+                repeat(&ctx, &tx, &permits, line, external_id, first, same).await;
+                continue;
+            }
+            Seen::First => {}
+        }
+        if must_wait_for_later_parent(&ctx, &record)? {
+            ctx.registry.set_state(&external_id, SlotState::Deferred);
+            deferred.push((line, record));
+            continue;
+        }
+        let permit = permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| e.to_string())?;
+        if let Some(l) = &limiter {
+            l.acquire().await;
+        }
+        let (ctx, tx) = (ctx.clone(), tx.clone());
+        tokio::spawn(async move {
+            let mut guard = SlotGuard::new(ctx.registry.clone(), &external_id, line);
+            let result = match ctx.parent_problem(&record).await {
+                Some(problem) => problem,
+                None => ctx.process(&record).await,
+            };
+            drop(permit);
+            guard.set(result.slot_state());
+            drop(guard);
+            send(&tx, line, Some(external_id), result).await;
+        });
+    }
+    if aborted.is_none() {
+        run_deferred(&ctx, &tx, &permits, limiter.as_ref(), deferred).await;
+    }
+    drop(tx);
+    let (collected, error) = collector.await.map_err(|e| e.to_string())?;
+    if let Some(e) = error {
+        return Err(e);
+    }
+    summary = collected;
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.aborted = aborted;
+    Ok(summary)
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Customers => "customers",
+        Kind::Payments => "payments",
+    }
+}
+
+async fn send(tx: &mpsc::Sender<Done>, line: u64, external_id: Option<String>, result: RowResult) {
+    // The collector only goes away when the run is over.
+    let _ = tx
+        .send(Done {
+            line,
+            external_id,
+            result,
+        })
+        .await;
+}
+
+/// A customer whose parent this run has not read yet (and that did not land in an earlier
+/// run), or whose parent was itself put off, goes to the end of the input.
+fn must_wait_for_later_parent(ctx: &Ctx, record: &AnyRecord) -> Result<bool, String> {
+    let Some(parent) = record.parent() else {
+        return Ok(false);
+    };
+    match ctx.registry.state(parent) {
+        Some(SlotState::Deferred) => Ok(true),
+        Some(_) => Ok(false),
+        None => {
+            let key = billsync_state::RecordKey::new(&ctx.account, RecordKind::Customer, parent);
+            let landed = ctx
+                .store
+                .entry(key)
+                .map_err(|e| e.to_string())?
+                .is_some_and(|e| e.status == billsync_state::RecordStatus::Done);
+            Ok(!landed)
+        }
+    }
+}
+
+/// A row whose external id an earlier row of this run has: identical rows end as the first
+/// did, differing ones are refused naming both lines.
+async fn repeat(
+    ctx: &Arc<Ctx>,
+    tx: &mpsc::Sender<Done>,
+    permits: &Arc<Semaphore>,
+    line: u64,
+    external_id: String,
+    first: u64,
+    same: bool,
+) {
+    if !same {
+        let message = format!(
+            "external_id `{external_id}` is also on line {first}, with different content; this later row was not sent (keep one row per record)"
+        );
+        let result = RowResult::problem(true, "duplicate_external_id", message);
+        send(tx, line, Some(external_id), result).await;
+        return;
+    }
+    let ended = move |state: Option<(u64, SlotState)>| match state {
+        Some((_, SlotState::NotLanded { rejected, reason })) => RowResult::problem(
+            rejected,
+            "duplicate_of_row_not_landed",
+            format!("this row repeats line {first}, which did not land: {reason}"),
+        ),
+        _ => RowResult::Unchanged,
+    };
+    match ctx.registry.state(&external_id) {
+        Some(SlotState::InFlight) => {}
+        Some(SlotState::Deferred) => {
+            // The first row waits for the end of the input: so does this one, without a
+            // permit (the first row will need one).
+            let (ctx, tx) = (ctx.clone(), tx.clone());
+            tokio::spawn(async move {
+                let result = ended(ctx.registry.wait(&external_id).await);
+                send(&tx, line, Some(external_id), result).await;
+            });
+            return;
+        }
+        state => {
+            let result = ended(state.map(|s| (first, s)));
+            send(tx, line, Some(external_id), result).await;
+            return;
+        }
+    }
+    // The first row is in flight (it holds a permit): wait with a permit, so that a file of
+    // repeats cannot pile up tasks.
+    let permit = permits.clone().acquire_owned().await;
+    let (ctx, tx) = (ctx.clone(), tx.clone());
+    tokio::spawn(async move {
+        let result = ended(ctx.registry.wait(&external_id).await);
+        drop(permit);
+        send(&tx, line, Some(external_id), result).await;
+    });
+}
+
+/// The rows put off until the end of the input, each after its parent. A chain of parents that
+/// loops back on itself is sent without waiting (the provider's own rules then decide).
+async fn run_deferred(
+    ctx: &Arc<Ctx>,
+    tx: &mpsc::Sender<Done>,
+    permits: &Arc<Semaphore>,
+    limiter: Option<&Arc<RateLimiter>>,
+    deferred: Vec<(u64, AnyRecord)>,
+) {
+    let parents: std::collections::HashMap<String, String> = deferred
+        .iter()
+        .filter_map(|(_, r)| Some((r.external_id().to_owned(), r.parent()?.to_owned())))
+        .collect();
+    for (_, record) in &deferred {
+        ctx.registry
+            .set_state(record.external_id(), SlotState::InFlight);
+    }
+    for (line, record) in deferred {
+        let in_loop = start::parent_chain_loops(&parents, record.external_id());
+        let (ctx, tx, permits) = (ctx.clone(), tx.clone(), permits.clone());
+        let limiter = limiter.cloned();
+        tokio::spawn(async move {
+            let external_id = record.external_id().to_owned();
+            let mut guard = SlotGuard::new(ctx.registry.clone(), &external_id, line);
+            // Waits without a permit: its parent may still need one.
+            let problem = match in_loop {
+                true => None,
+                false => ctx.parent_problem(&record).await,
+            };
+            let result = match problem {
+                Some(problem) => problem,
+                None => {
+                    // The semaphore is never closed: the permit always comes.
+                    let permit = permits.acquire_owned().await;
+                    if let Some(l) = &limiter {
+                        l.acquire().await;
+                    }
+                    let result = ctx.process(&record).await;
+                    drop(permit);
+                    result
+                }
+            };
+            guard.set(result.slot_state());
+            drop(guard);
+            send(&tx, line, Some(external_id), result).await;
+        });
+    }
+}
+
+/// Counts rows, writes the report, shows progress; ends when every sender is gone.
+async fn collect(
+    mut rx: mpsc::Receiver<Done>,
+    mut summary: Summary,
+    mut report: Report,
+    mut progress: Progress,
+    bytes: Arc<AtomicU64>,
+) -> (Summary, Option<String>) {
+    let mut error = None;
+    while let Some(done) = rx.recv().await {
+        summary.add(&done.result);
+        if let RowResult::Problem {
+            rejected,
+            kind,
+            messages,
+        } = done.result
+        {
+            let row = Row {
+                line: done.line,
+                account: summary.account.clone(),
+                external_id: done.external_id,
+                outcome: if rejected { "rejected" } else { "failed" },
+                kind,
+                messages,
+            };
+            if let Err(e) = report.add(&row) {
+                error.get_or_insert(e);
+            }
+        }
+        progress.update(bytes.load(Ordering::Relaxed), &summary);
+    }
+    progress.finish();
+    summary.report = report.finish().unwrap_or_else(|e| {
+        error.get_or_insert(e);
+        None
+    });
+    (summary, error)
+}

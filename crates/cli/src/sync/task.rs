@@ -1,0 +1,274 @@
+//! One record's way through a sync: wait for its parent, fingerprint what would be sent, compare
+//! with the journal, send, record the outcome.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use billsync::{Account, ErrorKind, Outcome, PreparedRequest, Provider, RecordKind, Support};
+use billsync_state::{Landed, RecordKey, RecordStatus, SyncStore};
+
+use super::diff;
+use super::record::AnyRecord;
+use super::registry::{Registry, SlotState};
+
+/// How a row ended.
+#[derive(Debug)]
+pub enum RowResult {
+    /// Sent, and the provider created, updated or found it unchanged; `requests` HTTP requests.
+    Landed(Outcome, u32),
+    /// Not sent: nothing that would be sent changed since it landed (or it repeats a row that
+    /// landed in this run).
+    Unchanged,
+    /// Refused (`rejected`: fix the record) or failed (a later run may succeed).
+    Problem {
+        /// True when the record itself must change.
+        rejected: bool,
+        /// A short stable name (`invalid_input`, `edit_not_possible`, ...).
+        kind: String,
+        /// Every reason.
+        messages: Vec<String>,
+    },
+}
+
+impl RowResult {
+    pub(super) fn problem(rejected: bool, kind: &str, message: String) -> Self {
+        RowResult::Problem {
+            rejected,
+            kind: kind.to_owned(),
+            messages: vec![message],
+        }
+    }
+
+    /// How waiters (duplicates, children) see this row.
+    pub fn slot_state(&self) -> SlotState {
+        match self {
+            RowResult::Landed(..) | RowResult::Unchanged => SlotState::Landed,
+            RowResult::Problem {
+                rejected,
+                kind,
+                messages,
+            } => {
+                let reason = messages.first().map_or(kind.as_str(), String::as_str);
+                SlotState::NotLanded {
+                    rejected: *rejected,
+                    reason: format!("{kind}: {reason}").into(),
+                }
+            }
+        }
+    }
+}
+
+/// What every record's task shares.
+pub struct Ctx {
+    /// The provider client.
+    pub provider: Arc<dyn Provider>,
+    /// The state.
+    pub store: Arc<dyn SyncStore>,
+    /// The provider account.
+    pub account: Account,
+    /// The kind of record.
+    pub kind: RecordKind,
+    /// How the provider supports it.
+    pub support: Support,
+    /// Resend records whose earlier create may have landed.
+    pub resend_unknown: bool,
+    /// The run's records.
+    pub registry: Arc<Registry>,
+    /// Set when the provider refused the credentials: stop reading.
+    pub abort: Arc<AtomicBool>,
+}
+
+fn is_rejection(kind: &ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::InvalidInput(_)
+            | ErrorKind::Rejected
+            | ErrorKind::Conflict
+            | ErrorKind::Unsupported
+            | ErrorKind::NotFound
+    )
+}
+
+fn from_error(e: &billsync::Error) -> RowResult {
+    let messages = match e.kind() {
+        ErrorKind::OutcomeUnknown => e.all_messages(),
+        _ => vec![e.to_string()],
+    };
+    RowResult::Problem {
+        rejected: is_rejection(e.kind()),
+        kind: e.kind().name().to_owned(),
+        messages,
+    }
+}
+
+fn state_failed(e: &billsync::Error) -> RowResult {
+    RowResult::problem(false, "state", e.to_string())
+}
+
+/// The body of the first write, secrets redacted: what is kept of a record that cannot be
+/// edited, to name its fields when an edit comes.
+fn sent_body(content: &[PreparedRequest]) -> Option<serde_json::Value> {
+    content.first().and_then(PreparedRequest::body_json)
+}
+
+impl Ctx {
+    fn unknown_outcome(&self) -> RowResult {
+        RowResult::problem(
+            false,
+            "outcome_unknown",
+            format!(
+                "an earlier request for this record may have reached {} and its outcome is unknown; check whether the record exists there, then run again with --resend-unknown",
+                self.provider.name()
+            ),
+        )
+    }
+
+    /// Whether resending a record that may have landed cannot duplicate it.
+    fn resend_is_safe(&self, external_id: &str) -> billsync::Result<bool> {
+        Ok(match self.support {
+            Support::UpsertByProviderId => self
+                .store
+                .get(&self.account, self.kind, external_id)?
+                .is_some(),
+            _ => true,
+        })
+    }
+
+    /// Waits until the record's parent, when this run has it, has ended; the row's result when
+    /// the parent did not land (the record is then not sent).
+    pub async fn parent_problem(&self, record: &AnyRecord) -> Option<RowResult> {
+        let parent = record.parent()?;
+        match self.registry.wait(parent).await {
+            Some((line, SlotState::NotLanded { reason, .. })) => Some(RowResult::problem(
+                false,
+                "parent_not_synced",
+                format!("parent customer `{parent}` (line {line}) did not land: {reason}"),
+            )),
+            _ => None,
+        }
+    }
+
+    /// Runs one record to its end (its parent, if any, has ended: see
+    /// [`Ctx::parent_problem`]).
+    pub async fn process(&self, record: &AnyRecord) -> RowResult {
+        let key = RecordKey::new(&self.account, self.kind, record.external_id());
+        let content = match record.content(self.provider.as_ref()) {
+            Ok(content) => content,
+            Err(e) => {
+                let _ = self.store.mark_failed(key, "", e.kind().name());
+                return from_error(&e);
+            }
+        };
+        let fingerprint = self.store.fingerprint(&content);
+        match self.compare(record, key, &fingerprint, &content) {
+            Ok(Some(done)) => return done,
+            Ok(None) => {}
+            Err(e) => return state_failed(&e),
+        }
+        if let Err(e) = self.store.mark_pending(key, &fingerprint) {
+            return state_failed(&e);
+        }
+        match record.upsert(self.provider.as_ref()).await {
+            Ok(done) => {
+                // What an update would send now (the provider id is known now): the next run
+                // compares against this.
+                let after = record
+                    .content(self.provider.as_ref())
+                    .map(|c| self.store.fingerprint(&c))
+                    .unwrap_or(fingerprint);
+                let sent = (self.support == Support::CreateOnly)
+                    .then(|| sent_body(&content))
+                    .flatten();
+                let landed = Landed {
+                    fingerprint: &after,
+                    outcome: done.outcome,
+                    provider_id: &done.provider_id,
+                    sent: sent.as_ref(),
+                };
+                match self.store.mark_done(key, landed) {
+                    Ok(()) => RowResult::Landed(done.outcome, done.requests),
+                    Err(e) => state_failed(&e),
+                }
+            }
+            Err(e) if e.kind() == &ErrorKind::OutcomeUnknown => {
+                let _ = self
+                    .store
+                    .mark_outcome_unknown(key, &fingerprint, e.kind().name());
+                from_error(&e)
+            }
+            Err(e) => {
+                if e.kind() == &ErrorKind::Auth {
+                    self.abort.store(true, Ordering::Relaxed);
+                }
+                let _ = self.store.mark_failed(key, &fingerprint, e.kind().name());
+                from_error(&e)
+            }
+        }
+    }
+
+    /// What the journal says of a record about to be sent: `Some` ends it without sending.
+    fn compare(
+        &self,
+        record: &AnyRecord,
+        key: RecordKey<'_>,
+        fingerprint: &str,
+        content: &[PreparedRequest],
+    ) -> billsync::Result<Option<RowResult>> {
+        let Some(prior) = self.store.entry(key)? else {
+            return Ok(None);
+        };
+        let legacy_same = prior
+            .fingerprint
+            .strip_prefix("legacy:")
+            .is_some_and(|old| old == record.legacy_hash(self.provider.name()));
+        match prior.status {
+            RecordStatus::Done if prior.fingerprint == fingerprint => {
+                Ok(Some(RowResult::Unchanged))
+            }
+            RecordStatus::Done if legacy_same => {
+                // Adopted from a state file of billsync 0.1, and unchanged since: keep it, with
+                // the fingerprint of today.
+                let provider_id = prior.provider_id.as_deref().unwrap_or_default();
+                let sent = (self.support == Support::CreateOnly)
+                    .then(|| sent_body(content))
+                    .flatten();
+                let landed = Landed {
+                    fingerprint,
+                    outcome: Outcome::Unchanged,
+                    provider_id,
+                    sent: sent.as_ref(),
+                };
+                self.store.mark_done(key, landed)?;
+                Ok(Some(RowResult::Unchanged))
+            }
+            RecordStatus::Done if self.support == Support::CreateOnly => {
+                let changes = match (&prior.sent, sent_body(content)) {
+                    (Some(old), Some(new)) => diff::changes(old, &new),
+                    _ => Vec::new(),
+                };
+                let what = if changes.is_empty() {
+                    "it changed since it was recorded".to_owned()
+                } else {
+                    format!("changed since it was recorded: {}", changes.join("; "))
+                };
+                Ok(Some(RowResult::problem(
+                    true,
+                    "edit_not_possible",
+                    format!(
+                        "{} cannot edit a {} once recorded, and this one {what}; it still holds the values first sent (record the change as a new {} with its own external_id, or correct it at {})",
+                        self.provider.name(),
+                        self.kind,
+                        self.kind,
+                        self.provider.name()
+                    ),
+                )))
+            }
+            RecordStatus::Pending | RecordStatus::OutcomeUnknown
+                if !self.resend_unknown && !self.resend_is_safe(record.external_id())? =>
+            {
+                Ok(Some(self.unknown_outcome()))
+            }
+            _ => Ok(None),
+        }
+    }
+}
