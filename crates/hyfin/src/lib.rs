@@ -74,6 +74,8 @@
 
 mod client;
 mod config;
+mod customer_api;
+pub mod customer_v3;
 mod error;
 pub mod mapping;
 pub mod wire;
@@ -82,6 +84,7 @@ pub use client::{CONTACT_API_VERSION, CUSTOMER_API_VERSION, HyfinClient, PAYMENT
 pub use config::{
     DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME, DEFAULT_CURRENCY, HyfinConfig, HyfinConfigBuilder,
 };
+pub use customer_api::{CUSTOMER_LOOKUP_API_VERSION, CUSTOMER_V3_API_VERSION, HyfinCustomerApi};
 pub use error::HyfinError;
 
 /// The provider's name, as in errors and reports.
