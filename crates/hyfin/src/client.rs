@@ -31,10 +31,11 @@ pub const PAYMENT_API_VERSION: &str = "v3";
 
 /// A client for one Hyfin site.
 ///
-/// Customers are keyed at Hyfin by Hyfin's own `_id`; the client remembers the `_id` of every
-/// customer and contact it creates in its [`IdMap`] (in memory unless [`HyfinClient::with_id_map`]
-/// gives a persistent one), so the next upsert of the same external id updates it. Payments are
-/// keyed by the caller's `external_id` at Hyfin itself.
+/// With the v4 customer API (the default), customers are keyed at Hyfin by Hyfin's own `_id`;
+/// the client remembers the `_id` of every customer and contact it creates in its [`IdMap`] (in
+/// memory unless [`HyfinClient::with_id_map`] gives a persistent one), so the next upsert of the
+/// same external id updates it. With the v3 customer API ([`HyfinCustomerApi::V3`]) and for
+/// payments, records are keyed by the caller's `external_id` at Hyfin itself.
 #[derive(Clone)]
 pub struct HyfinClient {
     config: Arc<HyfinConfig>,
