@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use billsync_core::Error;
+use serde::{Deserialize, Serialize};
 
 /// API version of the external-id customer upsert (Hyfin's 3.0 `customer/addUpdate`).
 pub const CUSTOMER_V3_API_VERSION: &str = "v3";
@@ -25,8 +26,10 @@ pub const CUSTOMER_LOOKUP_API_VERSION: &str = "v3.1";
 ///   name, account name, one email, one mobile phone, notes and `active`; no address, no
 ///   further contacts, no parent.
 ///
-/// The crate documentation lists which canonical field each carries or drops.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+/// The crate documentation lists which canonical field each carries or drops. In configuration
+/// files and JSON it is written `"v4"` or `"v3"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum HyfinCustomerApi {
     /// Hyfin's 4.0 customer API: `POST {base_url}/api/v4/site/{site_id}/customer/addUpdate`,
     /// keyed by Hyfin's `_id`.
@@ -99,5 +102,13 @@ mod tests {
         assert_eq!(err.kind(), &billsync_core::ErrorKind::Config);
         assert!(err.to_string().contains("use `v4` or `v3`"), "{err}");
         assert_eq!(HyfinCustomerApi::default(), HyfinCustomerApi::V4);
+        for api in HyfinCustomerApi::ALL {
+            let json = serde_json::to_string(&api).unwrap();
+            assert_eq!(json, format!("\"{api}\""));
+            assert_eq!(
+                serde_json::from_str::<HyfinCustomerApi>(&json).unwrap(),
+                api
+            );
+        }
     }
 }
