@@ -325,3 +325,42 @@ async fn capabilities_follow_the_configured_api() {
     );
     assert_eq!(v4.config().customer_api(), HyfinCustomerApi::V4);
 }
+
+#[tokio::test]
+async fn a_batch_whose_first_answers_are_all_lost_syncs_each_customer_once() {
+    let server = MockServer::start().await;
+    let n = 20;
+    // Every first attempt is written at Hyfin but answered too late.
+    let hyfin = hyfin_v3(&server, n).await;
+    // Room for a late first attempt to land after another customer's retry on a busy machine.
+    let mut http = settings();
+    http.retry.max_retries = 5;
+    let client = HyfinClient::new(
+        HyfinConfig::builder()
+            .base_url(server.uri())
+            .site_id("site-1")
+            .api_token(SecretString::from(TOKEN))
+            .customer_api(HyfinCustomerApi::V3)
+            .http(http)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let client = client.clone();
+        let mut c = customer();
+        c.external_id = format!("batch-{i}");
+        tasks.spawn(async move { client.upsert(&c).await });
+    }
+    let mut done = 0;
+    while let Some(result) = tasks.join_next().await {
+        let upserted = result.unwrap().unwrap();
+        assert!(upserted.requests >= 2, "{upserted:?}");
+        done += 1;
+    }
+    assert_eq!(done, n);
+    let ids = hyfin.ids.lock().unwrap();
+    assert_eq!(ids.len(), n as usize, "one customer per external id");
+    assert!((0..n).all(|i| ids.contains_key(&format!("batch-{i}"))));
+}
