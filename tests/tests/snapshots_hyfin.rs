@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use billsync::hyfin::{HyfinClient, HyfinConfig};
+use billsync::hyfin::{HyfinClient, HyfinConfig, HyfinCustomerApi};
 use billsync::secrecy::SecretString;
 use billsync::{IdMap, MemoryIdMap, RecordKind, Upsert};
 use billsync_tests::{customer, customers, payment, payments, rendered};
@@ -58,6 +58,29 @@ fn every_customer_fixture() {
         let value = rendered(Upsert::prepare(&client, &c));
         assert!(!value.to_string().contains(TOKEN));
         insta::assert_json_snapshot!(format!("hyfin__customer__{name}"), value);
+    }
+}
+
+/// The external-id customer API: one `customer/addUpdate` keyed by `external_id`, whatever the
+/// client remembers (so the client is the one that knows the parent and contacts, and still
+/// sends no Hyfin id).
+#[test]
+fn every_customer_fixture_with_the_v3_api() {
+    let client = HyfinClient::new(
+        HyfinConfig::builder()
+            .base_url("https://partner.hyfin.test")
+            .site_id("site-123")
+            .api_token(SecretString::from(TOKEN))
+            .customer_api(HyfinCustomerApi::V3)
+            .build()
+            .unwrap(),
+    )
+    .unwrap()
+    .with_id_map(client().id_map().clone());
+    for (name, c) in customers() {
+        let value = rendered(Upsert::prepare(&client, &c));
+        assert!(!value.to_string().contains(TOKEN));
+        insta::assert_json_snapshot!(format!("hyfin__customer_v3__{name}"), value);
     }
 }
 

@@ -16,6 +16,7 @@ use tracing::Instrument;
 
 use crate::PROVIDER;
 use crate::config::HyfinConfig;
+use crate::customer_api::{CUSTOMER_V3_API_VERSION, HyfinCustomerApi};
 use crate::error::{Accepted, read_answer};
 use crate::mapping::{CustomerPlan, customer_plan, payment_request};
 use crate::wire::{HyfinAction, HyfinContactRequest, HyfinCustomerRequest};
@@ -30,26 +31,29 @@ pub const PAYMENT_API_VERSION: &str = "v3";
 
 /// A client for one Hyfin site.
 ///
-/// Customers are keyed at Hyfin by Hyfin's own `_id`; the client remembers the `_id` of every
-/// customer and contact it creates in its [`IdMap`] (in memory unless [`HyfinClient::with_id_map`]
-/// gives a persistent one), so the next upsert of the same external id updates it. Payments are
-/// keyed by the caller's `external_id` at Hyfin itself.
+/// With the v4 customer API (the default), customers are keyed at Hyfin by Hyfin's own `_id`;
+/// the client remembers the `_id` of every customer and contact it creates in its [`IdMap`] (in
+/// memory unless [`HyfinClient::with_id_map`] gives a persistent one), so the next upsert of the
+/// same external id updates it. With the v3 customer API ([`HyfinCustomerApi::V3`]) and for
+/// payments, records are keyed by the caller's `external_id` at Hyfin itself.
 #[derive(Clone)]
 pub struct HyfinClient {
     config: Arc<HyfinConfig>,
-    http: HttpClient,
+    pub(crate) http: HttpClient,
     ids: Arc<dyn IdMap>,
     account: Account,
-    endpoints: Arc<Endpoints>,
+    pub(crate) endpoints: Arc<Endpoints>,
 }
 
-/// What every request of a client shares, built once: the three endpoint URLs and the auth
-/// header value (sensitive).
-struct Endpoints {
+/// What every request of a client shares, built once: the endpoint URLs and the auth header
+/// value (sensitive).
+pub(crate) struct Endpoints {
     customer: Url,
+    /// The external-id customer upsert ([`HyfinCustomerApi::V3`]).
+    pub(crate) customer_v3: Url,
     contact: Url,
     payment: Url,
-    auth: HeaderValue,
+    pub(crate) auth: HeaderValue,
 }
 
 impl fmt::Debug for HyfinClient {
@@ -81,6 +85,7 @@ impl HyfinClient {
         };
         let endpoints = Endpoints {
             customer: endpoint(CUSTOMER_API_VERSION, "customer")?,
+            customer_v3: endpoint(CUSTOMER_V3_API_VERSION, "customer")?,
             contact: endpoint(CONTACT_API_VERSION, "contact")?,
             payment: endpoint(PAYMENT_API_VERSION, "payment")?,
             auth: secret_header_value(
@@ -126,7 +131,7 @@ impl HyfinClient {
         &self.config
     }
 
-    fn post<T: Serialize>(
+    pub(crate) fn post<T: Serialize>(
         &self,
         url: Url,
         operation: &'static str,
@@ -159,7 +164,7 @@ impl HyfinClient {
     }
 
     /// Sends one addUpdate and reads Hyfin's answer.
-    async fn add_update(&self, req: &PreparedRequest) -> Result<(Accepted, u32)> {
+    pub(crate) async fn add_update(&self, req: &PreparedRequest) -> Result<(Accepted, u32)> {
         let resp = self.http.send(req).await?;
         Ok((read_answer(&resp, &self.http, req.retry)?, resp.attempts))
     }
@@ -233,12 +238,12 @@ impl HyfinClient {
         ))
     }
 
-    fn capabilities_() -> Capabilities {
-        Capabilities::new(
-            Support::UpsertByProviderId,
-            Support::UpsertByExternalId,
-            false,
-        )
+    fn capabilities_(&self) -> Capabilities {
+        let customers = match self.config.customer_api {
+            HyfinCustomerApi::V4 => Support::UpsertByProviderId,
+            HyfinCustomerApi::V3 => Support::UpsertByExternalId,
+        };
+        Capabilities::new(customers, Support::UpsertByExternalId, false)
     }
 }
 
@@ -249,12 +254,16 @@ impl Upsert<Customer> for HyfinClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Self::capabilities_()
+        self.capabilities_()
     }
 
-    /// The contact addUpdates (for customers with several contacts; a contact not yet created
-    /// is referenced as `<hyfin id of contact X>` in the customer body), then the customer's.
+    /// With the v4 API, the contact addUpdates (for customers with several contacts; a contact
+    /// not yet created is referenced as `<hyfin id of contact X>` in the customer body), then the
+    /// customer's. With the v3 API, the one customer addUpdate keyed by external id.
     fn prepare(&self, customer: &Customer) -> Result<Vec<PreparedRequest>> {
+        if self.config.customer_api == HyfinCustomerApi::V3 {
+            return Ok(vec![self.customer_v3_request(customer)?]);
+        }
         let plan = customer_plan(customer, self.ids.as_ref(), &self.account)?;
         let mut out = Vec::with_capacity(plan.contacts.len() + 1);
         for contact in &plan.contacts {
@@ -267,7 +276,10 @@ impl Upsert<Customer> for HyfinClient {
 
     async fn upsert_with(&self, customer: &Customer, _options: &UpsertOptions) -> Result<Upserted> {
         let span = tracing::info_span!("billsync.upsert", provider = PROVIDER, kind = "customer");
-        self.upsert_customer(customer).instrument(span).await
+        match self.config.customer_api {
+            HyfinCustomerApi::V4 => self.upsert_customer(customer).instrument(span).await,
+            HyfinCustomerApi::V3 => self.upsert_customer_v3(customer).instrument(span).await,
+        }
     }
 }
 
@@ -278,7 +290,7 @@ impl Upsert<Payment> for HyfinClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Self::capabilities_()
+        self.capabilities_()
     }
 
     fn prepare(&self, payment: &Payment) -> Result<Vec<PreparedRequest>> {
@@ -309,7 +321,7 @@ impl Provider for HyfinClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Self::capabilities_()
+        self.capabilities_()
     }
 
     fn customers(&self) -> Option<&dyn Upsert<Customer>> {

@@ -7,6 +7,8 @@ use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
 use billsync_core::{Account, Error, HttpSettings, Result, parse_base_url};
 
+use crate::HyfinCustomerApi;
+
 /// Default header carrying the API access token.
 pub const DEFAULT_AUTH_HEADER: &str = "authorization";
 /// Default text before the token in the auth header (`Authorization: Bearer <token>`).
@@ -28,6 +30,7 @@ pub struct HyfinConfig {
     pub(crate) auth_scheme: String,
     pub(crate) currency: String,
     pub(crate) http: HttpSettings,
+    pub(crate) customer_api: HyfinCustomerApi,
 }
 
 impl HyfinConfig {
@@ -46,6 +49,7 @@ impl HyfinConfig {
     /// | `HYFIN_AUTH_HEADER` | header carrying the token | `Authorization` |
     /// | `HYFIN_AUTH_SCHEME` | text before the token (empty for none) | `Bearer` |
     /// | `HYFIN_CURRENCY` | the one currency payments may be in | `USD` |
+    /// | `HYFIN_CUSTOMER_API` | customer API: `v4`, or `v3` (keyed by external id) | `v4` |
     pub fn from_env() -> Result<Self> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let require = |name: &str| {
@@ -67,6 +71,15 @@ impl HyfinConfig {
         }
         if let Some(currency) = var("HYFIN_CURRENCY") {
             builder = builder.currency(currency);
+        }
+        if let Some(api) = var("HYFIN_CUSTOMER_API") {
+            let parsed = api.parse().map_err(|_: Error| {
+                Error::config(format!(
+                    "HYFIN_CUSTOMER_API `{api}` is not a Hyfin customer API; use `v4` or `v3`"
+                ))
+                .with_provider(crate::PROVIDER)
+            })?;
+            builder = builder.customer_api(parsed);
         }
         builder.build()
     }
@@ -92,6 +105,11 @@ impl HyfinConfig {
     pub fn http(&self) -> &HttpSettings {
         &self.http
     }
+
+    /// The customer API customers are written through.
+    pub fn customer_api(&self) -> HyfinCustomerApi {
+        self.customer_api
+    }
 }
 
 impl fmt::Debug for HyfinConfig {
@@ -103,6 +121,7 @@ impl fmt::Debug for HyfinConfig {
             .field("auth_scheme", &self.auth_scheme)
             .field("currency", &self.currency)
             .field("http", &self.http)
+            .field("customer_api", &self.customer_api)
             .finish_non_exhaustive()
     }
 }
@@ -116,6 +135,7 @@ pub struct HyfinConfigBuilder {
     auth: Option<(String, String)>,
     currency: Option<String>,
     http: Option<HttpSettings>,
+    customer_api: HyfinCustomerApi,
 }
 
 impl fmt::Debug for HyfinConfigBuilder {
@@ -168,6 +188,14 @@ impl HyfinConfigBuilder {
         self
     }
 
+    /// The customer API to write customers through: [`HyfinCustomerApi::V4`] (the default) or
+    /// [`HyfinCustomerApi::V3`], keyed by external id. See [`HyfinCustomerApi`] for the
+    /// trade-off.
+    pub fn customer_api(mut self, api: HyfinCustomerApi) -> Self {
+        self.customer_api = api;
+        self
+    }
+
     /// Checks and builds the configuration.
     pub fn build(self) -> Result<HyfinConfig> {
         let p = crate::PROVIDER;
@@ -215,6 +243,7 @@ impl HyfinConfigBuilder {
             auth_scheme,
             currency,
             http: self.http.unwrap_or_default(),
+            customer_api: self.customer_api,
         })
     }
 }

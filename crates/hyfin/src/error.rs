@@ -52,7 +52,19 @@ pub(crate) fn read_answer(
         .with_provider(PROVIDER)
         .with_status(status));
     }
-    let errors = parsed.map(|b| b.errors).unwrap_or_default();
+    Err(failure(resp, http, safety, parsed.map(|b| b.errors)))
+}
+
+/// The error for an answer with a non-2xx status, from the status and Hyfin's `errors` list
+/// (when the body was Hyfin's).
+pub(crate) fn failure(
+    resp: &RawResponse,
+    http: &HttpClient,
+    safety: RetrySafety,
+    errors: Option<Vec<String>>,
+) -> Error {
+    let status = resp.status.as_u16();
+    let errors = errors.unwrap_or_default();
     let (kind, message) = match status {
         401 | 403 => (ErrorKind::Auth, "the API token was refused"),
         404 => (ErrorKind::NotFound, "the site or record was not found"),
@@ -74,16 +86,18 @@ pub(crate) fn read_answer(
             ErrorKind::Unavailable,
             "the service is unavailable; retries exhausted",
         ),
-        _ => return Err(rejected(status, errors)),
+        _ => return rejected(status, errors),
     };
-    Err(Error::new(kind, message)
+    Error::new(kind, message)
         .with_provider(PROVIDER)
         .with_status(status)
         .with_messages(errors.iter().cloned())
-        .with_detail(HyfinError { status, errors }))
+        .with_detail(HyfinError { status, errors })
 }
 
-fn rejected(status: u16, errors: Vec<String>) -> Error {
+/// Hyfin refused the record: `{"success": false, "errors": [...]}`, or a 4xx without a more
+/// specific meaning.
+pub(crate) fn rejected(status: u16, errors: Vec<String>) -> Error {
     Error::new(ErrorKind::Rejected, "the record was rejected")
         .with_provider(PROVIDER)
         .with_status(status)
