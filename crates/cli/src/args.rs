@@ -109,8 +109,10 @@ pub enum Command {
         /// Upserts in flight at once.
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
-        /// Requests per second (`off` for none); defaults to the provider's published limit,
-        /// and to none against a local sandbox.
+        /// HTTP requests per second or minute (`N/s`, `N/m`, or `off`), counting every request
+        /// (lookups, contacts and retries included); defaults to the provider's documented
+        /// limit (Payabli: 200/m, 3000 per 15 min, 10000/h; Rebilly's sandbox: 3000 writes per
+        /// 10 min), and to none against a local sandbox.
         #[arg(long)]
         rate_limit: Option<String>,
         /// Where to write rejected and failed rows (JSON Lines).

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use billsync::hyfin::HyfinClient;
 use billsync::payabli::PayabliClient;
 use billsync::rebilly::RebillyClient;
-use billsync::{IdMap, Provider};
+use billsync::{IdMap, Provider, RateLimit};
 
 use crate::args::ProviderName;
 
@@ -92,35 +92,47 @@ impl Source {
     }
 }
 
-/// A client for `name`, remembering ids in `ids`.
+/// A client for `name`, remembering ids in `ids`, keeping to `rate`.
 pub fn provider(
     name: ProviderName,
     source: &Source,
     ids: Arc<dyn IdMap>,
+    rate: &RateChoice,
 ) -> billsync::Result<Arc<dyn Provider>> {
+    macro_rules! limited {
+        ($client:expr $(,)?) => {{
+            let client = $client;
+            Arc::new(match rate {
+                RateChoice::Documented => client,
+                RateChoice::Off => client.with_rate_limit(None),
+                RateChoice::Limit(limit) => client.with_rate_limit(Some(limit.clone())),
+            })
+        }};
+    }
     use billsync::hyfin::HyfinConfig;
     use billsync::payabli::PayabliConfig;
     use billsync::rebilly::RebillyConfig;
     use billsync::secrecy::SecretString;
     Ok(match (name, source) {
-        (ProviderName::Hyfin, Source::Env) => Arc::new(HyfinClient::from_env()?.with_id_map(ids)),
+        (ProviderName::Hyfin, Source::Env) => limited!(HyfinClient::from_env()?.with_id_map(ids)),
         (ProviderName::Rebilly, Source::Env) => {
-            Arc::new(RebillyClient::from_env()?.with_id_map(ids))
+            limited!(RebillyClient::from_env()?.with_id_map(ids))
         }
         (ProviderName::Payabli, Source::Env) => {
-            Arc::new(PayabliClient::from_env()?.with_id_map(ids))
+            limited!(PayabliClient::from_env()?.with_id_map(ids))
         }
-        (ProviderName::Hyfin, Source::Sandbox { hyfin, .. }) => Arc::new(
+        (ProviderName::Hyfin, Source::Sandbox { hyfin, .. }) => limited!(
             HyfinClient::new(
                 HyfinConfig::builder()
                     .base_url(hyfin.as_str())
                     .site_id("sandbox-site")
+                    .customer_api(hyfin_customer_api()?)
                     .api_token(SecretString::from(billsync_sandbox::DEFAULT_HYFIN_TOKEN))
                     .build()?,
             )?
             .with_id_map(ids),
         ),
-        (ProviderName::Rebilly, Source::Sandbox { rebilly, .. }) => Arc::new(
+        (ProviderName::Rebilly, Source::Sandbox { rebilly, .. }) => limited!(
             RebillyClient::new(
                 RebillyConfig::builder()
                     .base_url(rebilly.as_str())
@@ -131,7 +143,7 @@ pub fn provider(
             )?
             .with_id_map(ids),
         ),
-        (ProviderName::Payabli, Source::Sandbox { payabli, .. }) => Arc::new(
+        (ProviderName::Payabli, Source::Sandbox { payabli, .. }) => limited!(
             PayabliClient::new(
                 PayabliConfig::builder()
                     .base_url(payabli.as_str())
@@ -144,48 +156,63 @@ pub fn provider(
     })
 }
 
-/// The base URL a provider will be reached at (for the loopback check).
-fn base_url(name: ProviderName) -> Option<String> {
-    let var = match name {
-        ProviderName::Hyfin => "HYFIN_BASE_URL",
-        ProviderName::Rebilly => "REBILLY_BASE_URL",
-        ProviderName::Payabli => "PAYABLI_BASE_URL",
-    };
-    std::env::var(var).ok()
-}
-
-/// The default client-side rate limit in requests per second: the provider's published limit
-/// (Rebilly's sandbox 3000 writes / 10 min, Payabli 200 / min; Hyfin publishes none), none
-/// against a local address.
-pub fn default_rate(name: ProviderName, source: &Source) -> Option<f64> {
-    let local = matches!(source, Source::Sandbox { .. })
-        || base_url(name).is_some_and(|u| {
-            u.contains("://127.") || u.contains("://localhost") || u.contains("://[::1]")
-        });
-    if local {
-        return None;
-    }
-    match name {
-        ProviderName::Hyfin => None,
-        ProviderName::Rebilly => Some(3000.0 / 600.0),
-        ProviderName::Payabli => Some(200.0 / 60.0),
+/// The Hyfin customer API the sandbox client uses: `HYFIN_CUSTOMER_API` when set (as for real
+/// endpoints), else v4.
+fn hyfin_customer_api() -> billsync::Result<billsync::hyfin::HyfinCustomerApi> {
+    match std::env::var("HYFIN_CUSTOMER_API") {
+        Ok(v) => v.parse(),
+        Err(_) => Ok(billsync::hyfin::HyfinCustomerApi::default()),
     }
 }
 
-/// Parses `--rate-limit`: `off`, `N` or `N/s`, `N/m`.
-pub fn parse_rate(text: &str) -> Result<Option<f64>, String> {
+/// What `--rate-limit` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RateChoice {
+    /// The provider's documented limit (none against a local address).
+    Documented,
+    /// No client-side limit (the provider's 429 answers still pause every request).
+    Off,
+    /// This limit.
+    Limit(RateLimit),
+}
+
+/// Parses `--rate-limit`: `off`, `N/s` or `N/m` (N a whole number of requests; a bare `N` is
+/// per second).
+pub fn parse_rate(text: &str) -> Result<RateChoice, String> {
     let t = text.trim().to_ascii_lowercase();
     if t == "off" || t == "none" {
-        return Ok(None);
+        return Ok(RateChoice::Off);
     }
+    let bad = || format!("--rate-limit `{text}`: use N/s, N/m (N a whole number) or off");
     let (n, per) = match t.split_once('/') {
-        Some((n, "s")) => (n, 1.0),
-        Some((n, "m")) => (n, 60.0),
-        Some(_) => return Err(format!("--rate-limit `{text}`: use N/s, N/m or off")),
-        None => (t.as_str(), 1.0),
+        Some((n, "s")) => (n, 1),
+        Some((n, "m")) => (n, 60),
+        Some(_) => return Err(bad()),
+        None => (t.as_str(), 1),
     };
-    match n.trim().parse::<f64>() {
-        Ok(v) if v > 0.0 && v.is_finite() => Ok(Some(v / per)),
-        _ => Err(format!("--rate-limit `{text}`: use N/s, N/m or off")),
+    match n.trim().parse::<u32>() {
+        Ok(v) if v > 0 => Ok(RateChoice::Limit(RateLimit::new(
+            v,
+            std::time::Duration::from_secs(per),
+        ))),
+        _ => Err(bad()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn rate_limits_parse_as_requests_per_window() {
+        assert_eq!(parse_rate("off"), Ok(RateChoice::Off));
+        let per_minute = RateLimit::new(200, Duration::from_secs(60));
+        assert_eq!(parse_rate("200/m"), Ok(RateChoice::Limit(per_minute)));
+        let per_second = RateLimit::new(5, Duration::from_secs(1));
+        assert_eq!(parse_rate("5"), Ok(RateChoice::Limit(per_second)));
+        for bad in ["0/s", "1.5/s", "3/h", "x"] {
+            assert!(parse_rate(bad).unwrap_err().contains("N/s"), "{bad}");
+        }
     }
 }

@@ -77,7 +77,13 @@ pub async fn run() -> Result<(), String> {
     for name in ProviderName::ALL {
         let state = SqliteState::open(dir.join(format!("state-{}.sqlite", name.as_str())))
             .map_err(|e| e.to_string())?;
-        let provider = config::provider(name, &source, state.clone()).map_err(|e| e.to_string())?;
+        let provider = config::provider(
+            name,
+            &source,
+            state.clone(),
+            &config::RateChoice::Documented,
+        )
+        .map_err(|e| e.to_string())?;
         let takes_payments = provider.capabilities().payments.is_supported();
         let runs: Vec<(&str, &PathBuf, Kind)> = {
             let mut r = vec![("1 first sync", &customers, Kind::Customers)];
@@ -116,7 +122,6 @@ pub async fn run() -> Result<(), String> {
                 file: file.clone(),
                 kind,
                 concurrency: 8,
-                rate: None,
                 report,
                 resend_unknown: false,
                 wait_for_lock: false,

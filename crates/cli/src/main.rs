@@ -6,7 +6,6 @@ mod config;
 mod demo;
 mod input;
 mod progress;
-mod ratelimit;
 mod render;
 mod report;
 mod status;
@@ -72,8 +71,9 @@ fn client(
     name: ProviderName,
     source: &Source,
     ids: Arc<dyn billsync::IdMap>,
+    rate: &config::RateChoice,
 ) -> Result<Arc<dyn billsync::Provider>, Failure> {
-    config::provider(name, source, ids).map_err(|e| usage(e.to_string()))
+    config::provider(name, source, ids, rate).map_err(|e| usage(e.to_string()))
 }
 
 fn open_state(path: &Path) -> Result<Arc<SqliteState>, Failure> {
@@ -148,11 +148,11 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         } => {
             let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
             let state = open_state(&cli.state)?;
-            let provider = client(to, &source, state.clone())?;
             let rate = match rate_limit {
                 Some(text) => config::parse_rate(&text).map_err(usage)?,
-                None => config::default_rate(to, &source),
+                None => config::RateChoice::Documented,
             };
+            let provider = client(to, &source, state.clone(), &rate)?;
             let kind_name = if kind == args::Kind::Customers {
                 "customers"
             } else {
@@ -175,7 +175,6 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 file,
                 kind,
                 concurrency,
-                rate,
                 report,
                 resend_unknown,
                 wait_for_lock,
@@ -195,7 +194,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Upsert { kind, file, to } => {
             let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
             let state = open_state(&cli.state)?;
-            let provider = client(to, &source, state.clone())?;
+            let provider = client(to, &source, state.clone(), &config::RateChoice::Documented)?;
             let text = read_one(&file)?;
             let name = file.display().to_string();
             let result = match kind {
@@ -238,7 +237,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             } else {
                 Arc::new(billsync::MemoryIdMap::new())
             };
-            let provider = client(to, &source, ids)?;
+            let provider = client(to, &source, ids, &config::RateChoice::Documented)?;
             let all_valid = render::run(&file, kind, provider.as_ref()).map_err(usage)?;
             Ok(if all_valid { 0 } else { 1 })
         }

@@ -1,6 +1,7 @@
 //! Sending prepared requests: timeouts, retries, tracing.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -9,7 +10,9 @@ use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
 use crate::retry::{RetryAfterParser, standard_retry_after};
-use crate::{Error, ErrorKind, PreparedRequest, Result, RetryConfig, RetrySafety};
+use crate::{
+    Error, ErrorKind, PreparedRequest, RateGate, RateLimit, Result, RetryConfig, RetrySafety,
+};
 
 /// The largest response body read; a larger one is a decode error (protects memory).
 const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
@@ -112,6 +115,8 @@ pub struct HttpClient {
     timeout: Duration,
     retry: RetryConfig,
     retry_after: RetryAfterParser,
+    // Shared by every clone: one budget per client (one account).
+    gate: Arc<RateGate>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -120,6 +125,7 @@ impl fmt::Debug for HttpClient {
             .field("provider", &self.provider)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("rate_limit", &self.gate.limit())
             .finish_non_exhaustive()
     }
 }
@@ -147,7 +153,21 @@ impl HttpClient {
             timeout: settings.timeout,
             retry: settings.retry.clone(),
             retry_after: standard_retry_after,
+            gate: Arc::new(RateGate::new(None)),
         })
+    }
+
+    /// Limits every request of this client and its clones to `limit` (none: unlimited, but a
+    /// provider's 429 with a retry-after signal still pauses them all). Provider clients set
+    /// the provider's documented limit by default.
+    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.gate = Arc::new(RateGate::new(limit));
+        self
+    }
+
+    /// The limit in force, if any.
+    pub fn rate_limit(&self) -> Option<&RateLimit> {
+        self.gate.limit()
     }
 
     /// Uses the provider's own way of saying how long to wait (e.g. an epoch timestamp header).
@@ -181,11 +201,18 @@ impl HttpClient {
                 attempt,
                 status = tracing::field::Empty,
             );
+            self.gate.ready(&req.method).await;
             let result = self.attempt(req).instrument(span.clone()).await;
             let may_retry = attempt <= self.retry.max_retries;
             let delay = match &result {
                 Ok((status, headers, _)) => {
                     span.record("status", status.as_u16());
+                    if *status == StatusCode::TOO_MANY_REQUESTS
+                        && let Some(wait) = self.retry_after(headers)
+                    {
+                        // The provider's budget is the account's: hold back every task of it.
+                        self.gate.pause_for(wait.min(self.retry.max_retry_wait));
+                    }
                     if !may_retry || !self.retryable_status(*status, req.retry) {
                         None
                     } else {

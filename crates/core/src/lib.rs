@@ -21,6 +21,7 @@ mod idmap;
 pub mod model;
 pub mod money;
 mod provider;
+mod ratelimit;
 mod request;
 pub mod retry;
 pub mod secret;
@@ -35,6 +36,7 @@ pub use idempotency::IdempotencyKey;
 pub use idmap::{IdMap, MemoryIdMap};
 pub use model::*;
 pub use provider::{Provider, unsupported};
+pub use ratelimit::{RateGate, RateLimit, Window, is_loopback};
 pub use request::{
     PreparedRequest, RenderedRequest, RetrySafety, parse_base_url, secret_header_value,
     url_with_segments,

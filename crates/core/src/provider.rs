@@ -5,7 +5,8 @@ use std::fmt::Debug;
 use async_trait::async_trait;
 
 use crate::{
-    Account, Capabilities, Customer, Error, Payment, PreparedRequest, Result, Upsert, Upserted,
+    Account, Capabilities, Customer, Error, Payment, PreparedRequest, RateLimit, Result, Upsert,
+    Upserted,
 };
 
 /// A provider client seen dynamically: what it supports and its upserts, if it has them.
@@ -22,6 +23,9 @@ pub trait Provider: Send + Sync + Debug {
     /// The account this client writes to (never a secret): what everything remembered about
     /// its records is keyed by.
     fn account(&self) -> &Account;
+
+    /// The request limit this client keeps to (every HTTP attempt counts), if any.
+    fn rate_limit(&self) -> Option<&RateLimit>;
 
     /// What the provider supports.
     fn capabilities(&self) -> Capabilities;

@@ -8,8 +8,8 @@ use billsync_core::reqwest::header::HeaderValue;
 use billsync_core::url::Url;
 use billsync_core::{
     Account, Capabilities, Customer, HttpClient, IdMap, MemoryIdMap, Outcome, Payment,
-    PreparedRequest, Provider, RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions,
-    Upserted, async_trait, secret_header_value, url_with_segments,
+    PreparedRequest, Provider, RateLimit, RecordKind, Result, RetrySafety, Support, Upsert,
+    UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
 };
 use serde::Serialize;
 use tracing::Instrument;
@@ -68,7 +68,8 @@ impl fmt::Debug for HyfinClient {
 impl HyfinClient {
     /// A client with an in-memory id map.
     pub fn new(config: HyfinConfig) -> Result<Self> {
-        let http = HttpClient::new(PROVIDER, &config.http)?;
+        let http = HttpClient::new(PROVIDER, &config.http)?
+            .with_rate_limit(config.documented_rate_limit());
         let endpoint = |version: &str, resource: &str| {
             url_with_segments(
                 &config.base_url,
@@ -124,6 +125,14 @@ impl HyfinClient {
     /// [`HyfinConfig::account`]).
     pub fn account(&self) -> &Account {
         &self.account
+    }
+
+    /// Limits every request of this client and its clones (lookups, contacts and retries
+    /// included) to `limit`, or lifts the limit with `None`. By default the provider's
+    /// documented limit applies (see the configuration's `documented_rate_limit`).
+    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.http = self.http.with_rate_limit(limit);
+        self
     }
 
     /// The configuration.
@@ -318,6 +327,10 @@ impl Provider for HyfinClient {
 
     fn account(&self) -> &Account {
         &self.account
+    }
+
+    fn rate_limit(&self) -> Option<&RateLimit> {
+        self.http.rate_limit()
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -5,7 +5,7 @@ use std::fmt;
 use billsync_core::reqwest::header::HeaderName;
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Account, Error, HttpSettings, Result, parse_base_url};
+use billsync_core::{Account, Error, HttpSettings, RateLimit, Result, parse_base_url};
 
 use crate::HyfinCustomerApi;
 
@@ -89,6 +89,12 @@ impl HyfinConfig {
     /// remembers are keyed by it, so two sites never share them.
     pub fn account(&self) -> Account {
         Account::new(crate::PROVIDER, &self.base_url).with_scope("site", &self.site_id)
+    }
+
+    /// The request limit Hyfin documents: none is published, so none is applied by default
+    /// (set one with [`HyfinClient::with_rate_limit`](crate::HyfinClient::with_rate_limit)).
+    pub fn documented_rate_limit(&self) -> Option<RateLimit> {
+        None
     }
 
     /// The deployment's base URL.

@@ -8,9 +8,9 @@ use billsync_core::reqwest::header::{HeaderName, HeaderValue};
 use billsync_core::url::Url;
 use billsync_core::{
     Account, Capabilities, Customer, Error, ErrorKind, HttpClient, IdMap, IdempotencyKey,
-    MemoryIdMap, Outcome, Payment, PreparedRequest, Provider, RawResponse, RecordKind, Result,
-    RetrySafety, Support, Upsert, UpsertOptions, Upserted, async_trait, secret_header_value,
-    url_with_segments,
+    MemoryIdMap, Outcome, Payment, PreparedRequest, Provider, RateLimit, RawResponse, RecordKind,
+    Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted, async_trait,
+    secret_header_value, url_with_segments,
 };
 use tracing::Instrument;
 
@@ -73,7 +73,8 @@ impl fmt::Debug for PayabliClient {
 impl PayabliClient {
     /// A client with an in-memory id map.
     pub fn new(config: PayabliConfig) -> Result<Self> {
-        let http = HttpClient::new(PROVIDER, &config.http)?;
+        let http = HttpClient::new(PROVIDER, &config.http)?
+            .with_rate_limit(config.documented_rate_limit());
         let p = |e: Error| e.with_provider(PROVIDER);
         let mut create = url_with_segments(
             &config.base_url,
@@ -132,6 +133,14 @@ impl PayabliClient {
     /// The account this client writes to (see the configuration's `account()`).
     pub fn account(&self) -> &Account {
         &self.account
+    }
+
+    /// Limits every request of this client and its clones (lookups, contacts and retries
+    /// included) to `limit`, or lifts the limit with `None`. By default the provider's
+    /// documented limit applies (see the configuration's `documented_rate_limit`).
+    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.http = self.http.with_rate_limit(limit);
+        self
     }
 
     /// The configuration.
@@ -348,6 +357,10 @@ impl Provider for PayabliClient {
 
     fn account(&self) -> &Account {
         &self.account
+    }
+
+    fn rate_limit(&self) -> Option<&RateLimit> {
+        self.http.rate_limit()
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -4,7 +4,7 @@ use std::fmt;
 
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Account, Error, HttpSettings, Result, parse_base_url};
+use billsync_core::{Account, Error, HttpSettings, RateLimit, Result, is_loopback, parse_base_url};
 
 use crate::PROVIDER;
 
@@ -98,6 +98,19 @@ impl PayabliConfig {
     /// billsync remembers are keyed by it, so two paypoints never share them.
     pub fn account(&self) -> Account {
         Account::new(crate::PROVIDER, &self.base_url).with_scope("entrypoint", &self.entrypoint)
+    }
+
+    /// The request limits Payabli documents (per API token: 200 a minute, 3,000 per 15 minutes,
+    /// 10,000 an hour), applied by default to every base URL but a local emulator. A token
+    /// shared by several clients (entrypoints) shares these limits at Payabli: give each client
+    /// its part with [`PayabliClient::with_rate_limit`](crate::PayabliClient::with_rate_limit).
+    pub fn documented_rate_limit(&self) -> Option<RateLimit> {
+        use std::time::Duration;
+        (!is_loopback(&self.base_url)).then(|| {
+            RateLimit::new(200, Duration::from_secs(60))
+                .and(3000, Duration::from_secs(15 * 60))
+                .and(10_000, Duration::from_secs(3600))
+        })
     }
 
     /// The base URL (`.../api`).

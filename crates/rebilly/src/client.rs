@@ -8,8 +8,8 @@ use billsync_core::reqwest::{Method, StatusCode};
 use billsync_core::url::Url;
 use billsync_core::{
     Account, Capabilities, Customer, Error, ErrorKind, HttpClient, IdMap, MemoryIdMap, Outcome,
-    Payment, PreparedRequest, Provider, RawResponse, RecordKind, Result, RetrySafety, Support,
-    Upsert, UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
+    Payment, PreparedRequest, Provider, RateLimit, RawResponse, RecordKind, Result, RetrySafety,
+    Support, Upsert, UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
 };
 use serde::Serialize;
 use tracing::Instrument;
@@ -94,7 +94,9 @@ impl RebillyClient {
     /// A client with an in-memory id map. Rebilly's `X-RateLimit-Retry-After` header (an epoch
     /// timestamp) is honoured within [`RetryConfig::max_retry_wait`](billsync_core::RetryConfig).
     pub fn new(config: RebillyConfig) -> Result<Self> {
-        let http = HttpClient::new(PROVIDER, &config.http)?.with_retry_after_parser(retry_after);
+        let http = HttpClient::new(PROVIDER, &config.http)?
+            .with_rate_limit(config.documented_rate_limit())
+            .with_retry_after_parser(retry_after);
         let organization_url = url_with_segments(
             &config.base_url,
             &["organizations", &config.organization_id],
@@ -138,6 +140,14 @@ impl RebillyClient {
     /// The account this client writes to (see the configuration's `account()`).
     pub fn account(&self) -> &Account {
         &self.account
+    }
+
+    /// Limits every request of this client and its clones (lookups, contacts and retries
+    /// included) to `limit`, or lifts the limit with `None`. By default the provider's
+    /// documented limit applies (see the configuration's `documented_rate_limit`).
+    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.http = self.http.with_rate_limit(limit);
+        self
     }
 
     /// The configuration.
@@ -440,6 +450,10 @@ impl Provider for RebillyClient {
 
     fn account(&self) -> &Account {
         &self.account
+    }
+
+    fn rate_limit(&self) -> Option<&RateLimit> {
+        self.http.rate_limit()
     }
 
     fn capabilities(&self) -> Capabilities {

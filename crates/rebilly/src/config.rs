@@ -4,7 +4,7 @@ use std::fmt;
 
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Account, Error, HttpSettings, Result, parse_base_url};
+use billsync_core::{Account, Error, HttpSettings, RateLimit, Result, is_loopback, parse_base_url};
 
 /// Base URL of Rebilly's sandbox (`organizations/{organizationId}/...` is appended).
 pub const SANDBOX_BASE_URL: &str = "https://api-sandbox.rebilly.com";
@@ -185,6 +185,16 @@ impl RebillyConfig {
         Account::new(crate::PROVIDER, &self.base_url)
             .with_scope("organization", &self.organization_id)
             .with_scope("website", self.website_id.as_deref().unwrap_or(""))
+    }
+
+    /// The request limit Rebilly documents for this base URL, applied by default: its sandbox
+    /// allows 3,000 non-GET requests per 10 minutes per organization; live limits are not
+    /// published (none applied), nor is any applied to a local emulator.
+    pub fn documented_rate_limit(&self) -> Option<RateLimit> {
+        let sandbox = Url::parse(SANDBOX_BASE_URL).ok()?;
+        let same_host = self.base_url.host_str() == sandbox.host_str();
+        (same_host && !is_loopback(&self.base_url))
+            .then(|| RateLimit::new(3000, std::time::Duration::from_secs(600)).writes_only())
     }
 
     /// The base URL (before `organizations/{organizationId}`).

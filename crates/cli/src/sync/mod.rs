@@ -43,7 +43,6 @@ use tokio::sync::{Semaphore, mpsc};
 use crate::args::Kind;
 use crate::input::Records;
 use crate::progress::Progress;
-use crate::ratelimit::RateLimiter;
 use crate::report::{Report, Row};
 use record::AnyRecord;
 use registry::{Registry, Seen, SlotGuard, SlotState};
@@ -58,8 +57,6 @@ pub struct SyncOptions {
     pub kind: Kind,
     /// Upserts in flight at once.
     pub concurrency: usize,
-    /// Requests per second, if limited.
-    pub rate: Option<f64>,
     /// Where rejected and failed rows go.
     pub report: PathBuf,
     /// Resend records whose earlier create may have landed.
@@ -102,7 +99,6 @@ pub async fn run(
     let started = Instant::now();
     let concurrency = opts.concurrency.max(1);
     let permits = Arc::new(Semaphore::new(concurrency));
-    let limiter = opts.rate.map(|r| Arc::new(RateLimiter::new(r)));
     let ctx = Arc::new(Ctx {
         account: provider.account().clone(),
         support: prepared.support,
@@ -169,9 +165,6 @@ pub async fn run(
             .acquire_owned()
             .await
             .map_err(|e| e.to_string())?;
-        if let Some(l) = &limiter {
-            l.acquire().await;
-        }
         let (ctx, tx) = (ctx.clone(), tx.clone());
         tokio::spawn(async move {
             let mut guard = SlotGuard::new(ctx.registry.clone(), &external_id, line);
@@ -186,7 +179,7 @@ pub async fn run(
         });
     }
     if aborted.is_none() {
-        run_deferred(&ctx, &tx, &permits, limiter.as_ref(), deferred).await;
+        run_deferred(&ctx, &tx, &permits, deferred).await;
     }
     drop(tx);
     let (collected, error) = collector.await.map_err(|e| e.to_string())?;
@@ -300,7 +293,6 @@ async fn run_deferred(
     ctx: &Arc<Ctx>,
     tx: &mpsc::Sender<Done>,
     permits: &Arc<Semaphore>,
-    limiter: Option<&Arc<RateLimiter>>,
     deferred: Vec<(u64, AnyRecord)>,
 ) {
     let parents: std::collections::HashMap<String, String> = deferred
@@ -314,7 +306,6 @@ async fn run_deferred(
     for (line, record) in deferred {
         let in_loop = start::parent_chain_loops(&parents, record.external_id());
         let (ctx, tx, permits) = (ctx.clone(), tx.clone(), permits.clone());
-        let limiter = limiter.cloned();
         tokio::spawn(async move {
             let external_id = record.external_id().to_owned();
             let mut guard = SlotGuard::new(ctx.registry.clone(), &external_id, line);
@@ -328,9 +319,6 @@ async fn run_deferred(
                 None => {
                     // The semaphore is never closed: the permit always comes.
                     let permit = permits.acquire_owned().await;
-                    if let Some(l) = &limiter {
-                        l.acquire().await;
-                    }
                     let result = ctx.process(&record).await;
                     drop(permit);
                     result
