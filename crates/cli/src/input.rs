@@ -267,7 +267,7 @@ mod tests {
             contact.billing_address.as_ref().unwrap().country.as_deref(),
             Some("US")
         );
-        assert_eq!(c.custom_fields["tier"], "gold");
+        assert_eq!(c.custom_fields["tier"].as_deref(), Some("gold"));
         assert_eq!(
             c.shipping_address.as_ref().unwrap().city.as_deref(),
             Some("Dallas")
