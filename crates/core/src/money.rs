@@ -175,7 +175,7 @@ struct AmountVisitor {
 
 impl AmountVisitor {
     /// The value from its JSON text (serde_json's raw-value protocol).
-    fn from_json_text<E: de::Error>(&self, raw: &str) -> Result<Option<Decimal>, E> {
+    fn read_json_text<E: de::Error>(&self, raw: &str) -> Result<Option<Decimal>, E> {
         let raw = raw.trim();
         match raw.as_bytes().first() {
             Some(b'"') => {
@@ -226,7 +226,7 @@ impl<'de> de::Visitor<'de> for AmountVisitor {
         match map.next_key::<String>()? {
             Some(key) if key == RAW_VALUE_TOKEN => {
                 let raw: String = map.next_value()?;
-                self.from_json_text(&raw)
+                self.read_json_text(&raw)
             }
             _ => Err(de::Error::invalid_type(Unexpected::Map, &self)),
         }
