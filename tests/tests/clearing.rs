@@ -5,13 +5,17 @@
 
 use std::sync::Arc;
 
+use billsync::hyfin::{HyfinClient, HyfinConfig};
 use billsync::payabli::{PayabliClient, PayabliConfig};
 use billsync::rebilly::{RebillyClient, RebillyConfig};
 use billsync::secrecy::SecretString;
 use billsync::{
-    Address, Contact, Customer, CustomerStatus, MemoryIdMap, Outcome, PortalLogin, Upsert,
+    Address, Contact, Customer, CustomerStatus, MemoryIdMap, Outcome, Payment, PaymentMethod,
+    PaymentStatus, PortalLogin, Upsert,
 };
-use billsync_sandbox::{DEFAULT_PAYABLI_TOKEN, DEFAULT_REBILLY_KEY, Provider, Sandbox};
+use billsync_sandbox::{
+    DEFAULT_HYFIN_TOKEN, DEFAULT_PAYABLI_TOKEN, DEFAULT_REBILLY_KEY, Provider, Sandbox,
+};
 use serde_json::{Value, json};
 
 fn payabli(sandbox: &Sandbox) -> PayabliClient {
@@ -217,5 +221,51 @@ async fn rebilly_put_replaces_so_removed_fields_are_gone() {
     assert_eq!(after["customFields"], json!({}));
     assert_eq!(address["firstName"], "Ada");
     assert_eq!(after["email"], "ada@example.com");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn hyfin_payment_status_not_given_is_left_as_hyfin_holds_it() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = HyfinClient::new(
+        HyfinConfig::builder()
+            .base_url(sandbox.hyfin_base_url())
+            .site_id("site-clearing")
+            .api_token(SecretString::from(DEFAULT_HYFIN_TOKEN))
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let paid_at = "2024-05-02T18:45:09Z".parse().unwrap();
+    let p = Payment::new("pay-keep-1", "c-1", "35.10".parse().unwrap(), "USD", paid_at)
+        .with_method(PaymentMethod::Card)
+        .with_gateway_transaction_id("gw-1")
+        .with_method_display_name("VISA **** 1111");
+    let body = Upsert::<Payment>::prepare(&client, &p).unwrap()[0]
+        .body_json()
+        .unwrap();
+    assert_eq!(body.get("status"), None, "{body}");
+    assert_eq!(body.get("active"), None, "{body}");
+    let stored_payment = || {
+        let all = sandbox.records(Provider::Hyfin, "payment");
+        assert_eq!(all.len(), 1, "{all:?}");
+        all.into_iter().next().unwrap()
+    };
+    client.upsert(&p).await.unwrap();
+    assert_eq!(stored_payment()["status"], "captured", "Hyfin's default");
+    assert_eq!(stored_payment()["amount"], 35.1);
+    // The refund is recorded (here by a sync that gives it); a later sync without a status
+    // leaves it, where it used to send `captured` back.
+    client
+        .upsert(&p.clone().with_status(PaymentStatus::Refunded))
+        .await
+        .unwrap();
+    client.upsert(&p).await.unwrap();
+    assert_eq!(stored_payment()["status"], "refunded");
+    // An inactive payment is reactivated by a record that says so.
+    client.upsert(&p.clone().with_active(false)).await.unwrap();
+    assert_eq!(stored_payment()["active"], false);
+    client.upsert(&p.clone().with_active(true)).await.unwrap();
+    assert_eq!(stored_payment()["active"], true);
     sandbox.shutdown().await;
 }

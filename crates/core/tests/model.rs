@@ -29,14 +29,22 @@ fn customers_round_trip_through_json() {
 }
 
 #[test]
-fn payments_default_to_captured_and_active() {
+fn payments_without_status_or_active_leave_them_to_the_provider() {
     let p: Payment = serde_json::from_str(
         r#"{"external_id": "p1", "customer_external_id": "c1", "amount": 12.5, "currency": "USD",
             "paid_at": "2024-01-01T00:00:00Z"}"#,
     )
     .unwrap();
-    assert_eq!(p.status, PaymentStatus::Captured);
-    assert!(p.active);
+    assert_eq!(p.status, None);
+    assert_eq!(p.active, None);
+    // Given explicitly, they are kept and written back.
+    let mut value = serde_json::to_value(&p).unwrap();
+    assert_eq!(value.get("status"), None);
+    value["status"] = "refunded".into();
+    value["active"] = true.into();
+    let given: Payment = serde_json::from_value(value).unwrap();
+    assert_eq!(given.status, Some(PaymentStatus::Refunded));
+    assert_eq!(given.active, Some(true));
     assert_eq!(p.amount.to_string(), "12.5");
     assert!(p.validate().is_ok());
 }

@@ -79,14 +79,17 @@
 //! a field removed from the canonical record keeps its old value at Hyfin: the customer's
 //! `account_name`, `notes`, `parent_customer` / `bill_to_parent_flag`, and the primary contact's
 //! `first_name`, `last_name`, `mobile_phone`, `email` and `billing_address` lines; the
-//! payment's `tip`, `tax`, `fee`, `invoice`, `payment_type` and `payment_sub_type`. Change such a
+//! payment's `tip`, `tax`, `fee`, `invoice`, `payment_type`, `payment_sub_type`, `status` and
+//! `active`. Change such a
 //! field to a new value to replace it, or clear it in Hyfin itself. (Payabli and Rebilly do clear
 //! removed fields.) [`mapping::customer_fields_not_cleared`] and
 //! [`mapping::payment_fields_not_cleared`] name, for one record, the canonical fields it lacks
 //! that an update leaves as they were, so that a report can say so.
 //!
-//! Defaults: a payment's `status` is always sent (Hyfin's own default is `captured`, which is
-//! also the canonical default); `active` is sent only when the payment is inactive.
+//! No value the caller did not give is sent: a payment's `status` and `active` go out only when
+//! the record has them (Hyfin defaults a new payment to `captured` and active, and an update
+//! without them leaves Hyfin's as they are, a refund recorded in Hyfin included); a customer's
+//! `deleted` only with a status (above).
 //!
 //! ## Money
 //! Amounts go out as exact JSON numbers with the currency's minor units, at most two decimal

@@ -343,12 +343,12 @@ pub fn payment_request<'a>(
         tax: payment.tax.map(amount),
         fee: payment.fee.map(amount),
         paid_on: billsync_core::time::utc_seconds(&payment.paid_at),
-        status: payment_status(payment.status),
+        status: payment.status.map(payment_status),
         invoice: payment.invoice.as_ref().map(|i| HyfinInvoiceRef {
             external_id: i.external_id.as_deref(),
             id: i.provider_id.as_deref(),
         }),
-        active: (!payment.active).then_some(false),
+        active: payment.active,
     })
 }
 

@@ -177,12 +177,13 @@ pub struct HyfinPaymentRequest<'a> {
     pub fee: Option<WireAmount>,
     /// When it was paid, `YYYY-MM-DDTHH:mm:ssZ`.
     pub paid_on: String,
-    /// Payment status.
-    pub status: HyfinPaymentStatus,
+    /// Payment status, sent only when the record has one (Hyfin defaults to `captured`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<HyfinPaymentStatus>,
     /// The invoice the payment settles.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice: Option<HyfinInvoiceRef<'a>>,
-    /// Whether the record is active (sent only when `false`; Hyfin defaults to `true`).
+    /// Whether the record is active, sent only when the record says (Hyfin defaults to `true`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }

@@ -74,6 +74,8 @@ pub fn payment_fields_not_cleared(payment: &Payment) -> Vec<&'static str> {
         (payment.invoice.is_some(), "invoice"),
         (payment.method.is_some(), "method"),
         (payment.sub_type.is_some(), "sub_type"),
+        (payment.status.is_some(), "status"),
+        (payment.active.is_some(), "active"),
     ]
     .into_iter()
     .filter_map(|(present, name)| (!present).then_some(name))
@@ -120,7 +122,9 @@ mod tests {
         let p = Payment::new("p", "c", Decimal::new(100, 2), "USD", paid);
         assert_eq!(
             payment_fields_not_cleared(&p),
-            ["tip", "tax", "fee", "invoice", "method", "sub_type"]
+            [
+                "tip", "tax", "fee", "invoice", "method", "sub_type", "status", "active"
+            ]
         );
     }
 }

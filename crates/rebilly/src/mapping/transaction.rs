@@ -36,7 +36,8 @@ pub fn transaction_request(
         config.id_policy,
     );
 
-    match payment.status {
+    // Without a status the payment is recorded as what Rebilly records: an approved sale.
+    match payment.status.unwrap_or_default() {
         PaymentStatus::Captured | PaymentStatus::Settled => {}
         other => v.push(
             "status",
@@ -49,7 +50,7 @@ pub fn transaction_request(
             ),
         ),
     }
-    if !payment.active {
+    if payment.active == Some(false) {
         v.push(
             "active",
             "Rebilly has no inactive transactions; an inactive payment cannot be recorded",
