@@ -89,7 +89,9 @@
 //! No value the caller did not give is sent: a payment's `status` and `active` go out only when
 //! the record has them (Hyfin defaults a new payment to `captured` and active, and an update
 //! without them leaves Hyfin's as they are, a refund recorded in Hyfin included); a customer's
-//! `deleted` only with a status (above).
+//! `deleted` only with a status (above). Contact records' emails and phones carry a label only
+//! when the record gives one (Hyfin does not require labels); the billing address goes with the
+//! label `billing`, which says which canonical address it is.
 //!
 //! ## Money
 //! Amounts go out as exact JSON numbers with the currency's minor units, at most two decimal

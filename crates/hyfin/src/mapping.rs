@@ -260,7 +260,7 @@ fn contact_body<'a>(
             .iter()
             .enumerate()
             .map(|(i, e)| HyfinContactEmail {
-                label: e.label.as_deref().unwrap_or("main"),
+                label: e.label.as_deref(),
                 address: &e.value,
                 is_primary: is_primary(&c.emails, i),
             })
@@ -270,7 +270,7 @@ fn contact_body<'a>(
             .iter()
             .enumerate()
             .map(|(i, p)| HyfinContactPhone {
-                label: p.label.as_deref().unwrap_or("mobile"),
+                label: p.label.as_deref(),
                 number: &p.value,
                 is_primary: is_primary(&c.phones, i),
             })

@@ -118,8 +118,9 @@ pub struct HyfinContactRequest<'a> {
 /// An email of a contact record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HyfinContactEmail<'a> {
-    /// Label (`main`, `work`).
-    pub label: &'a str,
+    /// Label (`main`, `work`), when the record gives one (Hyfin does not require it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<&'a str>,
     /// The address.
     pub address: &'a str,
     /// Whether it is the primary email.
@@ -129,8 +130,9 @@ pub struct HyfinContactEmail<'a> {
 /// A phone number of a contact record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HyfinContactPhone<'a> {
-    /// Label (`mobile`, `work`).
-    pub label: &'a str,
+    /// Label (`mobile`, `work`), when the record gives one (Hyfin does not require it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<&'a str>,
     /// The number.
     pub number: &'a str,
     /// Whether it is the primary number.
