@@ -237,10 +237,16 @@ async fn hyfin_payment_status_not_given_is_left_as_hyfin_holds_it() {
     )
     .unwrap();
     let paid_at = "2024-05-02T18:45:09Z".parse().unwrap();
-    let p = Payment::new("pay-keep-1", "c-1", "35.10".parse().unwrap(), "USD", paid_at)
-        .with_method(PaymentMethod::Card)
-        .with_gateway_transaction_id("gw-1")
-        .with_method_display_name("VISA **** 1111");
+    let p = Payment::new(
+        "pay-keep-1",
+        "c-1",
+        "35.10".parse().unwrap(),
+        "USD",
+        paid_at,
+    )
+    .with_method(PaymentMethod::Card)
+    .with_gateway_transaction_id("gw-1")
+    .with_method_display_name("VISA **** 1111");
     let body = Upsert::<Payment>::prepare(&client, &p).unwrap()[0]
         .body_json()
         .unwrap();
