@@ -69,6 +69,39 @@ fn a_known_customer_is_one_put() {
     insta::assert_json_snapshot!("payabli__customer__full__known_id", value);
 }
 
+/// An update sends `null` for every field the record does not have, so Payabli clears it; it
+/// sends no `customerStatus` when the record has none, and a custom field given as `null`.
+#[test]
+fn an_update_clears_what_the_record_does_not_have() {
+    let mut c = customer("minimal").without_custom_field("old_promo");
+    let ids = Arc::new(MemoryIdMap::new());
+    let client = client().with_id_map(ids.clone());
+    ids.put(
+        client.account(),
+        RecordKind::Customer,
+        &c.external_id,
+        "4243",
+    )
+    .unwrap();
+    let value = rendered(Upsert::prepare(&client, &c));
+    insta::assert_json_snapshot!("payabli__customer__minimal__known_id", value);
+
+    // A create of the same record leaves those fields out instead.
+    let create = rendered(Upsert::prepare(&self::client(), &c));
+    let body = &create["requests"][1]["body"];
+    assert_eq!(body.get("company"), None, "{body}");
+    assert_eq!(body.get("customerStatus"), None, "{body}");
+    assert_eq!(
+        body["additionalFields"]["old_promo"],
+        serde_json::Value::Null
+    );
+
+    // A status given is sent, on an update too.
+    c.status = Some(billsync::CustomerStatus::Inactive);
+    let value = rendered(Upsert::prepare(&client, &c));
+    assert_eq!(value["requests"][0]["body"]["customerStatus"], 0);
+}
+
 #[test]
 fn payments_are_unsupported() {
     let client: Box<dyn Provider> = Box::new(client());

@@ -267,7 +267,7 @@ mod tests {
             contact.billing_address.as_ref().unwrap().country.as_deref(),
             Some("US")
         );
-        assert_eq!(c.custom_fields["tier"], "gold");
+        assert_eq!(c.custom_fields["tier"].as_deref(), Some("gold"));
         assert_eq!(
             c.shipping_address.as_ref().unwrap().city.as_deref(),
             Some("Dallas")
@@ -277,7 +277,7 @@ mod tests {
         let items = read::<Payment>("p.csv", text, Kind::Payments);
         let p = items[0].1.as_ref().unwrap();
         assert_eq!(p.amount.to_string(), "12.50");
-        assert!(!p.active);
+        assert_eq!(p.active, Some(false));
         assert_eq!(
             p.invoice.as_ref().unwrap().external_id.as_deref(),
             Some("inv-1")

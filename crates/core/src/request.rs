@@ -118,7 +118,8 @@ impl PreparedRequest {
             Err(_) => serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()),
         };
         for pointer in self.secret_body_fields {
-            if let Some(field) = value.pointer_mut(pointer) {
+            // A `null` (a secret being cleared) holds no secret and is shown as it is.
+            if let Some(field) = value.pointer_mut(pointer).filter(|f| !f.is_null()) {
                 *field = serde_json::Value::String(REDACTED.to_owned());
             }
         }

@@ -1,6 +1,6 @@
 //! The canonical model as a caller meets it: reading records, validating them, keeping secrets.
 
-use billsync_core::{Customer, ErrorKind, Payment, PaymentStatus};
+use billsync_core::{Customer, CustomerStatus, ErrorKind, Payment, PaymentStatus};
 
 #[test]
 fn a_typo_in_a_field_name_is_refused_not_dropped() {
@@ -29,14 +29,22 @@ fn customers_round_trip_through_json() {
 }
 
 #[test]
-fn payments_default_to_captured_and_active() {
+fn payments_without_status_or_active_leave_them_to_the_provider() {
     let p: Payment = serde_json::from_str(
         r#"{"external_id": "p1", "customer_external_id": "c1", "amount": 12.5, "currency": "USD",
             "paid_at": "2024-01-01T00:00:00Z"}"#,
     )
     .unwrap();
-    assert_eq!(p.status, PaymentStatus::Captured);
-    assert!(p.active);
+    assert_eq!(p.status, None);
+    assert_eq!(p.active, None);
+    // Given explicitly, they are kept and written back.
+    let mut value = serde_json::to_value(&p).unwrap();
+    assert_eq!(value.get("status"), None);
+    value["status"] = "refunded".into();
+    value["active"] = true.into();
+    let given: Payment = serde_json::from_value(value).unwrap();
+    assert_eq!(given.status, Some(PaymentStatus::Refunded));
+    assert_eq!(given.active, Some(true));
     assert_eq!(p.amount.to_string(), "12.5");
     assert!(p.validate().is_ok());
 }
@@ -77,4 +85,58 @@ fn portal_passwords_never_show() {
         assert!(!s.contains("hunter2-secret"), "{s}");
         assert!(s.contains("[redacted]"));
     }
+}
+
+#[test]
+fn an_absent_status_is_not_active_but_not_given() {
+    let c: Customer = serde_json::from_str(r#"{"external_id": "c1"}"#).unwrap();
+    assert_eq!(c.status, None);
+    assert_eq!(
+        serde_json::to_string(&c).unwrap(),
+        r#"{"external_id":"c1"}"#
+    );
+    // A status given explicitly, `active` included, is kept and written back.
+    let c: Customer = serde_json::from_str(r#"{"external_id": "c1", "status": "active"}"#).unwrap();
+    assert_eq!(c.status, Some(CustomerStatus::Active));
+    assert_eq!(
+        serde_json::to_string(&c).unwrap(),
+        r#"{"external_id":"c1","status":"active"}"#
+    );
+}
+
+#[test]
+fn a_null_custom_field_asks_for_its_removal_and_round_trips() {
+    let c: Customer = serde_json::from_str(
+        r#"{"external_id": "c1", "custom_fields": {"tier": "gold", "old_promo": null}}"#,
+    )
+    .unwrap();
+    assert_eq!(c.custom_fields["tier"].as_deref(), Some("gold"));
+    assert_eq!(c.custom_fields["old_promo"], None);
+    assert_eq!(
+        c.custom_field_values().collect::<Vec<_>>(),
+        [("tier", "gold")]
+    );
+    assert_eq!(
+        c,
+        Customer::new("c1")
+            .with_custom_field("tier", "gold")
+            .without_custom_field("old_promo")
+    );
+    let again: Customer = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+    assert_eq!(again, c);
+    assert!(c.validate().is_ok());
+}
+
+#[test]
+fn amounts_in_json_lines_keep_every_digit() {
+    // 17 significant digits: through f64 this would read 12345678901234568.
+    let p: Payment = serde_json::from_str(
+        r#"{"external_id": "p1", "customer_external_id": "c1", "amount": 123456789012345.67,
+            "tip": 0.10, "currency": "USD", "paid_at": "2024-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    assert_eq!(p.amount.to_string(), "123456789012345.67");
+    assert_eq!(p.tip.unwrap().to_string(), "0.10");
+    let c: Customer = serde_json::from_str(r#"{"external_id": "c1", "balance": 10.125}"#).unwrap();
+    assert_eq!(c.balance.unwrap().to_string(), "10.125");
 }

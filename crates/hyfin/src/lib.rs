@@ -122,9 +122,11 @@
 //!   is its own `external_id`, else `<customer external id>#contact-<n>` (primary is 0).
 //! - **Display name.** Required by Hyfin; falls back to the company, then the primary contact's
 //!   name. `account_name` is the company when it differs from the display name.
-//! - **Deleted.** `deleted: true` for deleted customers; on updates `deleted: false` is sent
-//!   explicitly so a customer undeleted at the source comes back. Hyfin has no "inactive" or
-//!   "locked" customer state: those are sent as not deleted.
+//! - **Deleted.** `deleted: true` for deleted customers; on updates of a customer with another
+//!   status `deleted: false` is sent explicitly so a customer undeleted at the source comes
+//!   back. Hyfin has no "inactive" or "locked" customer state: those are sent as not deleted. A
+//!   customer without a status sends no `deleted` at all (Hyfin keeps, or on a create defaults,
+//!   its own).
 //! - **Address.** Hyfin's address has no country; the country is not sent.
 //! - **Currency.** Hyfin's payment has no currency field: payments must be in the configured
 //!   currency (`USD` by default, `HYFIN_CURRENCY`); others are refused by validation.
@@ -137,6 +139,31 @@
 //!   balance, time zone, default payment instrument, portal login, and, for a customer with a
 //!   single contact, every email and phone but the primary ones (customers with several
 //!   contacts send them all through the contact records).
+//!
+//! ## Updates cannot clear a field
+//! Hyfin's `addUpdate` documents no way to clear a field: no `null`, no empty value, and no word
+//! on whether an update replaces the record or merges the fields sent. billsync invents none, so
+//! a field removed from the canonical record keeps its old value at Hyfin: the customer's
+//! `account_name`, `notes`, `parent_customer` / `bill_to_parent_flag`, and the primary contact's
+//! `first_name`, `last_name`, `mobile_phone`, `email` and `billing_address` lines; the
+//! payment's `tip`, `tax`, `fee`, `invoice`, `payment_type`, `payment_sub_type`, `status` and
+//! `active`. Change such a
+//! field to a new value to replace it, or clear it in Hyfin itself. (Payabli and Rebilly do clear
+//! removed fields.) [`mapping::customer_fields_not_cleared`] and
+//! [`mapping::payment_fields_not_cleared`] name, for one record, the canonical fields it lacks
+//! that an update leaves as they were, so that a report can say so.
+//!
+//! No value the caller did not give is sent: a payment's `status` and `active` go out only when
+//! the record has them (Hyfin defaults a new payment to `captured` and active, and an update
+//! without them leaves Hyfin's as they are, a refund recorded in Hyfin included); a customer's
+//! `deleted` only with a status (above). Contact records' emails and phones carry a label only
+//! when the record gives one (Hyfin does not require labels); the billing address goes with the
+//! label `billing`, which says which canonical address it is.
+//!
+//! ## Money
+//! Amounts go out as exact JSON numbers with the currency's minor units, at most two decimal
+//! places (Hyfin documents `0.00`): `35.10`, or `5000` in JPY. An amount with more places is
+//! refused by validation, naming the field; nothing is rounded.
 #![deny(missing_docs)]
 
 mod client;

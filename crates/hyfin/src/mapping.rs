@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use billsync_core::money::WireAmount;
+use billsync_core::money::{WireAmount, check_places};
 use billsync_core::{
     Account, Address, Contact, ContactPoint, Customer, CustomerStatus, IdMap, Payment,
     PaymentMethod, PaymentStatus, PaymentSubType, Record, RecordKind, Result, Validator,
@@ -14,6 +14,13 @@ use billsync_core::{
 use crate::PROVIDER;
 use crate::config::HyfinConfig;
 use crate::wire::*;
+
+mod not_cleared;
+
+pub use not_cleared::{customer_fields_not_cleared, payment_fields_not_cleared};
+
+/// Decimal places of a payment amount: Hyfin documents its amounts as `0.00`.
+pub const AMOUNT_PLACES: u32 = 2;
 
 /// What a customer upsert sends: the contact records first (when the customer has several
 /// contacts), then the customer.
@@ -178,10 +185,11 @@ pub(crate) fn customer_plan<'a>(
             .collect::<Result<Vec<_>>>()?
     };
     let deleted = match (customer.status, &id) {
-        (CustomerStatus::Deleted, _) => Some(true),
-        // On an update, say so explicitly so that a record deleted at Hyfin comes back.
-        (_, Some(_)) => Some(false),
-        (_, None) => None,
+        (Some(CustomerStatus::Deleted), _) => Some(true),
+        // A status given on an update is said explicitly, so that a record deleted at Hyfin
+        // comes back; without a status, Hyfin's flag is left as it is.
+        (Some(_), Some(_)) => Some(false),
+        (Some(_) | None, _) => None,
     };
     let customer_body = HyfinCustomerRequest {
         id,
@@ -255,7 +263,7 @@ fn contact_body<'a>(
             .iter()
             .enumerate()
             .map(|(i, e)| HyfinContactEmail {
-                label: e.label.as_deref().unwrap_or("main"),
+                label: e.label.as_deref(),
                 address: &e.value,
                 is_primary: is_primary(&c.emails, i),
             })
@@ -265,7 +273,7 @@ fn contact_body<'a>(
             .iter()
             .enumerate()
             .map(|(i, p)| HyfinContactPhone {
-                label: p.label.as_deref().unwrap_or("mobile"),
+                label: p.label.as_deref(),
                 number: &p.value,
                 is_primary: is_primary(&c.phones, i),
             })
@@ -304,10 +312,26 @@ pub fn payment_request<'a>(
             ),
         );
     }
+    let minor = billsync_core::minor_units(&config.currency).unwrap_or(AMOUNT_PLACES);
+    let places = minor.min(AMOUNT_PLACES);
+    // The canonical rules already refuse places beyond the currency's; Hyfin's own limit only
+    // matters for currencies with more minor units than it holds.
+    if minor > AMOUNT_PLACES {
+        let amounts = [
+            ("amount", Some(payment.amount)),
+            ("tip", payment.tip),
+            ("tax", payment.tax),
+            ("fee", payment.fee),
+        ];
+        for (name, value) in amounts {
+            if let Some(value) = value {
+                check_places(&mut v, name, value, places, PROVIDER);
+            }
+        }
+    }
     v.finish(Some(PROVIDER))?;
 
-    let scale = billsync_core::minor_units(&config.currency).unwrap_or(2);
-    let amount = |d| WireAmount::with_scale(d, scale);
+    let amount = |d| WireAmount::with_scale(d, places);
     Ok(HyfinPaymentRequest {
         external_id: &payment.external_id,
         gateway_transaction_id: payment
@@ -322,12 +346,12 @@ pub fn payment_request<'a>(
         tax: payment.tax.map(amount),
         fee: payment.fee.map(amount),
         paid_on: billsync_core::time::utc_seconds(&payment.paid_at),
-        status: payment_status(payment.status),
+        status: payment.status.map(payment_status),
         invoice: payment.invoice.as_ref().map(|i| HyfinInvoiceRef {
             external_id: i.external_id.as_deref(),
             id: i.provider_id.as_deref(),
         }),
-        active: (!payment.active).then_some(false),
+        active: payment.active,
     })
 }
 

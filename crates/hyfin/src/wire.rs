@@ -118,8 +118,9 @@ pub struct HyfinContactRequest<'a> {
 /// An email of a contact record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HyfinContactEmail<'a> {
-    /// Label (`main`, `work`).
-    pub label: &'a str,
+    /// Label (`main`, `work`), when the record gives one (Hyfin does not require it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<&'a str>,
     /// The address.
     pub address: &'a str,
     /// Whether it is the primary email.
@@ -129,8 +130,9 @@ pub struct HyfinContactEmail<'a> {
 /// A phone number of a contact record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HyfinContactPhone<'a> {
-    /// Label (`mobile`, `work`).
-    pub label: &'a str,
+    /// Label (`mobile`, `work`), when the record gives one (Hyfin does not require it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<&'a str>,
     /// The number.
     pub number: &'a str,
     /// Whether it is the primary number.
@@ -177,12 +179,13 @@ pub struct HyfinPaymentRequest<'a> {
     pub fee: Option<WireAmount>,
     /// When it was paid, `YYYY-MM-DDTHH:mm:ssZ`.
     pub paid_on: String,
-    /// Payment status.
-    pub status: HyfinPaymentStatus,
+    /// Payment status, sent only when the record has one (Hyfin defaults to `captured`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<HyfinPaymentStatus>,
     /// The invoice the payment settles.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice: Option<HyfinInvoiceRef<'a>>,
-    /// Whether the record is active (sent only when `false`; Hyfin defaults to `true`).
+    /// Whether the record is active, sent only when the record says (Hyfin defaults to `true`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }

@@ -148,8 +148,7 @@ async fn first_upsert_adds_then_updates_by_external_id_without_an_id_map() {
             "account_name": "Doe Plumbing",
             "mobile_phone": "111-222-3333",
             "email": "johndoe@abc.com",
-            "notes": "World's best customer",
-            "active": true
+            "notes": "World's best customer"
         })
     );
     assert_eq!(hyfin.ids.lock().unwrap().len(), 1);

@@ -168,7 +168,8 @@ impl PayabliClient {
             .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
     }
 
-    /// `PUT /Customer/{customerId}`.
+    /// `PUT /Customer/{customerId}`, with `null` for every field the record does not have
+    /// ([`PayabliCustomerData::for_update`]).
     pub fn update_request(
         &self,
         customer_id: &str,
@@ -177,7 +178,7 @@ impl PayabliClient {
         let url = url_with_segments(&self.config.base_url, &["Customer", customer_id])
             .map_err(|e| e.with_provider(PROVIDER))?;
         self.request(Method::PUT, url, "customer.update")
-            .with_json(data)
+            .with_json(&data.for_update())
             .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
     }
 

@@ -53,7 +53,9 @@
 //!   identifier fields the external id always is one. With custom `identifier_fields`, at least
 //!   one of them must have a value (`customernumber`, `email`, `firstname+lastname`,
 //!   `firstname`, `lastname`, `phone`, `company`, or a custom field's name).
-//! - **Status.** Active 1, inactive 0, locked 85, deleted -99.
+//! - **Status.** Active 1, inactive 0, locked 85, deleted -99, sent only when the record has a
+//!   status: a customer without one keeps the status Payabli holds (a merchant's "inactive", or
+//!   Payabli's "locked" after failed portal logins), and a new one gets Payabli's default.
 //! - **Time zone.** Payabli takes whole-hour UTC offsets -12..=12; the canonical model allows up
 //!   to +14, which Payabli's validation refuses, so this crate refuses it first.
 //! - **Portal password.** Sent as `customerPsw` from the canonical `portal_login`; it is a
@@ -61,6 +63,27 @@
 //! - **Not mapped.** Contacts beyond the primary one, their further emails and phones, notes,
 //!   parent, locale, tax numbers, default payment instrument: `CustomerData` has no place for
 //!   them; they are not sent.
+//!
+//! ## Updates clear what the record no longer has
+//! Payabli's update changes only the fields sent, and a `null` clears a field (Payabli's own SDKs
+//! send `"company": null` to clear the company). So the `PUT` of an update sends every
+//! `CustomerData` field billsync maps, with `null` for each one the record does not have
+//! ([`wire::PayabliCustomerData::for_update`]): company, first and last name, phone, email, the
+//! billing address fields, the shipping address fields, balance, time zone, portal user name and
+//! password. A create leaves such fields out. Not cleared by absence:
+//! - `customerStatus`: only sent when the record has a status (above).
+//! - `createdAt`: Payabli keeps the creation time it has.
+//! - custom fields: Payabli merges `additionalFields` into the stored ones, and billsync cannot
+//!   know which keys an earlier sync sent. A key given with a `null` value
+//!   ([`billsync_core::Customer::without_custom_field`]) is sent as `null` and removed.
+//!
+//! Nothing the caller did not give is sent; the one default is `identifierFields:
+//! ["customernumber"]` (configurable), because Payabli refuses a customer without an identifier.
+//!
+//! ## Money
+//! `balance` is sent as an exact JSON number with two decimal places (`125.50`). A balance with
+//! more places (`10.125`) is refused by validation, naming `balance`: Payabli keeps money to the
+//! cent, and billsync never rounds.
 //!
 //! ## Payments
 //! Payabli has no endpoint to record a payment processed elsewhere (its MoneyIn endpoints run

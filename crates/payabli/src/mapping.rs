@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use billsync_core::money::WireAmount;
+use billsync_core::money::{WireAmount, check_places};
 use billsync_core::secrecy::ExposeSecret;
 use billsync_core::{Customer, CustomerStatus, Record, Result, Validator};
 
@@ -14,6 +14,8 @@ use crate::wire::PayabliCustomerData;
 pub const MAX_CUSTOMER_NUMBER: usize = 250;
 /// The longest `email`.
 pub const MAX_EMAIL: usize = 320;
+/// Decimal places of a `balance`: Payabli keeps money to the cent.
+pub const BALANCE_PLACES: u32 = 2;
 
 /// Payabli's status code for a canonical status (-99 deleted, 0 inactive, 1 active, 85 locked).
 pub fn customer_status(status: CustomerStatus) -> i32 {
@@ -26,7 +28,8 @@ pub fn customer_status(status: CustomerStatus) -> i32 {
 }
 
 /// Validates `customer` (canonical and Payabli rules, every problem at once) and builds its
-/// `CustomerData`, borrowing from the record.
+/// `CustomerData` as a create sends it, borrowing from the record: what the record does not have
+/// is left out. [`PayabliCustomerData::for_update`] makes the update's body, which clears it.
 pub fn customer_data<'a>(
     customer: &'a Customer,
     config: &'a PayabliConfig,
@@ -58,56 +61,50 @@ pub fn customer_data<'a>(
             format!("{offset} is outside Payabli's -12..=12"),
         );
     }
+    if let Some(balance) = customer.balance {
+        check_places(&mut v, "balance", balance, BALANCE_PLACES, PROVIDER);
+    }
     let billing = contact.and_then(|c| c.billing_address.as_ref());
+    let shipping = customer.shipping_address.as_ref();
     let data = PayabliCustomerData {
         customer_number: &customer.external_id,
-        customer_username: customer.portal_login.as_ref().map(|l| l.username.as_str()),
+        customer_username: customer
+            .portal_login
+            .as_ref()
+            .map(|l| l.username.as_str())
+            .into(),
         customer_psw: customer
             .portal_login
             .as_ref()
-            .map(|l| l.password.expose_secret()),
-        customer_status: customer_status(customer.status),
-        company: customer.company.as_deref(),
-        first_name: contact.and_then(|c| c.first_name.as_deref()),
-        last_name: contact.and_then(|c| c.last_name.as_deref()),
-        phone: contact.and_then(|c| c.phone()),
-        email,
-        address: billing.and_then(|a| a.line1.as_deref()),
-        address1: billing.and_then(|a| a.line2.as_deref()),
-        city: billing.and_then(|a| a.city.as_deref()),
-        state: billing.and_then(|a| a.region.as_deref()),
-        zip: billing.and_then(|a| a.postal_code.as_deref()),
-        country: billing.and_then(|a| a.country.as_deref()),
-        shipping_address: customer
-            .shipping_address
-            .as_ref()
-            .and_then(|a| a.line1.as_deref()),
-        shipping_address1: customer
-            .shipping_address
-            .as_ref()
-            .and_then(|a| a.line2.as_deref()),
-        shipping_city: customer
-            .shipping_address
-            .as_ref()
-            .and_then(|a| a.city.as_deref()),
-        shipping_state: customer
-            .shipping_address
-            .as_ref()
-            .and_then(|a| a.region.as_deref()),
-        shipping_zip: customer
-            .shipping_address
-            .as_ref()
-            .and_then(|a| a.postal_code.as_deref()),
-        shipping_country: customer
-            .shipping_address
-            .as_ref()
-            .and_then(|a| a.country.as_deref()),
-        balance: customer.balance.map(|b| WireAmount::with_scale(b, 2)),
-        time_zone: customer.utc_offset_hours,
+            .map(|l| l.password.expose_secret())
+            .into(),
+        customer_status: customer.status.map(customer_status),
+        company: customer.company.as_deref().into(),
+        first_name: contact.and_then(|c| c.first_name.as_deref()).into(),
+        last_name: contact.and_then(|c| c.last_name.as_deref()).into(),
+        phone: contact.and_then(|c| c.phone()).into(),
+        email: email.into(),
+        address: billing.and_then(|a| a.line1.as_deref()).into(),
+        address1: billing.and_then(|a| a.line2.as_deref()).into(),
+        city: billing.and_then(|a| a.city.as_deref()).into(),
+        state: billing.and_then(|a| a.region.as_deref()).into(),
+        zip: billing.and_then(|a| a.postal_code.as_deref()).into(),
+        country: billing.and_then(|a| a.country.as_deref()).into(),
+        shipping_address: shipping.and_then(|a| a.line1.as_deref()).into(),
+        shipping_address1: shipping.and_then(|a| a.line2.as_deref()).into(),
+        shipping_city: shipping.and_then(|a| a.city.as_deref()).into(),
+        shipping_state: shipping.and_then(|a| a.region.as_deref()).into(),
+        shipping_zip: shipping.and_then(|a| a.postal_code.as_deref()).into(),
+        shipping_country: shipping.and_then(|a| a.country.as_deref()).into(),
+        balance: customer
+            .balance
+            .map(|b| WireAmount::with_scale(b, BALANCE_PLACES))
+            .into(),
+        time_zone: customer.utc_offset_hours.into(),
         additional_fields: customer
             .custom_fields
             .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .map(|(k, v)| (k.as_str(), v.as_deref()))
             .collect::<BTreeMap<_, _>>(),
         identifier_fields: &config.identifier_fields,
         created_at: customer
@@ -138,21 +135,23 @@ fn identifier_names<'a>(data: &'a PayabliCustomerData<'_>) -> Vec<&'a str> {
 }
 
 fn has_identifier(data: &PayabliCustomerData<'_>) -> bool {
-    let present = |s: Option<&str>| s.is_some_and(|s| !s.trim().is_empty());
+    let present = |s: Option<&&str>| s.is_some_and(|s| !s.trim().is_empty());
     identifier_names(data)
         .into_iter()
         .any(|name| match name.to_ascii_lowercase().as_str() {
             "customernumber" => !data.customer_number.trim().is_empty(),
-            "email" => present(data.email),
-            "firstname+lastname" => present(data.first_name) && present(data.last_name),
-            "firstname" => present(data.first_name),
-            "lastname" => present(data.last_name),
-            "phone" => present(data.phone),
-            "company" => present(data.company),
-            // A custom identifier: one of the additional fields.
+            "email" => present(data.email.value()),
+            "firstname+lastname" => {
+                present(data.first_name.value()) && present(data.last_name.value())
+            }
+            "firstname" => present(data.first_name.value()),
+            "lastname" => present(data.last_name.value()),
+            "phone" => present(data.phone.value()),
+            "company" => present(data.company.value()),
+            // A custom identifier: one of the additional fields that has a value.
             other => data
                 .additional_fields
-                .keys()
-                .any(|k| k.eq_ignore_ascii_case(other)),
+                .iter()
+                .any(|(k, v)| k.eq_ignore_ascii_case(other) && present(v.as_ref())),
         })
 }

@@ -4,7 +4,62 @@
 use std::collections::BTreeMap;
 
 use billsync_core::money::WireAmount;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A `CustomerData` field that an update can clear: left out, `null`, or a value.
+///
+/// Payabli's update changes only the fields sent, and a `null` clears one (its SDKs send
+/// `"company": null` to clear the company). A create leaves out what the record does not have;
+/// an update ([`PayabliCustomerData::for_update`]) sends `null` for it instead, so the record
+/// stays the whole truth.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Nullable<T> {
+    /// Not sent.
+    #[default]
+    Omitted,
+    /// Sent as `null`: Payabli clears its value.
+    Null,
+    /// Sent as this value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// True when the field is not sent.
+    pub fn is_omitted(&self) -> bool {
+        matches!(self, Nullable::Omitted)
+    }
+
+    /// The value, if any.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Nullable::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// `null` where the field was left out: what an update sends.
+    pub fn or_null(self) -> Self {
+        match self {
+            Nullable::Omitted => Nullable::Null,
+            other => other,
+        }
+    }
+}
+
+impl<T> From<Option<T>> for Nullable<T> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Nullable::Omitted, Nullable::Value)
+    }
+}
+
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Value(v) => v.serialize(s),
+            Nullable::Omitted | Nullable::Null => s.serialize_none(),
+        }
+    }
+}
 
 /// Body of `POST /Customer/single/{entry}` and `PUT /Customer/{customerId}` (`CustomerData`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -13,79 +68,115 @@ pub struct PayabliCustomerData<'a> {
     /// The caller's own id of the customer (≤ 250).
     pub customer_number: &'a str,
     /// Portal user name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub customer_username: Nullable<&'a str>,
     /// Portal password (a secret: redacted when a request is rendered).
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub customer_psw: Nullable<&'a str>,
+    /// -99 deleted, 0 inactive, 1 active, 85 locked; sent only when the record has a status
+    /// (never cleared: without one, Payabli keeps its own).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer_psw: Option<&'a str>,
-    /// -99 deleted, 0 inactive, 1 active, 85 locked.
-    pub customer_status: i32,
+    pub customer_status: Option<i32>,
     /// Company name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub company: Nullable<&'a str>,
     /// First name.
-    #[serde(rename = "firstname", skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<&'a str>,
+    #[serde(rename = "firstname", skip_serializing_if = "Nullable::is_omitted")]
+    pub first_name: Nullable<&'a str>,
     /// Last name.
-    #[serde(rename = "lastname", skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<&'a str>,
+    #[serde(rename = "lastname", skip_serializing_if = "Nullable::is_omitted")]
+    pub last_name: Nullable<&'a str>,
     /// Phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub phone: Nullable<&'a str>,
     /// Email (≤ 320).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub email: Nullable<&'a str>,
     /// Address line.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub address: Nullable<&'a str>,
     /// Additional address line.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address1: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub address1: Nullable<&'a str>,
     /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub city: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub city: Nullable<&'a str>,
     /// State.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub state: Nullable<&'a str>,
     /// ZIP code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub zip: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub zip: Nullable<&'a str>,
     /// ISO 3166-1 alpha-2 country.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub country: Nullable<&'a str>,
     /// Shipping address (≤ 250).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_address: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub shipping_address: Nullable<&'a str>,
     /// Shipping address second line (≤ 100).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_address1: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub shipping_address1: Nullable<&'a str>,
     /// Shipping city (≤ 250).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_city: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub shipping_city: Nullable<&'a str>,
     /// Shipping state.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_state: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub shipping_state: Nullable<&'a str>,
     /// Shipping ZIP (≤ 50).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_zip: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub shipping_zip: Nullable<&'a str>,
     /// Shipping country.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shipping_country: Option<&'a str>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub shipping_country: Nullable<&'a str>,
     /// Balance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub balance: Option<WireAmount>,
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub balance: Nullable<WireAmount>,
     /// UTC offset in hours (-12..=12).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<i8>,
-    /// Custom fields.
+    #[serde(skip_serializing_if = "Nullable::is_omitted")]
+    pub time_zone: Nullable<i8>,
+    /// Custom fields; Payabli merges them into the stored ones, and a `null` value removes one.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub additional_fields: BTreeMap<&'a str, &'a str>,
+    pub additional_fields: BTreeMap<&'a str, Option<&'a str>>,
     /// Fields acting as identifiers.
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub identifier_fields: &'a [String],
     /// When the record was created, `YYYY-MM-DD HH:mm:ss` UTC.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+
+impl<'a> PayabliCustomerData<'a> {
+    /// The body of an update (`PUT /Customer/{customerId}`): every field the record does not
+    /// have is sent as `null`, so Payabli clears what it held. Not cleared: `customerStatus`
+    /// (sent only when the record has a status), `createdAt` (Payabli keeps its creation time),
+    /// custom fields the record does not list (give them as `null` to remove them), and
+    /// `identifierFields` (configuration).
+    pub fn for_update(&self) -> PayabliCustomerData<'a> {
+        PayabliCustomerData {
+            customer_username: self.customer_username.or_null(),
+            customer_psw: self.customer_psw.or_null(),
+            company: self.company.or_null(),
+            first_name: self.first_name.or_null(),
+            last_name: self.last_name.or_null(),
+            phone: self.phone.or_null(),
+            email: self.email.or_null(),
+            address: self.address.or_null(),
+            address1: self.address1.or_null(),
+            city: self.city.or_null(),
+            state: self.state.or_null(),
+            zip: self.zip.or_null(),
+            country: self.country.or_null(),
+            shipping_address: self.shipping_address.or_null(),
+            shipping_address1: self.shipping_address1.or_null(),
+            shipping_city: self.shipping_city.or_null(),
+            shipping_state: self.shipping_state.or_null(),
+            shipping_zip: self.shipping_zip.or_null(),
+            shipping_country: self.shipping_country.or_null(),
+            balance: self.balance.or_null(),
+            time_zone: self.time_zone.or_null(),
+            ..self.clone()
+        }
+    }
 }
 
 /// Payabli's response envelope.

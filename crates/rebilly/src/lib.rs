@@ -80,6 +80,18 @@
 //! with fields its provider has no place for; [`Unmapped::Reject`] refuses such records instead,
 //! naming each field. A `deleted` customer is always refused: upserting it would make it active.
 //!
+//! ## Updates clear what the record no longer has
+//! `PUT /customers/{id}` takes the whole Customer resource and replaces it: Rebilly's
+//! definitions name it "Upsert" ("Creates or updates") and give partial updates their own `PATCH`
+//! operations where a resource has them (`paths/credit-memos@{id}.yaml` and
+//! `paths/quotes@{id}.yaml` pair "Upsert" `PUT` with "Partially update" `PATCH`); the Customer
+//! schema's defaults (`customFields: {}`, nullable `primaryAddress`, `locale`, `taxNumbers`) are
+//! what an absent member becomes. So billsync sends nothing explicit to clear: a field the record
+//! no longer has is absent from the body and is cleared by the replacement, a custom field
+//! included (one given as `null` is simply left out). A customer's status is not sent at all.
+//! Nothing the caller did not give is sent except the configured `websiteId` and the label
+//! `main` on emails and phones without one (Rebilly requires a label).
+//!
 //! ## Payments
 //! A payment is recorded as a `sale` transaction with `isProcessedOutside: true`,
 //! `processedTime` = `paid_at`, the configured `websiteId` (required), `customerId`, `currency`,

@@ -4,20 +4,21 @@
 //! go into one [`Validator`], finished with the provider's name: a caller sees every problem of
 //! a record at once, and nothing is sent while any remains.
 
-use billsync_core::money::WireAmount;
 use billsync_core::{
-    Address, ContactPoint, Customer, CustomerStatus, FieldPath, LazyPath, Payment,
-    PaymentMethod as CanonicalMethod, PaymentStatus, Record, Result, TaxNumberKind, Validator,
-    minor_units,
+    Address, ContactPoint, Customer, CustomerStatus, FieldPath, LazyPath, Record, Result,
+    TaxNumberKind, Validator,
 };
 use sha2::{Digest, Sha256};
 
 use crate::config::{IdPolicy, RebillyConfig, Revision, Unmapped};
 use crate::wire::{
     ContactEmail, ContactObject, ContactPhoneNumber, Customer as WireCustomer,
-    LegacyDefaultPaymentInstrument, PaymentInstructionMethods, PaymentMethod, TaxNumber,
-    TaxNumberType, TransactionRequest, TransactionType,
+    LegacyDefaultPaymentInstrument, PaymentMethod, TaxNumber, TaxNumberType,
 };
+
+mod transaction;
+
+pub use transaction::{payment_method, transaction_request};
 
 /// The label Rebilly requires on every email and phone number, used when the canonical record
 /// has none.
@@ -107,17 +108,6 @@ fn check_id(v: &mut Validator, path: &str, id: &str, policy: IdPolicy) -> Option
     mapped
 }
 
-/// Rebilly's method for a canonical method: Card = `payment-card`, Ach = `ach`, Cash = `cash`,
-/// Check = `check`.
-pub fn payment_method(method: CanonicalMethod) -> PaymentMethod {
-    match method {
-        CanonicalMethod::Card => PaymentMethod::PaymentCard,
-        CanonicalMethod::Ach => PaymentMethod::Ach,
-        CanonicalMethod::Cash => PaymentMethod::Cash,
-        CanonicalMethod::Check => PaymentMethod::Check,
-    }
-}
-
 fn max(v: &mut Validator, path: impl FieldPath, value: Option<&str>, limit: usize) {
     v.max_chars(path, value, limit);
 }
@@ -204,7 +194,7 @@ pub fn customer_request<'a>(
         "a parent customer",
     );
     unmapped(&mut v, policy, customer.notes.is_some(), "notes", "notes");
-    if customer.status == CustomerStatus::Deleted {
+    if customer.status == Some(CustomerStatus::Deleted) {
         v.push(
             "status",
             "Rebilly customers cannot be marked deleted through this call; a deleted customer is not synced",
@@ -215,7 +205,7 @@ pub fn customer_request<'a>(
         policy,
         matches!(
             customer.status,
-            CustomerStatus::Inactive | CustomerStatus::Locked
+            Some(CustomerStatus::Inactive | CustomerStatus::Locked)
         ),
         "status",
         "an inactive or locked status (every customer is active)",
@@ -323,11 +313,8 @@ pub fn customer_request<'a>(
 
     let mut body = WireCustomer {
         website_id: config.website_id.as_deref(),
-        custom_fields: customer
-            .custom_fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect(),
+        // A custom field given as `null` is left out: the `PUT` replaces the custom fields.
+        custom_fields: customer.custom_field_values().collect(),
         primary_address: (primary != ContactObject::default()).then_some(primary),
         locale: customer.locale.as_deref(),
         tax_numbers: customer
@@ -379,171 +366,5 @@ pub fn customer_request<'a>(
     Ok((id, body))
 }
 
-/// Validates `payment` against the canonical rules and Rebilly's, and builds the body of
-/// `POST /transactions` recording it as a sale processed outside Rebilly.
-pub fn transaction_request(
-    payment: &Payment,
-    config: &RebillyConfig,
-) -> Result<TransactionRequest> {
-    let mut v = Validator::new();
-    payment.validate_into(&mut v);
-    let customer_id = check_id(
-        &mut v,
-        "customer_external_id",
-        &payment.customer_external_id,
-        config.id_policy,
-    );
-
-    match payment.status {
-        PaymentStatus::Captured | PaymentStatus::Settled => {}
-        other => v.push(
-            "status",
-            format!(
-                "Rebilly records an outside-processed payment as an approved sale; status `{}` cannot be recorded (only captured or settled)",
-                serde_json::to_value(other)
-                    .ok()
-                    .and_then(|s| s.as_str().map(str::to_owned))
-                    .unwrap_or_default()
-            ),
-        ),
-    }
-    if !payment.active {
-        v.push(
-            "active",
-            "Rebilly has no inactive transactions; an inactive payment cannot be recorded",
-        );
-    }
-    if payment.method.is_none() {
-        v.push(
-            "method",
-            "is required by Rebilly to record an outside-processed payment",
-        );
-    }
-
-    let minor = minor_units(&payment.currency).unwrap_or(2);
-    let mut amount = payment.amount;
-    match config.unmapped {
-        Unmapped::Reject => {
-            for (name, value) in [
-                ("tip", payment.tip),
-                ("tax", payment.tax),
-                ("fee", payment.fee),
-            ] {
-                if value.is_some() {
-                    v.push(
-                        name,
-                        format!("a Rebilly transaction has one amount and no {name}; remove it or use Unmapped::Drop (tip and tax are then added to the amount, the fee left out)"),
-                    );
-                }
-            }
-        }
-        Unmapped::Drop => {
-            amount += payment.tip.unwrap_or_default() + payment.tax.unwrap_or_default();
-        }
-    }
-
-    let mut invoice_ids = Vec::new();
-    if let Some(invoice) = &payment.invoice {
-        let (path, id) = match (&invoice.provider_id, &invoice.external_id) {
-            (Some(id), _) => ("invoice.provider_id", id),
-            (None, Some(id)) => ("invoice.external_id", id),
-            (None, None) => ("invoice", &String::new()),
-        };
-        if let Some(id) = check_id(&mut v, path, id, config.id_policy) {
-            invoice_ids.push(id);
-        }
-    }
-
-    let website_id = config.website_id.clone();
-    if website_id.is_none() {
-        v.push(
-            "website_id",
-            "Rebilly requires a website id to record a payment; configure website_id (REBILLY_WEBSITE_ID)",
-        );
-    }
-
-    let mut description = Vec::new();
-    if let Some(name) = &payment.method_display_name {
-        description.push(name.clone());
-    }
-    // The sub type (card brand, account type) is added unless the display name already says it.
-    if let Some(sub) = payment.sub_type {
-        let named = payment
-            .method_display_name
-            .as_deref()
-            .is_some_and(|n| n.to_lowercase().contains(sub.as_str()));
-        if !named {
-            description.push(sub.as_str().to_owned());
-        }
-    }
-    if let Some(gateway) = &payment.gateway_transaction_id {
-        description.push(format!("gateway transaction {gateway}"));
-    }
-    let description = (!description.is_empty()).then(|| description.join("; "));
-    v.max_chars("description", description.as_deref(), 255);
-
-    let method = payment.method.map(payment_method);
-    v.finish(Some(crate::PROVIDER))?;
-
-    Ok(TransactionRequest {
-        kind: TransactionType::Sale,
-        website_id: website_id.unwrap_or_default(),
-        customer_id: customer_id.unwrap_or_default(),
-        currency: payment.currency.clone(),
-        amount: WireAmount::with_scale(amount, minor),
-        invoice_ids,
-        payment_instruction: PaymentInstructionMethods {
-            methods: method.into_iter().collect(),
-            reference: match method {
-                Some(PaymentMethod::Check) => payment.gateway_transaction_id.clone(),
-                _ => None,
-            },
-        },
-        request_id: request_id(&payment.external_id),
-        description,
-        is_processed_outside: true,
-        processed_time: payment.paid_at,
-    })
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_that_fit_are_kept() {
-        assert!(is_resource_id("cus-franklin_01@x.y~z"));
-        assert!(!is_resource_id(""));
-        assert!(!is_resource_id("a b"));
-        assert!(!is_resource_id("cust-ünï"));
-        assert!(!is_resource_id(&"x".repeat(51)));
-        assert_eq!(
-            rebilly_id("cust-1", IdPolicy::Strict).as_deref(),
-            Some("cust-1")
-        );
-        assert_eq!(rebilly_id("cust 1", IdPolicy::Strict), None);
-    }
-
-    #[test]
-    fn hashed_ids_are_deterministic_fit_and_differ() {
-        let a = rebilly_id("cust-ünïcödé-42", IdPolicy::Hash).unwrap();
-        assert_eq!(a, rebilly_id("cust-ünïcödé-42", IdPolicy::Hash).unwrap());
-        assert!(is_resource_id(&a), "{a}");
-        assert!(a.starts_with("cust-ncd-42~"), "{a}");
-        let long = "y".repeat(80);
-        let b = rebilly_id(&long, IdPolicy::Hash).unwrap();
-        assert!(is_resource_id(&b) && b.len() == 50, "{b}");
-        assert_ne!(b, rebilly_id(&"y".repeat(81), IdPolicy::Hash).unwrap());
-    }
-
-    #[test]
-    fn request_ids() {
-        assert_eq!(request_id("65432325"), "65432325");
-        assert_eq!(request_id("pay-cash-8"), "pay-cash-8");
-        let r = request_id("pay.with.dots");
-        assert!(r.starts_with("paywithdots-") && r.len() == "paywithdots-".len() + 16);
-        assert!(r.chars().all(is_request_id_char));
-        assert_eq!(request_id(&"z".repeat(50)), "z".repeat(50));
-        assert_eq!(request_id(&"z".repeat(51)).len(), 33 + 1 + 16);
-    }
-}
+mod tests;

@@ -1,11 +1,13 @@
+//! The canonical customer.
+
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use super::{Address, PaymentMethod, Record, RecordKind};
+use super::{Address, Contact, PaymentMethod, Record, RecordKind};
 use crate::Validator;
 use crate::validate::LazyPath;
 
@@ -27,6 +29,24 @@ use crate::validate::LazyPath;
 ///     );
 /// assert!(customer.validate().is_ok());
 /// ```
+///
+/// # Updates: the record is the whole truth
+/// Syncing a customer again sends the record as it is now. A field the provider receives and
+/// the record no longer has is **cleared** at the provider where its API allows it (each provider
+/// crate lists how, and which fields it cannot clear): remove `company` from the record and the
+/// provider's company goes too. Two things are not cleared by absence, because absence means
+/// "not given" for them:
+///
+/// - `status`: absent means the provider keeps (or, on a create, defaults) its own status, so a
+///   customer the merchant deactivated, or the provider locked, stays so. Give a status to set it.
+/// - one `custom_fields` entry: providers that merge custom fields (Payabli) keep a key the
+///   record no longer lists, since billsync cannot know which keys were sent before. Give the key
+///   with a `null` value to remove it: `"custom_fields": {"tier": "gold", "old_promo": null}`
+///   ([`Customer::without_custom_field`]). Providers whose update replaces the custom fields
+///   (Rebilly) drop it either way.
+///
+/// No value the caller did not give is sent, except a default a provider requires (each provider
+/// crate documents those).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Customer {
@@ -54,12 +74,14 @@ pub struct Customer {
     /// Internal notes, visible to the merchant only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// Free-form custom fields, sent where the provider has custom fields.
+    /// Free-form custom fields, sent where the provider has custom fields. A `None` value
+    /// (`null` in JSON) asks the provider to remove that field (see "Updates" above).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub custom_fields: BTreeMap<String, String>,
-    /// Whether the customer is active, inactive, locked or deleted.
-    #[serde(default, skip_serializing_if = "CustomerStatus::is_active")]
-    pub status: CustomerStatus,
+    pub custom_fields: BTreeMap<String, Option<String>>,
+    /// Whether the customer is active, inactive, locked or deleted; `None` (absent) leaves the
+    /// status to the provider: nothing is sent, and an existing customer keeps its status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CustomerStatus>,
     /// Preferred language or locale, as an RFC 5646 tag (`en`, `fr-CA`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
@@ -135,14 +157,28 @@ impl Customer {
 
     /// Sets the status.
     pub fn with_status(mut self, status: CustomerStatus) -> Self {
-        self.status = status;
+        self.status = Some(status);
         self
     }
 
     /// Adds a custom field.
     pub fn with_custom_field(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.custom_fields.insert(key.into(), value.into());
+        self.custom_fields.insert(key.into(), Some(value.into()));
         self
+    }
+
+    /// Asks the provider to remove a custom field (`"key": null` in JSON): needed where the
+    /// provider merges custom fields, so a key the record no longer lists would stay.
+    pub fn without_custom_field(mut self, key: impl Into<String>) -> Self {
+        self.custom_fields.insert(key.into(), None);
+        self
+    }
+
+    /// The custom fields that have a value (not the ones asked to be removed).
+    pub fn custom_field_values(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.custom_fields
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), v.as_deref()?)))
     }
 
     /// The name to show for this customer: the display name, else the company, else the primary
@@ -235,178 +271,6 @@ impl Record for Customer {
     }
 }
 
-/// A person to reach about a customer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Contact {
-    /// The caller's own id for this contact, for providers that store contacts as records of
-    /// their own. When absent, billsync derives one from the customer's external id and the
-    /// contact's position (`cust-1#contact-0` for the primary contact).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// Given name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// Family name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// Email addresses; the one flagged `primary` (else the first) is the contact's email.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub emails: Vec<ContactPoint>,
-    /// Phone numbers; the one flagged `primary` (else the first) is the contact's phone.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub phones: Vec<ContactPoint>,
-    /// Billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_address: Option<Address>,
-    /// Job title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_title: Option<String>,
-    /// Date of birth.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<NaiveDate>,
-}
-
-impl Contact {
-    /// A contact with a first and last name.
-    pub fn new(first_name: impl Into<String>, last_name: impl Into<String>) -> Self {
-        Contact {
-            first_name: Some(first_name.into()),
-            last_name: Some(last_name.into()),
-            ..Contact::default()
-        }
-    }
-
-    /// Adds an email address (the first one added is primary).
-    pub fn with_email(mut self, email: impl Into<String>) -> Self {
-        let primary = self.emails.is_empty();
-        self.emails.push(ContactPoint {
-            label: None,
-            value: email.into(),
-            primary,
-        });
-        self
-    }
-
-    /// Adds a phone number (the first one added is primary).
-    pub fn with_phone(mut self, phone: impl Into<String>) -> Self {
-        let primary = self.phones.is_empty();
-        self.phones.push(ContactPoint {
-            label: None,
-            value: phone.into(),
-            primary,
-        });
-        self
-    }
-
-    /// Sets the billing address.
-    pub fn with_billing_address(mut self, address: Address) -> Self {
-        self.billing_address = Some(address);
-        self
-    }
-
-    /// Sets the caller's own id for this contact.
-    pub fn with_external_id(mut self, id: impl Into<String>) -> Self {
-        self.external_id = Some(id.into());
-        self
-    }
-
-    /// The primary email: the one flagged primary, else the first.
-    pub fn email(&self) -> Option<&str> {
-        ContactPoint::primary_of(&self.emails)
-    }
-
-    /// The primary phone: the one flagged primary, else the first.
-    pub fn phone(&self) -> Option<&str> {
-        ContactPoint::primary_of(&self.phones)
-    }
-
-    /// First and last name joined by a space, when either is set.
-    pub fn full_name(&self) -> Option<String> {
-        match (self.first_name.as_deref(), self.last_name.as_deref()) {
-            (Some(f), Some(l)) => Some(format!("{f} {l}")),
-            (Some(n), None) | (None, Some(n)) => Some(n.to_owned()),
-            (None, None) => None,
-        }
-    }
-
-    fn validate_into_indexed(&self, v: &mut Validator, index: usize) {
-        // Paths of further contacts are only rendered when a problem is found.
-        let mut inner = Validator::new();
-        self.validate_into(&mut inner, "");
-        for e in inner.into_errors() {
-            v.push(format!("contacts[{index}].{}", e.path), e.message);
-        }
-    }
-
-    fn validate_into(&self, v: &mut Validator, path: &str) {
-        v.not_blank((path, "first_name"), self.first_name.as_deref());
-        v.not_blank((path, "last_name"), self.last_name.as_deref());
-        v.not_blank((path, "external_id"), self.external_id.as_deref());
-        for (i, email) in self.emails.iter().enumerate() {
-            v.email(
-                LazyPath(|| join(path, &format!("emails[{i}].value"))),
-                &email.value,
-            );
-        }
-        for (i, phone) in self.phones.iter().enumerate() {
-            let p = || join(path, &format!("phones[{i}].value"));
-            v.required(LazyPath(p), Some(&phone.value));
-            if phone.value.chars().filter(char::is_ascii_digit).count() < 3 {
-                v.push(
-                    LazyPath(p),
-                    format!("`{}` does not look like a phone number", phone.value),
-                );
-            }
-        }
-        for (list, name) in [(&self.emails, "emails"), (&self.phones, "phones")] {
-            if list.iter().filter(|p| p.primary).count() > 1 {
-                v.push((path, name), "at most one entry may be primary");
-            }
-        }
-        if let Some(address) = &self.billing_address {
-            if path.is_empty() {
-                address.validate_into(v, "billing_address");
-            } else {
-                address.validate_into(v, &format!("{path}.billing_address"));
-            }
-        }
-    }
-}
-
-fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{prefix}.{name}")
-    }
-}
-
-/// An email address or phone number with an optional label (`work`, `mobile`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContactPoint {
-    /// A label such as `main`, `work` or `mobile`; providers that require one use `main`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// The address or number.
-    pub value: String,
-    /// Whether this is the contact's primary address or number.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub primary: bool,
-}
-
-impl ContactPoint {
-    /// The value flagged primary, else the first.
-    pub fn primary_of(points: &[ContactPoint]) -> Option<&str> {
-        points
-            .iter()
-            .find(|p| p.primary)
-            .or_else(|| points.first())
-            .map(|p| p.value.as_str())
-    }
-}
-
 /// A link to a parent customer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -418,11 +282,12 @@ pub struct ParentCustomer {
     pub bill_to_parent: bool,
 }
 
-/// Whether a customer is in use.
+/// Whether a customer is in use. A customer without one ([`Customer::status`] `None`) leaves
+/// the status to the provider.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CustomerStatus {
-    /// In use (the default).
+    /// In use (what providers default to when a new customer has no status).
     #[default]
     Active,
     /// Kept but not in use.

@@ -3,17 +3,23 @@
 //! Every type is `serde` (de)serializable with snake_case field names, so files of records
 //! (JSON Lines, or CSV flattened by the CLI) read straight into it. Optional fields are omitted
 //! when empty, and unknown fields in input are refused so that a typo never silently drops data.
+//!
+//! A record is the whole truth for the fields billsync maps: a field that is absent now is
+//! cleared at the provider where its API allows it (see [`Customer`], "Updates"). Amounts are
+//! read from their decimal text, never through floating point ([`crate::money`]).
 
 mod address;
 mod codes;
+mod contact;
 mod customer;
 mod payment;
 
 pub use address::Address;
 pub use codes::{is_iso3166_alpha2, is_iso4217, minor_units};
+pub use contact::{Contact, ContactPoint};
 pub use customer::{
-    Contact, ContactPoint, Customer, CustomerStatus, ParentCustomer, PaymentInstrumentRef,
-    PortalLogin, TaxNumber, TaxNumberKind,
+    Customer, CustomerStatus, ParentCustomer, PaymentInstrumentRef, PortalLogin, TaxNumber,
+    TaxNumberKind,
 };
 pub use payment::{InvoiceRef, Payment, PaymentMethod, PaymentStatus, PaymentSubType};
 

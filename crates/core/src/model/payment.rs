@@ -71,20 +71,20 @@ pub struct Payment {
     /// The card brand or bank account type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<PaymentSubType>,
-    /// The payment's status (default `captured`).
-    #[serde(default)]
-    pub status: PaymentStatus,
-    /// Whether the payment record is active (default `true`).
-    #[serde(default = "default_true")]
-    pub active: bool,
-}
-
-fn default_true() -> bool {
-    true
+    /// The payment's status; `None` (absent) leaves it to the provider: nothing is sent, a
+    /// recorded payment keeps its status (a refund recorded at the provider stays), and a new
+    /// one gets the provider's default (`captured`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<PaymentStatus>,
+    /// Whether the payment record is active; `None` (absent) leaves it to the provider (a new
+    /// payment is active). `Some(true)` reactivates a payment made inactive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
 }
 
 impl Payment {
-    /// A captured, active payment with the required fields set.
+    /// A payment with the required fields set; its status and whether it is active are left to
+    /// the provider (captured and active, for a new one) until set.
     pub fn new(
         external_id: impl Into<String>,
         customer_external_id: impl Into<String>,
@@ -106,8 +106,8 @@ impl Payment {
             invoice: None,
             method: None,
             sub_type: None,
-            status: PaymentStatus::default(),
-            active: true,
+            status: None,
+            active: None,
         }
     }
 
@@ -137,7 +137,13 @@ impl Payment {
 
     /// Sets the status.
     pub fn with_status(mut self, status: PaymentStatus) -> Self {
-        self.status = status;
+        self.status = Some(status);
+        self
+    }
+
+    /// Sets whether the payment record is active.
+    pub fn with_active(mut self, active: bool) -> Self {
+        self.active = Some(active);
         self
     }
 
@@ -339,7 +345,7 @@ pub enum PaymentStatus {
     Declined,
     /// Authorized, not yet captured.
     Authorized,
-    /// Captured (the default).
+    /// Captured (what providers default to when a new payment has no status).
     #[default]
     Captured,
     /// Voided before settlement.

@@ -62,11 +62,12 @@ pub fn customer_v3_request(customer: &Customer) -> Result<HyfinV3CustomerRequest
         mobile_phone: contact.and_then(Contact::phone),
         email: contact.and_then(Contact::email),
         notes: customer.notes.as_deref(),
-        active: match customer.status {
-            CustomerStatus::Inactive | CustomerStatus::Deleted => false,
-            // Locked is about the customer portal, which Hyfin does not have.
-            _ => true,
-        },
+        // Sent only when the record gives a status (Hyfin's default for a new customer is
+        // active; an existing one keeps its own). Locked is about a customer portal, which
+        // Hyfin does not have: still active.
+        active: customer
+            .status
+            .map(|s| !matches!(s, CustomerStatus::Inactive | CustomerStatus::Deleted)),
         notification_options: None,
     })
 }
@@ -89,7 +90,8 @@ mod tests {
                     .with_phone("111-222-3333")
                     .with_email("johndoe@abc.com"),
             )
-            .with_notes("World's best customer");
+            .with_notes("World's best customer")
+            .with_status(CustomerStatus::Active);
         let body = serde_json::to_value(customer_v3_request(&customer).unwrap()).unwrap();
         assert_eq!(
             body,
@@ -117,10 +119,12 @@ mod tests {
             let c = base.clone().with_status(status);
             assert_eq!(
                 customer_v3_request(&c).unwrap().active,
-                active,
+                Some(active),
                 "{status:?}"
             );
         }
+        // No status given: none sent, Hyfin keeps (or defaults) its own.
+        assert_eq!(customer_v3_request(&base).unwrap().active, None);
     }
 
     #[test]

@@ -26,8 +26,10 @@ pub struct HyfinV3CustomerRequest<'a> {
     /// Merchant-only notes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<&'a str>,
-    /// Whether the customer is active and available to be used (Hyfin's default is `true`).
-    pub active: bool,
+    /// Whether the customer is active and available to be used (Hyfin's default is `true`);
+    /// sent only when the record gives a status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
     /// Whether Hyfin texts and emails the customer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_options: Option<HyfinNotificationOptions>,

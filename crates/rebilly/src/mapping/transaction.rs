@@ -1,0 +1,150 @@
+//! Canonical payments -> Rebilly `POST /transactions` bodies (sales processed outside Rebilly).
+
+use billsync_core::money::WireAmount;
+use billsync_core::{
+    Payment, PaymentMethod as CanonicalMethod, PaymentStatus, Record, Result, Validator,
+    minor_units,
+};
+
+use super::{check_id, request_id};
+use crate::config::{RebillyConfig, Unmapped};
+use crate::wire::{PaymentInstructionMethods, PaymentMethod, TransactionRequest, TransactionType};
+
+/// Rebilly's method for a canonical method: Card = `payment-card`, Ach = `ach`, Cash = `cash`,
+/// Check = `check`.
+pub fn payment_method(method: CanonicalMethod) -> PaymentMethod {
+    match method {
+        CanonicalMethod::Card => PaymentMethod::PaymentCard,
+        CanonicalMethod::Ach => PaymentMethod::Ach,
+        CanonicalMethod::Cash => PaymentMethod::Cash,
+        CanonicalMethod::Check => PaymentMethod::Check,
+    }
+}
+
+/// Validates `payment` against the canonical rules and Rebilly's, and builds the body of
+/// `POST /transactions` recording it as a sale processed outside Rebilly.
+pub fn transaction_request(
+    payment: &Payment,
+    config: &RebillyConfig,
+) -> Result<TransactionRequest> {
+    let mut v = Validator::new();
+    payment.validate_into(&mut v);
+    let customer_id = check_id(
+        &mut v,
+        "customer_external_id",
+        &payment.customer_external_id,
+        config.id_policy,
+    );
+
+    // Without a status the payment is recorded as what Rebilly records: an approved sale.
+    match payment.status.unwrap_or_default() {
+        PaymentStatus::Captured | PaymentStatus::Settled => {}
+        other => v.push(
+            "status",
+            format!(
+                "Rebilly records an outside-processed payment as an approved sale; status `{}` cannot be recorded (only captured or settled)",
+                serde_json::to_value(other)
+                    .ok()
+                    .and_then(|s| s.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            ),
+        ),
+    }
+    if payment.active == Some(false) {
+        v.push(
+            "active",
+            "Rebilly has no inactive transactions; an inactive payment cannot be recorded",
+        );
+    }
+    if payment.method.is_none() {
+        v.push(
+            "method",
+            "is required by Rebilly to record an outside-processed payment",
+        );
+    }
+
+    let minor = minor_units(&payment.currency).unwrap_or(2);
+    let mut amount = payment.amount;
+    match config.unmapped {
+        Unmapped::Reject => {
+            for (name, value) in [
+                ("tip", payment.tip),
+                ("tax", payment.tax),
+                ("fee", payment.fee),
+            ] {
+                if value.is_some() {
+                    v.push(
+                        name,
+                        format!("a Rebilly transaction has one amount and no {name}; remove it or use Unmapped::Drop (tip and tax are then added to the amount, the fee left out)"),
+                    );
+                }
+            }
+        }
+        Unmapped::Drop => {
+            amount += payment.tip.unwrap_or_default() + payment.tax.unwrap_or_default();
+        }
+    }
+
+    let mut invoice_ids = Vec::new();
+    if let Some(invoice) = &payment.invoice {
+        let (path, id) = match (&invoice.provider_id, &invoice.external_id) {
+            (Some(id), _) => ("invoice.provider_id", id),
+            (None, Some(id)) => ("invoice.external_id", id),
+            (None, None) => ("invoice", &String::new()),
+        };
+        if let Some(id) = check_id(&mut v, path, id, config.id_policy) {
+            invoice_ids.push(id);
+        }
+    }
+
+    let website_id = config.website_id.clone();
+    if website_id.is_none() {
+        v.push(
+            "website_id",
+            "Rebilly requires a website id to record a payment; configure website_id (REBILLY_WEBSITE_ID)",
+        );
+    }
+
+    let mut description = Vec::new();
+    if let Some(name) = &payment.method_display_name {
+        description.push(name.clone());
+    }
+    // The sub type (card brand, account type) is added unless the display name already says it.
+    if let Some(sub) = payment.sub_type {
+        let named = payment
+            .method_display_name
+            .as_deref()
+            .is_some_and(|n| n.to_lowercase().contains(sub.as_str()));
+        if !named {
+            description.push(sub.as_str().to_owned());
+        }
+    }
+    if let Some(gateway) = &payment.gateway_transaction_id {
+        description.push(format!("gateway transaction {gateway}"));
+    }
+    let description = (!description.is_empty()).then(|| description.join("; "));
+    v.max_chars("description", description.as_deref(), 255);
+
+    let method = payment.method.map(payment_method);
+    v.finish(Some(crate::PROVIDER))?;
+
+    Ok(TransactionRequest {
+        kind: TransactionType::Sale,
+        website_id: website_id.unwrap_or_default(),
+        customer_id: customer_id.unwrap_or_default(),
+        currency: payment.currency.clone(),
+        amount: WireAmount::with_scale(amount, minor),
+        invoice_ids,
+        payment_instruction: PaymentInstructionMethods {
+            methods: method.into_iter().collect(),
+            reference: match method {
+                Some(PaymentMethod::Check) => payment.gateway_transaction_id.clone(),
+                _ => None,
+            },
+        },
+        request_id: request_id(&payment.external_id),
+        description,
+        is_processed_outside: true,
+        processed_time: payment.paid_at,
+    })
+}
