@@ -16,6 +16,9 @@ pub const DEFAULT_HYFIN_TOKEN: &str = "sandbox-hyfin-token";
 pub const DEFAULT_REBILLY_KEY: &str = "sandbox-rebilly-key";
 /// Default Payabli token: send `requestToken: sandbox-payabli-token`.
 pub const DEFAULT_PAYABLI_TOKEN: &str = "sandbox-payabli-token";
+/// The organization Rebilly uses when a path names none (`/customers/{id}` rather than
+/// `/organizations/{org}/customers/{id}`): the API key's default organization.
+pub const DEFAULT_REBILLY_ORGANIZATION: &str = "default";
 /// How long Payabli remembers an `idempotencyKey` by default (the SDK says 2 minutes; the
 /// docs page says 1 minute).
 pub const DEFAULT_PAYABLI_IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(120);
@@ -140,6 +143,9 @@ pub struct SandboxConfig {
     pub payabli_idempotency_window: Duration,
     /// How long Rebilly remembers a transaction `requestId`.
     pub rebilly_request_id_window: Duration,
+    /// The organization of Rebilly paths without `/organizations/{org}` (default
+    /// [`DEFAULT_REBILLY_ORGANIZATION`]).
+    pub rebilly_default_organization: String,
 }
 
 impl Default for SandboxConfig {
@@ -158,6 +164,7 @@ impl Default for SandboxConfig {
             data: None,
             payabli_idempotency_window: DEFAULT_PAYABLI_IDEMPOTENCY_WINDOW,
             rebilly_request_id_window: DEFAULT_REBILLY_REQUEST_ID_WINDOW,
+            rebilly_default_organization: DEFAULT_REBILLY_ORGANIZATION.to_owned(),
         }
     }
 }
@@ -247,6 +254,10 @@ impl fmt::Debug for SandboxConfig {
                 &self.payabli_idempotency_window,
             )
             .field("rebilly_request_id_window", &self.rebilly_request_id_window)
+            .field(
+                "rebilly_default_organization",
+                &self.rebilly_default_organization,
+            )
             .finish()
     }
 }

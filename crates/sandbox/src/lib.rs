@@ -83,19 +83,25 @@
 //! ```
 #![deny(missing_docs)]
 
+mod admin;
 mod config;
 mod faults;
+mod fields;
+mod gate;
 mod hyfin;
 mod payabli;
 mod persist;
 mod rebilly;
+mod record;
 mod server;
+mod state;
 mod stats;
 mod util;
 
 pub use config::{
     DEFAULT_HYFIN_TOKEN, DEFAULT_PAYABLI_IDEMPOTENCY_WINDOW, DEFAULT_PAYABLI_TOKEN,
-    DEFAULT_REBILLY_KEY, DEFAULT_REBILLY_REQUEST_ID_WINDOW, Provider, RateLimit, SandboxConfig,
+    DEFAULT_REBILLY_KEY, DEFAULT_REBILLY_ORGANIZATION, DEFAULT_REBILLY_REQUEST_ID_WINDOW, Provider,
+    RateLimit, SandboxConfig,
 };
 pub use faults::{FAULT_HEADER, Faults};
 pub use server::{Sandbox, serve};
