@@ -143,6 +143,9 @@ pub struct SandboxConfig {
     pub payabli_idempotency_window: Duration,
     /// How long Rebilly remembers a transaction `requestId`.
     pub rebilly_request_id_window: Duration,
+    /// Extra time every commit to the data file takes (a slow disk, for crash tests of
+    /// clients: answers still wait for their commit). Zero by default.
+    pub data_commit_latency: Duration,
     /// The organization of Rebilly paths without `/organizations/{org}` (default
     /// [`DEFAULT_REBILLY_ORGANIZATION`]).
     pub rebilly_default_organization: String,
@@ -165,6 +168,7 @@ impl Default for SandboxConfig {
             payabli_idempotency_window: DEFAULT_PAYABLI_IDEMPOTENCY_WINDOW,
             rebilly_request_id_window: DEFAULT_REBILLY_REQUEST_ID_WINDOW,
             rebilly_default_organization: DEFAULT_REBILLY_ORGANIZATION.to_owned(),
+            data_commit_latency: Duration::ZERO,
         }
     }
 }
@@ -254,6 +258,7 @@ impl fmt::Debug for SandboxConfig {
                 &self.payabli_idempotency_window,
             )
             .field("rebilly_request_id_window", &self.rebilly_request_id_window)
+            .field("data_commit_latency", &self.data_commit_latency)
             .field(
                 "rebilly_default_organization",
                 &self.rebilly_default_organization,

@@ -11,6 +11,7 @@ use std::io;
 use std::path::Path;
 use std::sync::mpsc;
 use std::thread;
+use std::time::Duration;
 
 use rusqlite::{Connection, Transaction, params};
 use tokio::sync::oneshot;
@@ -112,14 +113,14 @@ const BATCH: usize = 4096;
 
 impl Persist {
     /// Opens (or creates) the file, reads every record, and starts the writer.
-    pub(crate) fn open(path: &Path) -> io::Result<(Persist, Vec<Loaded>)> {
+    pub(crate) fn open(path: &Path, latency: Duration) -> io::Result<(Persist, Vec<Loaded>)> {
         let conn = Connection::open(path).map_err(other)?;
         conn.execute_batch(SCHEMA).map_err(other)?;
         let loaded = load(&conn).map_err(other)?;
         let (tx, rx) = mpsc::channel();
         thread::Builder::new()
             .name("billsync-sandbox-sqlite".into())
-            .spawn(move || writer(conn, rx))?;
+            .spawn(move || writer(conn, rx, latency))?;
         Ok((Persist { tx }, loaded))
     }
 
@@ -208,7 +209,7 @@ fn apply(tx: &Transaction<'_>, change: Change) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn writer(mut conn: Connection, rx: mpsc::Receiver<(Option<Change>, Ack)>) {
+fn writer(mut conn: Connection, rx: mpsc::Receiver<(Option<Change>, Ack)>, latency: Duration) {
     while let Ok(first) = rx.recv() {
         let mut acks = Vec::new();
         let result = (|| -> rusqlite::Result<()> {
@@ -222,6 +223,9 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<(Option<Change>, Ack)>) {
                 if acks.len() < BATCH {
                     next = rx.try_recv().ok();
                 }
+            }
+            if !latency.is_zero() {
+                thread::sleep(latency);
             }
             tx.commit()
         })();

@@ -82,7 +82,7 @@ impl Shared {
         let base_url = format!("http://{addr}");
         let (persist, rows) = match &config.data {
             Some(path) => {
-                let (p, rows) = Persist::open(path)?;
+                let (p, rows) = Persist::open(path, config.data_commit_latency)?;
                 (Some(p), rows)
             }
             None => (None, Vec::new()),
