@@ -5,16 +5,28 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::config::{Provider, RateLimit, SandboxConfig};
 use crate::faults::{FAULT_HEADER, Fault, Faults};
+use crate::requests::{Entry, body_text, masked};
 use crate::server::App;
 use crate::stats::Count;
 use crate::util::now_ms;
+
+/// Largest request body accepted (axum's default limit for body extractors).
+const MAX_REQUEST: usize = 2 * 1024 * 1024;
+
+fn rfc3339_ms(ms: u64) -> String {
+    let ms = i64::try_from(ms).unwrap_or(0);
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
 use crate::{hyfin, payabli, rebilly};
 
 /// A fixed-window limiter.
@@ -155,8 +167,58 @@ fn fault_of(c: &Control, seed: u64, req: &Request) -> Option<Fault> {
     }
 }
 
-/// Latency, faults, auth and rate limit around every provider request.
+/// Latency, faults, auth and rate limit around every provider request, and its entry in
+/// the request log.
 pub(crate) async fn gate(State(g): State<Gate>, req: Request, next: Next) -> Response {
+    let log = &g.app.requests;
+    if !log.enabled() {
+        let (resp, fault) = guarded(&g, req, next).await;
+        return match fault {
+            Some(f) if !f.is_before() => crate::faults::after(f, resp).await,
+            _ => resp,
+        };
+    }
+    let started = Instant::now();
+    let time = rfc3339_ms(now_ms());
+    let method = req.method().to_string();
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or_else(String::new, |p| p.to_string());
+    let request_headers = masked(req.headers());
+    let (parts, body) = req.into_parts();
+    let Ok(request_bytes) = axum::body::to_bytes(body, MAX_REQUEST).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let req = Request::from_parts(parts, Body::from(request_bytes.clone()));
+    let (resp, fault) = guarded(&g, req, next).await;
+    let (parts, body) = resp.into_parts();
+    let response_bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    log.push(Entry {
+        id: 0,
+        time,
+        provider: g.provider,
+        method,
+        path,
+        status: parts.status.as_u16(),
+        latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+        fault: fault.map(|f| f.name()),
+        request_headers,
+        request_body: body_text(&request_bytes),
+        response_body: body_text(&response_bytes),
+    });
+    let resp = Response::from_parts(parts, Body::from(response_bytes));
+    match fault {
+        Some(f) if !f.is_before() => crate::faults::after(f, resp).await,
+        _ => resp,
+    }
+}
+
+/// The gate proper: the answer, and the fault drawn (applied by the caller when it acts
+/// after processing).
+async fn guarded(g: &Gate, req: Request, next: Next) -> (Response, Option<Fault>) {
     let (sh, c, p) = (&*g.app.shared, &g.app.control, g.provider);
     sh.count(p, Count::Requests);
     let latency = sh.config.latency + c.faults().latency;
@@ -171,19 +233,21 @@ pub(crate) async fn gate(State(g): State<Gate>, req: Request, next: Next) -> Res
     match fault {
         Some(Fault::RateLimited) => {
             sh.count(p, Count::RateLimited);
-            return too_many(p, limiter.map(|l| l.limit), Duration::from_secs(1));
+            let limit = limiter.map(|l| l.limit);
+            return (too_many(p, limit, Duration::from_secs(1)), fault);
         }
-        Some(Fault::ServerError) => return server_error(p),
-        Some(Fault::Html(status)) => return crate::faults::html_page(status),
+        Some(Fault::ServerError) => return (server_error(p), fault),
+        Some(Fault::Html(status)) => return (crate::faults::html_page(status), fault),
         _ => {}
     }
     if !c.authorized(p, req.headers()) {
         sh.count(p, Count::AuthFailures);
-        return match p {
+        let answer = match p {
             Provider::Hyfin => hyfin::unauthorized(),
             Provider::Rebilly => rebilly::unauthorized(),
             Provider::Payabli => payabli::unauthorized(),
         };
+        return (answer, fault);
     }
     let mut remaining = None;
     // Rebilly limits only writes (its sandbox: "non-GET requests"); the others count all.
@@ -193,7 +257,7 @@ pub(crate) async fn gate(State(g): State<Gate>, req: Request, next: Next) -> Res
             Ok(r) => remaining = Some((l.limit.requests, r)),
             Err(retry_in) => {
                 sh.count(p, Count::RateLimited);
-                return too_many(p, Some(l.limit), retry_in);
+                return (too_many(p, Some(l.limit), retry_in), fault);
             }
         }
     }
@@ -205,10 +269,7 @@ pub(crate) async fn gate(State(g): State<Gate>, req: Request, next: Next) -> Res
         h.insert("x-ratelimit-limit", HeaderValue::from(limit));
         h.insert("x-ratelimit-remaining", HeaderValue::from(remaining));
     }
-    match fault {
-        Some(f) if !f.is_before() => crate::faults::after(f, resp).await,
-        _ => resp,
-    }
+    (resp, fault)
 }
 
 /// The provider's 500 answer.

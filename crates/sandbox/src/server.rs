@@ -20,6 +20,7 @@ use tokio::task::JoinHandle;
 use crate::config::{Provider, SandboxConfig};
 use crate::faults::Faults;
 use crate::gate::{Control, Gate, gate};
+use crate::requests::RequestLog;
 use crate::state::{Ctx, Records, Shared};
 use crate::stats::Stats;
 use crate::util::json;
@@ -30,6 +31,7 @@ use crate::{admin, hyfin, payabli, rebilly};
 pub(crate) struct App {
     pub(crate) shared: Arc<Shared>,
     pub(crate) control: Control,
+    pub(crate) requests: RequestLog,
     hyfin: Arc<hyfin::Store>,
     rebilly: Arc<rebilly::Store>,
     payabli: Arc<payabli::Store>,
@@ -39,10 +41,12 @@ impl App {
     /// Builds the state and loads stored records.
     fn new(config: SandboxConfig, addr: SocketAddr) -> io::Result<App> {
         let control = Control::new(&config);
+        let requests = RequestLog::new(config.request_log);
         let (shared, rows) = Shared::open(config, addr)?;
         let app = App {
             shared: Arc::new(shared),
             control,
+            requests,
             hyfin: Arc::default(),
             rebilly: Arc::default(),
             payabli: Arc::default(),
@@ -71,6 +75,7 @@ impl App {
         }
         self.shared.reset();
         self.control.reset();
+        self.requests.clear();
     }
 }
 
