@@ -34,29 +34,32 @@ fn check<T>(problems: &mut Problems, key: &str, r: Result<Option<T>, Problem>) -
     })
 }
 
+/// String fields and their documented lengths.
+const STRINGS: &[(&str, Option<usize>)] = &[
+    ("customerNumber", Some(250)),
+    ("customerUsername", None),
+    ("customerPsw", None),
+    ("company", None),
+    ("firstname", None),
+    ("lastname", None),
+    ("phone", None),
+    ("address", None),
+    ("address1", None),
+    ("city", None),
+    ("state", None),
+    ("zip", None),
+    ("shippingAddress", Some(250)),
+    ("shippingAddress1", Some(100)),
+    ("shippingCity", Some(250)),
+    ("shippingState", None),
+    ("shippingZip", Some(50)),
+    ("shippingCountry", None),
+];
+
 /// Field checks shared by create and update.
 pub(super) fn check_fields(obj: &Map<String, Value>, problems: &mut Problems) {
-    for (key, max) in [
-        ("customerNumber", Some(250)),
-        ("customerUsername", None),
-        ("customerPsw", None),
-        ("company", None),
-        ("firstname", None),
-        ("lastname", None),
-        ("phone", None),
-        ("address", None),
-        ("address1", None),
-        ("city", None),
-        ("state", None),
-        ("zip", None),
-        ("shippingAddress", Some(250)),
-        ("shippingAddress1", Some(100)),
-        ("shippingCity", Some(250)),
-        ("shippingState", None),
-        ("shippingZip", Some(50)),
-        ("shippingCountry", None),
-    ] {
-        check(problems, key, fields::string(obj.get(key), max));
+    for (key, max) in STRINGS {
+        check(problems, key, fields::string(obj.get(*key), *max));
     }
     check(
         problems,
