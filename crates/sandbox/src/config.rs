@@ -16,6 +16,11 @@ pub const DEFAULT_HYFIN_TOKEN: &str = "sandbox-hyfin-token";
 pub const DEFAULT_REBILLY_KEY: &str = "sandbox-rebilly-key";
 /// Default Payabli token: send `requestToken: sandbox-payabli-token`.
 pub const DEFAULT_PAYABLI_TOKEN: &str = "sandbox-payabli-token";
+/// How many requests the request log (`/_sandbox/requests`) keeps by default.
+pub const DEFAULT_REQUEST_LOG: usize = 1000;
+/// The organization Rebilly uses when a path names none (`/customers/{id}` rather than
+/// `/organizations/{org}/customers/{id}`): the API key's default organization.
+pub const DEFAULT_REBILLY_ORGANIZATION: &str = "default";
 /// How long Payabli remembers an `idempotencyKey` by default (the SDK says 2 minutes; the
 /// docs page says 1 minute).
 pub const DEFAULT_PAYABLI_IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(120);
@@ -140,6 +145,15 @@ pub struct SandboxConfig {
     pub payabli_idempotency_window: Duration,
     /// How long Rebilly remembers a transaction `requestId`.
     pub rebilly_request_id_window: Duration,
+    /// How many requests `/_sandbox/requests` keeps (the newest; 0 keeps none). Default
+    /// [`DEFAULT_REQUEST_LOG`].
+    pub request_log: usize,
+    /// Extra time every commit to the data file takes (a slow disk, for crash tests of
+    /// clients: answers still wait for their commit). Zero by default.
+    pub data_commit_latency: Duration,
+    /// The organization of Rebilly paths without `/organizations/{org}` (default
+    /// [`DEFAULT_REBILLY_ORGANIZATION`]).
+    pub rebilly_default_organization: String,
 }
 
 impl Default for SandboxConfig {
@@ -158,6 +172,9 @@ impl Default for SandboxConfig {
             data: None,
             payabli_idempotency_window: DEFAULT_PAYABLI_IDEMPOTENCY_WINDOW,
             rebilly_request_id_window: DEFAULT_REBILLY_REQUEST_ID_WINDOW,
+            rebilly_default_organization: DEFAULT_REBILLY_ORGANIZATION.to_owned(),
+            data_commit_latency: Duration::ZERO,
+            request_log: DEFAULT_REQUEST_LOG,
         }
     }
 }
@@ -247,6 +264,12 @@ impl fmt::Debug for SandboxConfig {
                 &self.payabli_idempotency_window,
             )
             .field("rebilly_request_id_window", &self.rebilly_request_id_window)
+            .field("data_commit_latency", &self.data_commit_latency)
+            .field("request_log", &self.request_log)
+            .field(
+                "rebilly_default_organization",
+                &self.rebilly_default_organization,
+            )
             .finish()
     }
 }

@@ -16,35 +16,52 @@
 //! - Hyfin: `POST /api/v4/site/{site}/customer/addUpdate`, `POST .../contact/addUpdate`,
 //!   `POST /api/v3/site/{site}/payment/addUpdate` (upsert by `external_id`), and `GET` of
 //!   each by `_id` (`/api/v4/site/{site}/customer/{_id}`, `.../contact/{_id}`,
-//!   `/api/v3/site/{site}/payment/{_id}`).
-//! - Rebilly: `PUT`/`GET /organizations/{org}/customers/{id}`,
-//!   `POST /organizations/{org}/transactions`,
-//!   `GET /organizations/{org}/transactions?filter=requestId:<id>&limit=1`,
-//!   `GET /organizations/{org}/transactions/{id}`.
+//!   `/api/v3/site/{site}/payment/{_id}`). The external-id customer API:
+//!   `POST /api/v3/site/{site}/customer/addUpdate` and `/api/v3.1/...` (upsert by
+//!   `external_id`; the 4.0s docs give its body the v4 path, so a v4 `customer/addUpdate`
+//!   with an `external_id` is the same upsert) and `GET /api/v3.1/site/{site}/customer/{external_id}`.
+//! - Rebilly, under `/organizations/{org}` and also without it (the default organization,
+//!   [`SandboxConfig::rebilly_default_organization`]): `PUT`/`GET /customers/{id}`,
+//!   `POST /customers` (also `/customers/`), `GET /customers?limit=&offset=&filter=&sort=&q=`,
+//!   `POST /transactions`, `GET /transactions?filter=requestId:<id>&limit=1`,
+//!   `GET /transactions/{id}`.
 //! - Payabli: `POST /Customer/single/{entry}?forceCustomerCreation=&replaceExisting=`,
-//!   `PUT`/`GET /Customer/{customerId}`,
-//!   `GET /Query/customers/{entry}?field(op)=value&fromRecord=0&limitRecord=20`.
+//!   `PUT`/`GET`/`DELETE /Customer/{customerId}`,
+//!   `GET /Query/customers/{entry}` and `GET /Query/customers/org/{orgId}` with
+//!   `field(op)=value` filters, `fromRecord`, `limitRecord` and `sortBy=asc(f)|desc(f)`.
 //! - Admin (no auth, never faulted): `GET /_sandbox/stats`, `POST /_sandbox/faults` (a
 //!   [`Faults`] as JSON), `GET /_sandbox/faults`, `POST /_sandbox/reset`,
-//!   `GET /_sandbox/records/{provider}/{kind}`.
+//!   `GET /_sandbox/records/{provider}/{kind}`, and the request log
+//!   `GET /_sandbox/requests?limit=&before=&provider=&status=` and
+//!   `GET /_sandbox/requests/{id}`: the last [`SandboxConfig::request_log`] provider
+//!   requests, newest first, each with time, provider, method, path, status, latency,
+//!   injected fault, headers (secrets masked) and both bodies.
 //!
 //! Choices where the documentation is silent:
 //! - **Hyfin** answers 400 for validation and unknown `_id`s in `addUpdate`, 404 for a `GET`
 //!   of an unknown id, 401 for auth, all with `{"success":false,"errors":[...]}`. An update
 //!   merges the sent top-level fields into the stored record. `amount`, `tip`, `tax`, `fee`
 //!   must be numbers ≥ 0 with at most two decimals. `GET customer` embeds the referenced
-//!   contact records into `contacts[]`.
-//! - **Rebilly** `PUT` replaces the customer's writable fields (revision + 1, `createdTime`
-//!   kept). A transaction repeating a `requestId` seen within 24 hours is answered **200 with
-//!   the original transaction** (Rebilly documents only that duplicates are "ignored") and
-//!   counted as deduplicated. Malformed JSON is a 400 problem. A configured Rebilly rate limit
-//!   counts writes only (Rebilly's sandbox limits non-GET requests); their answers carry
-//!   `X-RateLimit-Limit` and `X-RateLimit-Remaining`, and a 429 carries
+//!   contact records into `contacts[]`. External-id customers need `external_id`,
+//!   `first_name` and `last_name` (required in the 3.0 table), and `mobile_phone` / `email`
+//!   when `notification_options` asks for text / email notifications.
+//! - **Rebilly** `PUT` replaces the customer's writable fields: one left out is cleared
+//!   (revision + 1, `createdTime` kept). Lists are newest first unless `sort` says
+//!   otherwise. A transaction repeating a `requestId` seen within 24 hours is answered
+//!   **200 with the original transaction** (Rebilly documents only that duplicates are
+//!   "ignored") and counted as deduplicated. Malformed JSON is a 400 problem. A configured
+//!   Rebilly rate limit counts writes only (Rebilly's sandbox limits non-GET requests);
+//!   their answers carry `X-RateLimit-Limit` and `X-RateLimit-Remaining`, and a 429 carries
 //!   `X-RateLimit-Retry-After` as UTC epoch seconds.
 //! - **Payabli** matches an existing customer on create by exact `customerNumber` within the
 //!   entrypoint: with `replaceExisting=1` the record is replaced (same `customerId`, counted
 //!   as updated); otherwise the answer is **HTTP 409** with `responseText` "Customer already
-//!   exists" and `responseData.customerId`. A reused `idempotencyKey` (on `POST` or `PUT`,
+//!   exists" and `responseData.customerId`. `PUT` changes only the fields sent, and a JSON
+//!   `null` clears one. `DELETE` answers the envelope with the deleted `customerId` in
+//!   `responseData`. The sandbox is one organization holding every entrypoint, so the org
+//!   query lists all of them for any numeric `orgId`. Typed fields are checked as the API
+//!   types them (`createdAt` must be a date-time, `balance` a number, `timeZone` -12..12,
+//!   `customerStatus` -99/0/1/85). A reused `idempotencyKey` (on `POST` or `PUT`,
 //!   remembered only for writes that succeeded) within the window is a 409 with the plain
 //!   text body `Duplicated idempotencyKey: <key>`. Validation failures are 400 with
 //!   `responseCode` 3003 (3004 when the first problem is `timeZone`, as in Payabli's code
@@ -57,8 +74,10 @@
 //! [`Faults`]. Random faults are reproducible from [`SandboxConfig::seed`].
 //!
 //! With [`SandboxConfig::data`] set, records live in a SQLite file as well as in memory:
-//! they are loaded at start and written by a background thread, so they survive a restart
-//! (after [`Sandbox::shutdown`], which waits for the last writes).
+//! they are loaded at start, and every write is committed to the file **before** it is
+//! answered, so an acknowledged write survives a restart and a crash of the process
+//! (`kill -9`). In memory, each record is kept as compact JSON text (about 1.2 KB for a
+//! full Rebilly customer).
 //!
 //! ```
 //! use billsync_sandbox::{Provider, Sandbox, DEFAULT_REBILLY_KEY};
@@ -83,19 +102,26 @@
 //! ```
 #![deny(missing_docs)]
 
+mod admin;
 mod config;
 mod faults;
+mod fields;
+mod gate;
 mod hyfin;
 mod payabli;
 mod persist;
 mod rebilly;
+mod record;
+mod requests;
 mod server;
+mod state;
 mod stats;
 mod util;
 
 pub use config::{
     DEFAULT_HYFIN_TOKEN, DEFAULT_PAYABLI_IDEMPOTENCY_WINDOW, DEFAULT_PAYABLI_TOKEN,
-    DEFAULT_REBILLY_KEY, DEFAULT_REBILLY_REQUEST_ID_WINDOW, Provider, RateLimit, SandboxConfig,
+    DEFAULT_REBILLY_KEY, DEFAULT_REBILLY_ORGANIZATION, DEFAULT_REBILLY_REQUEST_ID_WINDOW,
+    DEFAULT_REQUEST_LOG, Provider, RateLimit, SandboxConfig,
 };
 pub use faults::{FAULT_HEADER, Faults};
 pub use server::{Sandbox, serve};

@@ -34,6 +34,14 @@ pub(crate) fn json_with(
     r
 }
 
+/// An `application/json` answer whose body is JSON text already.
+pub(crate) fn json_text(status: StatusCode, text: &str) -> Response {
+    let mut r = Response::new(Body::from(text.to_owned()));
+    *r.status_mut() = status;
+    r.headers_mut().insert(header::CONTENT_TYPE, JSON);
+    r
+}
+
 /// A `application/json` answer.
 pub(crate) fn json(status: StatusCode, value: &impl Serialize) -> Response {
     json_with(status, JSON, value)
@@ -168,6 +176,39 @@ pub(crate) fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
+/// Parses a request body that must be a JSON object; the error is a short message.
+pub(crate) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, String> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(v) => Err(format!(
+            "the request body must be a JSON object, not {}",
+            type_name(&v)
+        )),
+        Err(e) if body.iter().all(u8::is_ascii_whitespace) => {
+            let _ = e;
+            Err("the request body is empty; a JSON object is expected".to_owned())
+        }
+        Err(e) => Err(format!("the request body is not valid JSON: {e}")),
+    }
+}
+
+/// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
+pub(crate) fn encode_segment(s: &str) -> Cow<'_, str> {
+    let keep = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    if s.bytes().all(keep) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for b in s.bytes() {
+        if keep(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,57 +244,4 @@ mod tests {
         let share = a.iter().filter(|x| **x < 0.25).count();
         assert!((150..350).contains(&share), "{share}");
     }
-}
-
-/// A stored record: creation order, creation time and the JSON object served back.
-#[derive(Debug, Clone)]
-pub(crate) struct Rec {
-    /// Creation order (sandbox-wide).
-    pub seq: u64,
-    /// Creation time, epoch milliseconds.
-    pub at_ms: u64,
-    /// The record.
-    pub body: Map<String, Value>,
-}
-
-/// Parses a request body that must be a JSON object; the error is a short message.
-pub(crate) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, String> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(v) => Err(format!(
-            "the request body must be a JSON object, not {}",
-            type_name(&v)
-        )),
-        Err(e) if body.iter().all(u8::is_ascii_whitespace) => {
-            let _ = e;
-            Err("the request body is empty; a JSON object is expected".to_owned())
-        }
-        Err(e) => Err(format!("the request body is not valid JSON: {e}")),
-    }
-}
-
-/// Records sorted by creation order.
-pub(crate) fn in_order<'a>(recs: impl Iterator<Item = &'a Rec>) -> Vec<Value> {
-    let mut v: Vec<&Rec> = recs.collect();
-    v.sort_unstable_by_key(|r| r.seq);
-    v.into_iter()
-        .map(|r| Value::Object(r.body.clone()))
-        .collect()
-}
-
-/// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
-pub(crate) fn encode_segment(s: &str) -> Cow<'_, str> {
-    let keep = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
-    if s.bytes().all(keep) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for b in s.bytes() {
-        if keep(b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Cow::Owned(out)
 }
