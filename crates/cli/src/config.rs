@@ -38,7 +38,7 @@ pub fn apply_profile(path: &Path, profile: Option<&str>) -> Result<(), String> {
     };
     let parsed: toml::Table = text
         .parse()
-        .map_err(|e| format!("{} is not valid TOML: {e}", path.display()))?;
+        .map_err(|e: toml::de::Error| syntax_error(path, &text, &e))?;
     let name = profile.unwrap_or("default");
     let profiles = parsed.get("profiles").and_then(|p| p.as_table());
     let Some(settings) = profiles
@@ -64,6 +64,25 @@ pub fn apply_profile(path: &Path, profile: Option<&str>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A TOML syntax error as `file:line:column: what`, without the offending text: the line may
+/// hold a token, so neither it nor any value from it is shown.
+fn syntax_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
+    let at = e.span().map(|span| {
+        let before = text.get(..span.start.min(text.len())).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!(":{line}:{column}")
+    });
+    // toml's message is a fixed sentence ("invalid basic string", "expected `=`"...), apart from
+    // duplicate keys, which it names: keys are no secret, values never appear in it.
+    let what = e.message().lines().next().unwrap_or("invalid TOML").trim();
+    format!(
+        "{}{}: not valid TOML ({what}); the line is not shown as it may hold a secret",
+        path.display(),
+        at.unwrap_or_default()
+    )
 }
 
 /// Where provider clients get their configuration.
@@ -187,5 +206,62 @@ pub fn parse_rate(text: &str) -> Result<Option<f64>, String> {
     match n.trim().parse::<f64>() {
         Ok(v) if v > 0.0 && v.is_finite() => Ok(Some(v / per)),
         _ => Err(format!("--rate-limit `{text}`: use N/s, N/m or off")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(name: &str, text: &str) -> std::path::PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("billsync-config-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_syntax_error_names_file_line_and_column_but_never_the_token() {
+        let token = "tok_live_5ecret9981";
+        let cases = [
+            // unterminated string
+            format!("[profiles.default]\nHYFIN_SITE_ID = \"s1\"\nHYFIN_API_TOKEN = \"{token}\n"),
+            // bare value
+            format!("[profiles.default]\nHYFIN_SITE_ID = \"s1\"\nHYFIN_API_TOKEN = {token}\n"),
+            // missing `=`
+            format!("[profiles.default]\nHYFIN_SITE_ID = \"s1\"\nHYFIN_API_TOKEN \"{token}\"\n"),
+            // trailing garbage after the value
+            format!(
+                "[profiles.default]\nHYFIN_SITE_ID = \"s1\"\nHYFIN_API_TOKEN = \"{token}\" {token}\n"
+            ),
+        ];
+        for (i, text) in cases.iter().enumerate() {
+            let path = write(&format!("bad{i}.toml"), text);
+            let err = apply_profile(&path, None).unwrap_err();
+            let _ = std::fs::remove_file(&path);
+            assert!(!err.contains("5ecret"), "case {i} echoes the token: {err}");
+            let expected = format!("{}:3:", path.display());
+            assert!(err.starts_with(&expected), "case {i}: {err}");
+            let column: String = err[expected.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            assert!(
+                column.parse::<u32>().is_ok_and(|c| c >= 16),
+                "case {i}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_duplicate_key_is_named_but_not_its_value() {
+        let path = write(
+            "dup.toml",
+            "[profiles.default]\nPAYABLI_API_TOKEN = \"first-5ecret\"\nPAYABLI_API_TOKEN = \"second-5ecret\"\n",
+        );
+        let err = apply_profile(&path, None).unwrap_err();
+        let _ = std::fs::remove_file(&path);
+        assert!(!err.contains("5ecret"), "{err}");
+        assert!(err.starts_with(&format!("{}:3:", path.display())), "{err}");
     }
 }

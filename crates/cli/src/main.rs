@@ -1,16 +1,18 @@
 //! `billsync`: bulk-sync files of customers and payments into Hyfin, Rebilly or Payabli, with
 //! progress, resume and a report of rejected rows. `billsync --help` lists the commands.
 
-mod args;
 mod config;
 mod demo;
-mod input;
+mod logs;
 mod progress;
 mod ratelimit;
 mod render;
-mod report;
 mod state;
+mod stdout;
 mod sync;
+
+// The command line and the record decoder live in the library (`src/lib.rs`), for fuzzing.
+use billsync_cli::{args, input, report};
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -23,6 +25,7 @@ use clap::Parser;
 use crate::args::{Cli, Command, OneKind, ProviderName};
 use crate::config::Source;
 use crate::state::State;
+use crate::stdout::say;
 
 /// A failure: its message and the exit code (1 some rows did not land, 2 usage/configuration).
 struct Failure(String, u8);
@@ -33,6 +36,7 @@ fn usage(msg: impl Into<String>) -> Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    logs::install(cli.verbose, cli.quiet, cli.log_format);
     // Before any thread exists: fill unset variables from the profile.
     if let Err(e) = config::apply_profile(&cli.config, cli.profile.as_deref()) {
         eprintln!("billsync: {e}");
@@ -83,8 +87,12 @@ fn read_one(file: &Path) -> Result<String, Failure> {
             .read_to_string(&mut text)
             .map_err(|e| usage(format!("cannot read standard input: {e}")))?;
     } else {
-        text = std::fs::read_to_string(file)
-            .map_err(|e| usage(format!("cannot read {}: {e}", file.display())))?;
+        input::open_file(file)
+            .and_then(|mut f| {
+                f.read_to_string(&mut text)
+                    .map_err(|e| format!("cannot read {}: {e}", file.display()))
+            })
+            .map_err(usage)?;
     }
     Ok(text)
 }
@@ -101,7 +109,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 ..billsync_sandbox::SandboxConfig::default()
             };
             let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            println!(
+            say!(
                 "billsync sandbox on http://{addr}: /hyfin, /rebilly, /payabli/api; stats at /_sandbox/stats (Ctrl-C stops)"
             );
             billsync_sandbox::serve(addr, config, async {
@@ -119,7 +127,6 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             rate_limit,
             report,
             resend_unknown,
-            quiet,
         } => {
             let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
             let state = Arc::new(State::open(&cli.state).map_err(usage)?);
@@ -148,7 +155,8 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 rate,
                 report,
                 resend_unknown,
-                quiet,
+                // Log lines and a redrawn bar do not mix: plain progress lines when verbose.
+                quiet: cli.quiet || cli.verbose > 0,
                 silent: false,
             };
             let summary = sync::run(opts, provider, state).await.map_err(usage)?;
@@ -175,7 +183,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             };
             match result {
                 Ok(done) => {
-                    println!(
+                    say!(
                         "{}",
                         serde_json::to_string_pretty(&done).unwrap_or_default()
                     );

@@ -31,6 +31,7 @@ use crate::progress::Progress;
 use crate::ratelimit::RateLimiter;
 use crate::report::{Report, Row};
 use crate::state::State;
+use crate::stdout::say;
 
 /// What a sync is asked to do.
 pub struct SyncOptions {
@@ -381,6 +382,9 @@ pub async fn run(
     if let Some(e) = error {
         return Err(e);
     }
+    if let Some(why) = records.failure() {
+        return Err(format!("{}: {why}", opts.file.display()));
+    }
     summary.seconds = started.elapsed().as_secs_f64();
     summary.aborted = aborted;
     Ok(summary)
@@ -392,7 +396,7 @@ pub fn print_summary(provider: ProviderName, kind: Kind, s: &Summary) {
         Kind::Customers => "customers",
         Kind::Payments => "payments",
     };
-    println!(
+    say!(
         "{} {kind}: {} created, {} updated, {} unchanged, {} rejected, {} failed in {:.1} s ({:.0} records/s)",
         provider.as_str(),
         s.created,
@@ -404,9 +408,9 @@ pub fn print_summary(provider: ProviderName, kind: Kind, s: &Summary) {
         s.per_second()
     );
     if let Some(path) = &s.report {
-        println!("rejected and failed rows: {}", path.display());
+        say!("rejected and failed rows: {}", path.display());
     }
     if let Some(why) = &s.aborted {
-        println!("{why}");
+        say!("{why}");
     }
 }
