@@ -167,7 +167,8 @@ impl HttpClient {
     }
 
     /// Sends `req`, retrying as its [`RetrySafety`] and the retry policy allow, and returns the
-    /// last answer. Errors only when no answer was had: [`ErrorKind::Transport`] when the
+    /// last answer. A success status with a body that is not JSON (an intermediary's HTML page)
+    /// is retried like a 5xx when the request is [`RetrySafety::Idempotent`]. Errors only when no answer was had: [`ErrorKind::Transport`] when the
     /// request never reached the provider, [`ErrorKind::OutcomeUnknown`] when it may have.
     pub async fn send(&self, req: &PreparedRequest) -> Result<RawResponse> {
         let started = Instant::now();
@@ -184,9 +185,15 @@ impl HttpClient {
             let result = self.attempt(req).instrument(span.clone()).await;
             let may_retry = attempt <= self.retry.max_retries;
             let delay = match &result {
-                Ok((status, headers, _)) => {
+                Ok((status, headers, body)) => {
                     span.record("status", status.as_u16());
-                    if !may_retry || !self.retryable_status(*status, req.retry) {
+                    let not_json = is_success_not_json(*status, body);
+                    if not_json {
+                        tracing::debug!(parent: &span, "the answer is not JSON");
+                    }
+                    let retryable = self.retryable_status(*status, req.retry)
+                        || (not_json && req.retry == RetrySafety::Idempotent);
+                    if !may_retry || !retryable {
                         None
                     } else {
                         match self.retry_after(headers) {
@@ -273,6 +280,16 @@ impl HttpClient {
         }
         Ok((status, headers, Bytes::from(body)))
     }
+}
+
+/// A success status whose body is not JSON: a proxy's or load balancer's page (HTML, plain
+/// text, a cut-off body) standing in for the provider's answer. Every provider answers JSON, so
+/// this is retried like a 5xx when the request is safe to repeat. An empty body is not counted
+/// (a 204, or a provider saying nothing more).
+fn is_success_not_json(status: StatusCode, body: &[u8]) -> bool {
+    status.is_success()
+        && !body.iter().all(u8::is_ascii_whitespace)
+        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
 }
 
 struct SendFailure {
