@@ -82,6 +82,12 @@ pub fn check_header(headers: &csv::StringRecord, kind: Kind) -> Result<(), Strin
             Kind::Customers => "customers",
             Kind::Payments => "payments",
         };
+        if header.is_empty() {
+            return Err(format!(
+                "column {} of the CSV header has no name (a trailing comma?)",
+                index + 1
+            ));
+        }
         let shown = crate::report::cap(header);
         let closest = closest(header, columns);
         return Err(format!(
@@ -241,5 +247,10 @@ mod tests {
         );
         assert!(check_header(&header(&["external_id", "custom.tier"]), Kind::Payments).is_err());
         assert!(check_header(&header(&["external_id", "custom."]), Kind::Customers).is_err());
+        let err = check_header(&header(&["external_id", ""]), Kind::Customers).unwrap_err();
+        assert!(
+            err.contains("column 2 of the CSV header has no name"),
+            "{err}"
+        );
     }
 }
