@@ -24,7 +24,12 @@ pub fn decode_answer(resp: &RawResponse) -> String {
     }
     if let Ok(found) = serde_json::from_slice::<PayabliQueryResponse>(&resp.body) {
         for record in &found.records {
-            for key in ["customerNumber", "CustomerNumber", "customerId", "CustomerId"] {
+            for key in [
+                "customerNumber",
+                "CustomerNumber",
+                "customerId",
+                "CustomerId",
+            ] {
                 seen.push_str(&format!("{:?}", record.get(key).and_then(id_text)));
             }
         }

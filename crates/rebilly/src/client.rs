@@ -345,7 +345,10 @@ impl RebillyClient {
 }
 
 /// Parses a success body that must be a JSON object.
-pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(resp: &RawResponse, what: &str) -> Result<T> {
+pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(
+    resp: &RawResponse,
+    what: &str,
+) -> Result<T> {
     if resp.body.is_empty() || !resp.looks_like_json() {
         return Err(decode_error(resp, what));
     }
