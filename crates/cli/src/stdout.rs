@@ -38,7 +38,7 @@ pub fn closed() -> bool {
     CLOSED.load(Ordering::Relaxed)
 }
 
-/// `println!` that ends quietly when standard output is closed (see [`line`]).
+/// `println!` that ends quietly when standard output is closed (see [`line()`]).
 macro_rules! say {
     ($($arg:tt)*) => {
         $crate::stdout::line(format_args!($($arg)*))
