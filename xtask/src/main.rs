@@ -3,11 +3,14 @@
 //! - `cargo xtask test` runs everything CI runs (`test.rs`).
 //! - `cargo xtask snapshots` reviews, accepts or checks insta snapshots (`snapshots.rs`).
 //! - `cargo xtask bench` runs the benchmarks of issue 7 (`bench.rs`).
+//! - `cargo xtask fuzz` runs the decoders' fuzz targets (`fuzz.rs`).
 //!
 //! Exit codes: 0 success, 1 a step failed, 2 a usage error.
 
 mod bench;
 mod cmd;
+mod counts;
+mod fuzz;
 mod metadata;
 mod snapshots;
 mod test;
@@ -25,14 +28,18 @@ commands:
                            or native-tls anywhere
                         d. cargo test (INSTA_UPDATE=no, CI=true); pending or unreferenced
                            snapshots fail; ends with `tests: N passed, M failed`
-                        e. cargo doc -D warnings
-                        f. cargo package of every publishable crate
-                      --fast skips c and f
+                        e. a short fuzz run (3 s per target, dev build)
+                        f. cargo doc -D warnings
+                        g. cargo package of every publishable crate
+                      --fast skips c and g
   snapshots           run the tests writing pending snapshots (.snap.new) and show their diffs,
                       and list unreferenced snapshots
     --accept          take every new or changed snapshot and delete unreferenced ones
     --check           fail on a pending or unreferenced snapshot (step d of `test`)
   bench [args]        run the benchmarks (issue 7)
+  fuzz [args]         fuzz the decoders: 1,000,000 executions per target (fuzz profile),
+                      failing on a panic or after 10 minutes; args go to billsync-fuzz
+                      (--target NAME, --execs N, --seconds S, --seed N, --list)
   help                this text";
 
 /// A command line that does not parse.
@@ -73,6 +80,7 @@ fn dispatch(args: &[String]) -> Result<Result<(), String>, Usage> {
         }
         // Owned by the benchmarks; it takes its own arguments.
         "bench" => bench::run(rest),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

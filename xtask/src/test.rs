@@ -1,13 +1,13 @@
 //! `cargo xtask test`: everything CI runs, in order, stopping at the first failure.
 //!
 //! a. rustfmt, b. clippy, c. the facade's feature matrix, d. the tests with the snapshot check,
-//! e. rustdoc, f. packaging. `--fast` skips c and f. The last line printed is the test count
+//! e. a short fuzz run, f. rustdoc, g. packaging. `--fast` skips c and g. The last line printed is the test count
 //! (`tests: N passed, M failed[, K skipped]`), which CI reads.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use crate::cmd::{self, root, step};
+use crate::counts::Counts;
 use crate::metadata;
 use crate::snapshots::{self, References};
 
@@ -64,16 +64,19 @@ fn steps(fast: bool, counts: &mut Option<Counts>) -> Result<(), String> {
     step("d. tests (pending or unreferenced snapshots fail)");
     tests(counts)?;
 
-    step("e. docs (rustdoc -D warnings)");
+    step("e. fuzz: a short run of every target (`cargo xtask fuzz` for the long one)");
+    crate::fuzz::short()?;
+
+    step("f. docs (rustdoc -D warnings)");
     let mut doc = cmd::cargo();
     doc.args(["doc", "--workspace", "--no-deps", "--all-features"])
         .env("RUSTDOCFLAGS", "-D warnings");
     cmd::run(doc)?;
 
     if fast {
-        step("f. packaging: skipped (--fast)");
+        step("g. packaging: skipped (--fast)");
     } else {
-        step("f. packaging of the publishable crates");
+        step("g. packaging of the publishable crates");
         package()?;
     }
     Ok(())
@@ -208,52 +211,6 @@ fn feature_matrix() -> Result<(), String> {
     Ok(())
 }
 
-/// Totals of the `test result:` lines of a `cargo test` run.
-#[derive(Debug, Default, PartialEq)]
-struct Counts {
-    passed: u64,
-    failed: u64,
-    ignored: u64,
-}
-
-impl Counts {
-    /// Sums `test result: ok. 5 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; ...`.
-    fn parse(output: &str) -> Counts {
-        let mut totals = Counts::default();
-        for line in output.lines() {
-            let Some(rest) = line.trim_start().strip_prefix("test result:") else {
-                continue;
-            };
-            for part in rest.split(';') {
-                let mut words = part.split_whitespace().rev();
-                let (Some(word), Some(number)) = (words.next(), words.next()) else {
-                    continue;
-                };
-                let Ok(n) = number.parse::<u64>() else {
-                    continue;
-                };
-                match word {
-                    "passed" => totals.passed += n,
-                    "failed" => totals.failed += n,
-                    "ignored" => totals.ignored += n,
-                    _ => {}
-                }
-            }
-        }
-        totals
-    }
-}
-
-impl fmt::Display for Counts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "tests: {} passed, {} failed", self.passed, self.failed)?;
-        if self.ignored > 0 {
-            write!(f, ", {} skipped", self.ignored)?;
-        }
-        Ok(())
-    }
-}
-
 /// Step d, also `cargo xtask snapshots --check`: every test, snapshots as committed
 /// (`INSTA_UPDATE=no`, `CI=true`), then no pending and no unreferenced snapshot. Sets `counts`
 /// once the tests have run.
@@ -336,7 +293,7 @@ fn package() -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Counts, features, providers};
+    use super::{features, providers};
 
     #[test]
     fn provider_features_come_from_the_features_table() {
@@ -371,29 +328,5 @@ serde = { version = "1" }
             ]
         );
         assert_eq!(providers(&all), ["hyfin", "rebilly", "payabli"]);
-    }
-
-    #[test]
-    fn counts_add_up_every_test_binary() {
-        let output = "\
-running 3 tests
-test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s
-
-test result: FAILED. 10 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 1.2s
-test something ... ok
-   Doc-tests billsync
-test result: ok. 0 passed; 0 failed; 4 ignored; 0 measured; 0 filtered out; finished in 0.00s
-";
-        let counts = Counts::parse(output);
-        assert_eq!(
-            counts,
-            Counts {
-                passed: 13,
-                failed: 2,
-                ignored: 5
-            }
-        );
-        assert_eq!(counts.to_string(), "tests: 13 passed, 2 failed, 5 skipped");
-        assert_eq!(Counts::parse("").to_string(), "tests: 0 passed, 0 failed");
     }
 }

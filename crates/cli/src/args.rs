@@ -26,9 +26,28 @@ pub struct Cli {
     /// Run against a fresh in-process sandbox of all three providers (no credentials needed).
     #[arg(long, global = true)]
     pub sandbox: bool,
+    /// More log lines on standard error: -v info, -vv debug, -vvv trace (overrides RUST_LOG,
+    /// which is read otherwise; warnings only by default).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Errors only in the log, and plain progress lines instead of a progress bar.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// How log lines are written on standard error.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Formats of the log on standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per event, with its spans.
+    Json,
 }
 
 /// The providers billsync can sync into.
@@ -98,7 +117,8 @@ pub enum Command {
     /// method_display_name, amount, currency, tip, tax, fee, paid_at, invoice_external_id,
     /// method, sub_type, status, active.
     Sync {
-        /// The file (`.csv` is read as CSV, anything else as JSON Lines).
+        /// The file (`.csv` is read as CSV, anything else as JSON Lines). It must be a regular
+        /// file: a directory, FIFO or device is refused at once (exit 2).
         file: PathBuf,
         /// The provider.
         #[arg(long)]
@@ -130,9 +150,6 @@ pub enum Command {
         /// synced to this very account (`billsync status` lists them).
         #[arg(long)]
         adopt_legacy_state: bool,
-        /// Plain progress lines even on a terminal.
-        #[arg(long)]
-        quiet: bool,
         /// Print the summary as one JSON object (for scripts) instead of text.
         #[arg(long)]
         json: bool,

@@ -17,7 +17,9 @@ use std::sync::Arc;
 use billsync::hyfin::HyfinClient;
 use billsync::payabli::PayabliClient;
 use billsync::rebilly::RebillyClient;
-use billsync::{IdMap, Provider, RateLimit};
+use billsync::{IdMap, Provider};
+
+pub use crate::rate::RateChoice;
 
 use crate::args::ProviderName;
 
@@ -38,7 +40,7 @@ pub fn apply_profile(path: &Path, profile: Option<&str>) -> Result<(), String> {
     };
     let parsed: toml::Table = text
         .parse()
-        .map_err(|e| format!("{} is not valid TOML: {e}", path.display()))?;
+        .map_err(|e: toml::de::Error| syntax_error(path, &text, &e))?;
     let name = profile.unwrap_or("default");
     let profiles = parsed.get("profiles").and_then(|p| p.as_table());
     let Some(settings) = profiles
@@ -64,6 +66,25 @@ pub fn apply_profile(path: &Path, profile: Option<&str>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A TOML syntax error as `file:line:column: what`, without the offending text: the line may
+/// hold a token, so neither it nor any value from it is shown.
+fn syntax_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
+    let at = e.span().map(|span| {
+        let before = text.get(..span.start.min(text.len())).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!(":{line}:{column}")
+    });
+    // toml's message is a fixed sentence ("invalid basic string", "expected `=`"...), apart from
+    // duplicate keys, which it names: keys are no secret, values never appear in it.
+    let what = e.message().lines().next().unwrap_or("invalid TOML").trim();
+    format!(
+        "{}{}: not valid TOML ({what}); the line is not shown as it may hold a secret",
+        path.display(),
+        at.unwrap_or_default()
+    )
 }
 
 /// Where provider clients get their configuration.
@@ -165,54 +186,59 @@ fn hyfin_customer_api() -> billsync::Result<billsync::hyfin::HyfinCustomerApi> {
     }
 }
 
-/// What `--rate-limit` asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RateChoice {
-    /// The provider's documented limit (none against a local address).
-    Documented,
-    /// No client-side limit (the provider's 429 answers still pause every request).
-    Off,
-    /// This limit.
-    Limit(RateLimit),
-}
-
-/// Parses `--rate-limit`: `off`, `N/s` or `N/m` (N a whole number of requests; a bare `N` is
-/// per second).
-pub fn parse_rate(text: &str) -> Result<RateChoice, String> {
-    let t = text.trim().to_ascii_lowercase();
-    if t == "off" || t == "none" {
-        return Ok(RateChoice::Off);
-    }
-    let bad = || format!("--rate-limit `{text}`: use N/s, N/m (N a whole number) or off");
-    let (n, per) = match t.split_once('/') {
-        Some((n, "s")) => (n, 1),
-        Some((n, "m")) => (n, 60),
-        Some(_) => return Err(bad()),
-        None => (t.as_str(), 1),
-    };
-    match n.trim().parse::<u32>() {
-        Ok(v) if v > 0 => Ok(RateChoice::Limit(RateLimit::new(
-            v,
-            std::time::Duration::from_secs(per),
-        ))),
-        _ => Err(bad()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+
+    fn write(name: &str, text: &str) -> std::path::PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("billsync-config-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
 
     #[test]
-    fn rate_limits_parse_as_requests_per_window() {
-        assert_eq!(parse_rate("off"), Ok(RateChoice::Off));
-        let per_minute = RateLimit::new(200, Duration::from_secs(60));
-        assert_eq!(parse_rate("200/m"), Ok(RateChoice::Limit(per_minute)));
-        let per_second = RateLimit::new(5, Duration::from_secs(1));
-        assert_eq!(parse_rate("5"), Ok(RateChoice::Limit(per_second)));
-        for bad in ["0/s", "1.5/s", "3/h", "x"] {
-            assert!(parse_rate(bad).unwrap_err().contains("N/s"), "{bad}");
+    fn a_syntax_error_names_file_line_and_column_but_never_the_token() {
+        let token = "tok_live_5ecret9981";
+        let cases = [
+            // unterminated string
+            format!("[profiles.default]\nHYFIN_SITE_ID = \"s1\"\nHYFIN_API_TOKEN = \"{token}\n"),
+            // bare value
+            format!("[profiles.default]\nHYFIN_SITE_ID = \"s1\"\nHYFIN_API_TOKEN = {token}\n"),
+            // missing `=`
+            format!("[profiles.default]\nHYFIN_SITE_ID = \"s1\"\nHYFIN_API_TOKEN \"{token}\"\n"),
+            // trailing garbage after the value
+            format!(
+                "[profiles.default]\nHYFIN_SITE_ID = \"s1\"\nHYFIN_API_TOKEN = \"{token}\" {token}\n"
+            ),
+        ];
+        for (i, text) in cases.iter().enumerate() {
+            let path = write(&format!("bad{i}.toml"), text);
+            let err = apply_profile(&path, None).unwrap_err();
+            let _ = std::fs::remove_file(&path);
+            assert!(!err.contains("5ecret"), "case {i} echoes the token: {err}");
+            let expected = format!("{}:3:", path.display());
+            assert!(err.starts_with(&expected), "case {i}: {err}");
+            let column: String = err[expected.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            assert!(
+                column.parse::<u32>().is_ok_and(|c| c >= 16),
+                "case {i}: {err}"
+            );
         }
+    }
+
+    #[test]
+    fn a_duplicate_key_is_named_but_not_its_value() {
+        let path = write(
+            "dup.toml",
+            "[profiles.default]\nPAYABLI_API_TOKEN = \"first-5ecret\"\nPAYABLI_API_TOKEN = \"second-5ecret\"\n",
+        );
+        let err = apply_profile(&path, None).unwrap_err();
+        let _ = std::fs::remove_file(&path);
+        assert!(!err.contains("5ecret"), "{err}");
+        assert!(err.starts_with(&format!("{}:3:", path.display())), "{err}");
     }
 }

@@ -10,6 +10,7 @@ use billsync_sandbox::Sandbox;
 
 use crate::args::{Kind, ProviderName};
 use crate::config::{self, Source};
+use crate::stdout::say;
 use crate::sync::{self, Summary, SyncOptions};
 use billsync_state::SqliteState;
 
@@ -64,11 +65,11 @@ pub async fn run() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot start the sandbox: {e}"))?;
     let source = Source::sandbox(&sandbox);
-    println!(
+    say!(
         "billsync demo: a local sandbox of Hyfin, Rebilly and Payabli at http://{}",
         sandbox.addr()
     );
-    println!(
+    say!(
         "examples: {} customers, {} payments (a few deliberately invalid)\n",
         CUSTOMERS.lines().count(),
         PAYMENTS.lines().count()
@@ -101,10 +102,16 @@ pub async fn run() -> Result<(), String> {
             ));
             r
         };
-        println!("{}", name.as_str());
-        println!(
+        say!("{}", name.as_str());
+        say!(
             "  {:<26} {:<10} {:>7} {:>7} {:>9} {:>8} {:>6}",
-            "run", "kind", "created", "updated", "unchanged", "rejected", "failed"
+            "run",
+            "kind",
+            "created",
+            "updated",
+            "unchanged",
+            "rejected",
+            "failed"
         );
         let mut first_reports = Vec::new();
         for (label, file, kind) in runs {
@@ -130,9 +137,13 @@ pub async fn run() -> Result<(), String> {
                 silent: true,
             };
             let s: Summary = sync::run(opts, provider.clone(), state.clone()).await?;
-            println!(
+            say!(
                 "  {label:<26} {kind_name:<10} {:>7} {:>7} {:>9} {:>8} {:>6}",
-                s.created, s.updated, s.unchanged, s.rejected, s.failed
+                s.created,
+                s.updated,
+                s.unchanged,
+                s.rejected,
+                s.failed
             );
             if label.starts_with('1')
                 && let Some(r) = &s.report
@@ -141,13 +152,13 @@ pub async fn run() -> Result<(), String> {
             }
         }
         if !takes_payments {
-            println!(
+            say!(
                 "  ({} cannot record payments processed elsewhere: payments are not synced)",
                 name.as_str()
             );
         }
         for r in first_reports {
-            println!(
+            say!(
                 "  rejected rows of the first run, with every reason: {}",
                 r.display()
             );
@@ -158,11 +169,13 @@ pub async fn run() -> Result<(), String> {
             ProviderName::Rebilly => stats.rebilly,
             ProviderName::Payabli => stats.payabli,
         };
-        println!(
+        say!(
             "  the sandbox saw {} requests: {} created, {} updated\n",
-            p.requests, p.created, p.updated
+            p.requests,
+            p.created,
+            p.updated
         );
     }
-    println!("state and reports are in {}", dir.display());
+    say!("state and reports are in {}", dir.display());
     Ok(())
 }

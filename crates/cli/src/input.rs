@@ -2,16 +2,19 @@
 //!
 //! JSON Lines: one JSON object per line, blank lines skipped. CSV: a header row, then one
 //! record per row with the flattened columns listed in `billsync sync --help`; empty cells are
-//! absent values. A malformed line is reported with its number and reading goes on.
+//! absent values. Both may start with a UTF-8 byte-order mark. A malformed line is reported with
+//! its number and reading goes on; a read error of the file itself ends the stream (see
+//! [`Records::failure`]). A path that is not a regular file, or an unknown CSV column, is refused
+//! when the file is opened, before any record is read.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 
 use crate::args::Kind;
+use crate::columns::{self, flatten_row};
 
 /// One record read: its line number and the record or why it could not be read.
 pub struct Item<T> {
@@ -21,8 +24,17 @@ pub struct Item<T> {
     pub record: Result<T, String>,
 }
 
+/// The two file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line.
+    JsonLines,
+    /// A header row, then one record per row.
+    Csv,
+}
+
 enum Source {
-    Jsonl(BufReader<Box<dyn Read + Send>>),
+    Jsonl(BufReader<Box<dyn Read + Send>>, Vec<u8>),
     Csv(Box<csv::Reader<Box<dyn Read + Send>>>, csv::StringRecord),
 }
 
@@ -31,71 +43,126 @@ pub struct Records {
     source: Source,
     kind: Kind,
     line: u64,
-    buf: String,
+    failure: Option<String>,
     /// Bytes consumed so far (for progress).
     pub bytes: u64,
 }
 
+/// Opens `path` for reading after checking that it is a regular file: a directory, FIFO, socket
+/// or device is refused at once, before anything is read (opening a FIFO would block, reading a
+/// directory fails forever).
+pub fn open_file(path: &Path) -> Result<File, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!(
+            "cannot read {shown}: it is a directory, not a file"
+        ));
+    }
+    if !meta.is_file() {
+        return Err(format!(
+            "cannot read {shown}: it is not a regular file (a FIFO, socket or device); pipe it to `-` to read standard input"
+        ));
+    }
+    File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))
+}
+
 impl Records {
-    /// Opens `path` (`-` is standard input, read as JSON Lines).
+    /// Opens `path` (`-` is standard input, read as JSON Lines; `.csv` is CSV).
     pub fn open(path: &Path, kind: Kind) -> Result<Records, String> {
         let stdin = path.as_os_str() == "-";
         let reader: Box<dyn Read + Send> = if stdin {
             Box::new(std::io::stdin())
         } else {
-            Box::new(File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?)
+            Box::new(open_file(path)?)
         };
         let is_csv = !stdin
             && path
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        let source = if is_csv {
-            let mut csv = csv::ReaderBuilder::new()
-                .flexible(false)
-                .from_reader(reader);
-            let headers = csv
-                .headers()
-                .map_err(|e| format!("{}: cannot read the CSV header: {e}", path.display()))?
-                .clone();
-            Source::Csv(Box::new(csv), headers)
+        let format = if is_csv {
+            Format::Csv
         } else {
-            Source::Jsonl(BufReader::with_capacity(64 * 1024, reader))
+            Format::JsonLines
+        };
+        Records::from_reader(reader, format, kind).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Reads records in `format` from `reader`. A CSV header with an unknown column is refused
+    /// here, naming the closest known column.
+    pub fn from_reader(
+        reader: Box<dyn Read + Send>,
+        format: Format,
+        kind: Kind,
+    ) -> Result<Records, String> {
+        let source = match format {
+            Format::Csv => {
+                let mut csv = csv::ReaderBuilder::new()
+                    .flexible(false)
+                    .from_reader(reader);
+                let headers = csv
+                    .headers()
+                    .map_err(|e| format!("cannot read the CSV header: {e}"))?
+                    .clone();
+                columns::check_header(&headers, kind)?;
+                Source::Csv(Box::new(csv), headers)
+            }
+            Format::JsonLines => {
+                Source::Jsonl(BufReader::with_capacity(64 * 1024, reader), Vec::new())
+            }
         };
         Ok(Records {
             source,
             kind,
-            line: if is_csv { 1 } else { 0 },
-            buf: String::new(),
+            line: if format == Format::Csv { 1 } else { 0 },
+            failure: None,
             bytes: 0,
         })
     }
 
-    /// The next record, or `None` at the end of the file.
+    /// Why reading stopped before the end of the file, when the file itself could not be read
+    /// (an I/O error, not a malformed record). The stream ends at such an error.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
+    }
+
+    fn fail(&mut self, e: impl std::fmt::Display) {
+        self.failure = Some(format!("reading stopped at line {}: {e}", self.line));
+    }
+
+    /// The next record, or `None` at the end of the file or after a read error.
+    // Not an `Iterator`: the record type is chosen per call.
+    #[allow(clippy::should_implement_trait)]
     pub fn next<T: DeserializeOwned>(&mut self) -> Option<Item<T>> {
+        if self.failure.is_some() {
+            return None;
+        }
         match &mut self.source {
-            Source::Jsonl(reader) => loop {
-                self.buf.clear();
+            Source::Jsonl(reader, buf) => loop {
+                buf.clear();
                 self.line += 1;
-                match reader.read_line(&mut self.buf) {
+                match reader.read_until(b'\n', buf) {
                     Ok(0) => return None,
                     Ok(n) => {
                         self.bytes += n as u64;
-                        let text = self.buf.trim();
-                        if text.is_empty() {
-                            continue;
-                        }
-                        let record = serde_json::from_str::<T>(text)
-                            .map_err(|e| format!("not a valid record: {e}"));
+                        let bytes = match (self.line, buf.strip_prefix(b"\xEF\xBB\xBF")) {
+                            (1, Some(rest)) => rest,
+                            _ => buf.as_slice(),
+                        };
+                        let record = match std::str::from_utf8(bytes) {
+                            Ok(text) if text.trim().is_empty() => continue,
+                            Ok(text) => serde_json::from_str::<T>(text.trim())
+                                .map_err(|e| format!("not a valid record: {e}")),
+                            Err(e) => Err(format!("not UTF-8 text: {e}")),
+                        };
                         return Some(Item {
                             line: self.line,
                             record,
                         });
                     }
                     Err(e) => {
-                        return Some(Item {
-                            line: self.line,
-                            record: Err(format!("cannot read the line: {e}")),
-                        });
+                        self.fail(e);
+                        return None;
                     }
                 }
             },
@@ -116,6 +183,11 @@ impl Records {
                             record,
                         })
                     }
+                    Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
+                        self.line += 1;
+                        self.fail(e);
+                        None
+                    }
                     Err(e) => {
                         self.line += 1;
                         Some(Item {
@@ -127,97 +199,6 @@ impl Records {
             }
         }
     }
-}
-
-fn set(obj: &mut Map<String, Value>, path: &[&str], value: Value) {
-    match path {
-        [] => {}
-        [last] => {
-            obj.insert((*last).to_owned(), value);
-        }
-        [first, rest @ ..] => {
-            let child = obj
-                .entry((*first).to_owned())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(child) = child {
-                set(child, rest, value);
-            }
-        }
-    }
-}
-
-/// One CSV row as the canonical JSON record it stands for.
-fn flatten_row(
-    headers: &csv::StringRecord,
-    row: &csv::StringRecord,
-    kind: Kind,
-) -> Result<Value, String> {
-    let mut obj = Map::new();
-    for (header, cell) in headers.iter().zip(row.iter()) {
-        let cell = cell.trim();
-        if cell.is_empty() {
-            continue;
-        }
-        let text = Value::String(cell.to_owned());
-        let header = header.trim();
-        if let Some(name) = header.strip_prefix("custom.") {
-            set(&mut obj, &["custom_fields", name], text);
-            continue;
-        }
-        let boolean = || match cell.to_ascii_lowercase().as_str() {
-            "true" | "1" | "yes" => Ok(Value::Bool(true)),
-            "false" | "0" | "no" => Ok(Value::Bool(false)),
-            _ => Err(format!("column {header}: `{cell}` is not true or false")),
-        };
-        match (kind, header) {
-            (Kind::Customers, "first_name" | "last_name") => {
-                set(&mut obj, &["primary_contact", header], text)
-            }
-            (Kind::Customers, "email" | "phone") => {
-                let list = if header == "email" {
-                    "emails"
-                } else {
-                    "phones"
-                };
-                set(
-                    &mut obj,
-                    &["primary_contact", list],
-                    serde_json::json!([{ "value": cell, "primary": true }]),
-                );
-            }
-            (
-                Kind::Customers,
-                "line1" | "line2" | "city" | "region" | "postal_code" | "country",
-            ) => set(
-                &mut obj,
-                &["primary_contact", "billing_address", header],
-                text,
-            ),
-            (Kind::Customers, h) if h.starts_with("shipping_") => set(
-                &mut obj,
-                &["shipping_address", &h["shipping_".len()..]],
-                text,
-            ),
-            (Kind::Customers, "parent_external_id") => {
-                set(&mut obj, &["parent", "external_id"], text)
-            }
-            (Kind::Customers, "bill_to_parent") => {
-                set(&mut obj, &["parent", "bill_to_parent"], boolean()?)
-            }
-            (Kind::Customers, "utc_offset_hours") => {
-                let n: i64 = cell
-                    .parse()
-                    .map_err(|_| format!("column {header}: `{cell}` is not a whole number"))?;
-                set(&mut obj, &[header], Value::from(n));
-            }
-            (Kind::Payments, "invoice_external_id") => {
-                set(&mut obj, &["invoice", "external_id"], text)
-            }
-            (Kind::Payments, "active") => set(&mut obj, &["active"], boolean()?),
-            (_, h) => set(&mut obj, &[h], text),
-        }
-    }
-    Ok(Value::Object(obj))
 }
 
 #[cfg(test)]
@@ -282,5 +263,112 @@ mod tests {
             p.invoice.as_ref().unwrap().external_id.as_deref(),
             Some("inv-1")
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted_in_json_lines_as_in_csv() {
+        let items = read::<Customer>(
+            "bom.jsonl",
+            "\u{feff}{\"external_id\":\"a\"}\n{\"external_id\":\"b\"}\n",
+            Kind::Customers,
+        );
+        let ids: Vec<&str> = items
+            .iter()
+            .map(|(_, r)| r.as_ref().unwrap().external_id.as_str())
+            .collect();
+        assert_eq!(ids, ["a", "b"]);
+        let items = read::<Customer>(
+            "bom.csv",
+            "\u{feff}external_id,city\nc1,Austin\n",
+            Kind::Customers,
+        );
+        assert_eq!(items[0].1.as_ref().unwrap().external_id, "c1");
+        // Only a leading mark is one: later in the file it is a malformed line.
+        let items = read::<Customer>(
+            "bom2.jsonl",
+            "{\"external_id\":\"a\"}\n\u{feff}{\"external_id\":\"b\"}\n",
+            Kind::Customers,
+        );
+        assert!(items[1].1.is_err());
+    }
+
+    #[test]
+    fn invalid_utf8_rejects_its_line_only() {
+        let dir =
+            std::env::temp_dir().join(format!("billsync-input-{}-u.jsonl", std::process::id()));
+        std::fs::write(
+            &dir,
+            b"{\"external_id\":\"\xff\"}\n{\"external_id\":\"b\"}\n",
+        )
+        .unwrap();
+        let mut r = Records::open(&dir, Kind::Customers).unwrap();
+        let first = r.next::<Customer>().unwrap();
+        assert!(first.record.unwrap_err().contains("not UTF-8"));
+        assert_eq!(
+            r.next::<Customer>().unwrap().record.unwrap().external_id,
+            "b"
+        );
+        assert!(r.next::<Customer>().is_none());
+        assert_eq!(r.failure(), None);
+        let _ = std::fs::remove_file(&dir);
+    }
+
+    /// A reader that yields `good` and then fails every read, as a failing disk would.
+    struct FailsAfter(std::io::Cursor<Vec<u8>>);
+
+    impl Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(std::io::Error::other("input/output error")),
+                n => Ok(n),
+            }
+        }
+    }
+
+    #[test]
+    fn a_read_error_ends_the_stream_once_instead_of_one_row_per_attempt() {
+        for (format, good) in [
+            (Format::JsonLines, "{\"external_id\":\"a\"}\n"),
+            (Format::Csv, "external_id\na\n"),
+        ] {
+            let reader = FailsAfter(std::io::Cursor::new(good.as_bytes().to_vec()));
+            let mut r = Records::from_reader(Box::new(reader), format, Kind::Customers).unwrap();
+            let first = r.next::<Customer>().unwrap();
+            assert_eq!(first.record.unwrap().external_id, "a");
+            assert!(r.next::<Customer>().is_none(), "{format:?}");
+            assert!(r.next::<Customer>().is_none(), "{format:?}");
+            let why = r.failure().unwrap();
+            assert!(why.contains("input/output error"), "{format:?}: {why}");
+        }
+    }
+
+    #[test]
+    fn directories_fifos_and_devices_are_refused_before_reading() {
+        let dir = std::env::temp_dir().join(format!("billsync-input-{}-dir", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let err = Records::open(&dir, Kind::Customers).err().unwrap();
+        assert!(err.contains("is a directory"), "{err}");
+        let err = Records::open(Path::new("/dev/null"), Kind::Customers)
+            .err()
+            .unwrap();
+        assert!(err.contains("not a regular file"), "{err}");
+        let missing = dir.join("missing.jsonl");
+        let err = Records::open(&missing, Kind::Customers).err().unwrap();
+        assert!(
+            err.starts_with(&format!("cannot read {}", missing.display())),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_unknown_csv_column_fails_at_the_header() {
+        let dir =
+            std::env::temp_dir().join(format!("billsync-input-{}-bad.csv", std::process::id()));
+        std::fs::write(&dir, "external_id,frist_name\nc1,Ann\nc2,Bob\n").unwrap();
+        let err = Records::open(&dir, Kind::Customers).err().unwrap();
+        let _ = std::fs::remove_file(&dir);
+        assert!(err.contains("unknown column `frist_name`"), "{err}");
+        assert!(err.contains("did you mean `first_name`?"), "{err}");
     }
 }

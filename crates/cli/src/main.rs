@@ -1,15 +1,18 @@
 //! `billsync`: bulk-sync files of customers and payments into Hyfin, Rebilly or Payabli, with
 //! progress, resume and a report of rejected rows. `billsync --help` lists the commands.
 
-mod args;
 mod config;
 mod demo;
-mod input;
+mod logs;
 mod progress;
+mod rate;
 mod render;
-mod report;
 mod status;
+mod stdout;
 mod sync;
+
+// The command line and the record decoder live in the library (`src/lib.rs`), for fuzzing.
+use billsync_cli::{args, input, report};
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -21,6 +24,7 @@ use clap::Parser;
 
 use crate::args::{Cli, Command, OneKind, ProviderName};
 use crate::config::Source;
+use crate::stdout::say;
 use billsync_state::SqliteState;
 
 /// A failure: its message and the exit code (1 some rows did not land, 2 usage/configuration).
@@ -32,6 +36,7 @@ fn usage(msg: impl Into<String>) -> Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    logs::install(cli.verbose, cli.quiet, cli.log_format);
     // Before any thread exists: fill unset variables from the profile.
     if let Err(e) = config::apply_profile(&cli.config, cli.profile.as_deref()) {
         eprintln!("billsync: {e}");
@@ -94,8 +99,12 @@ fn read_one(file: &Path) -> Result<String, Failure> {
             .read_to_string(&mut text)
             .map_err(|e| usage(format!("cannot read standard input: {e}")))?;
     } else {
-        text = std::fs::read_to_string(file)
-            .map_err(|e| usage(format!("cannot read {}: {e}", file.display())))?;
+        input::open_file(file)
+            .and_then(|mut f| {
+                f.read_to_string(&mut text)
+                    .map_err(|e| format!("cannot read {}: {e}", file.display()))
+            })
+            .map_err(usage)?;
     }
     Ok(text)
 }
@@ -123,7 +132,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 ..billsync_sandbox::SandboxConfig::default()
             };
             let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            println!(
+            say!(
                 "billsync sandbox on http://{addr}: /hyfin, /rebilly, /payabli/api; stats at /_sandbox/stats (Ctrl-C stops)"
             );
             billsync_sandbox::serve(addr, config, async {
@@ -143,13 +152,12 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             resend_unknown,
             wait_for_lock,
             adopt_legacy_state,
-            quiet,
             json,
         } => {
             let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
             let state = open_state(&cli.state)?;
             let rate = match rate_limit {
-                Some(text) => config::parse_rate(&text).map_err(usage)?,
+                Some(text) => rate::parse_rate(&text).map_err(usage)?,
                 None => config::RateChoice::Documented,
             };
             let provider = client(to, &source, state.clone(), &rate)?;
@@ -179,16 +187,16 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 resend_unknown,
                 wait_for_lock,
                 adopt_legacy: adopt_legacy_state,
-                quiet,
+                // Log lines and a redrawn bar do not mix: plain progress lines when verbose.
+                quiet: cli.quiet || cli.verbose > 0,
                 silent: json,
             };
             let summary = sync::run(opts, provider, state).await.map_err(usage)?;
-            let text = match json {
-                true => serde_json::to_string(&summary).unwrap_or_default() + "\n",
-                false => summary.text(),
-            };
-            // A closed standard output (`| head -c0`) must not turn a landed sync into a panic.
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            if json {
+                say!("{}", serde_json::to_string(&summary).unwrap_or_default());
+            } else {
+                say!("{}", summary.text().trim_end());
+            }
             Ok(if summary.all_landed() { 0 } else { 1 })
         }
         Command::Upsert { kind, file, to } => {
@@ -211,7 +219,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             };
             match result {
                 Ok(done) => {
-                    println!(
+                    say!(
                         "{}",
                         serde_json::to_string_pretty(&done).unwrap_or_default()
                     );

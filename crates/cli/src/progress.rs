@@ -1,6 +1,6 @@
 //! Progress: a bar with rate and ETA on a terminal, a plain line every few seconds otherwise.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -61,7 +61,9 @@ impl Progress {
                 if last.elapsed() >= LINE_EVERY {
                     *last = Instant::now();
                     let secs = started.elapsed().as_secs_f64().max(1e-3);
-                    eprintln!(
+                    // A closed standard error must not end the sync: the line is dropped.
+                    let _ = writeln!(
+                        std::io::stderr(),
                         "billsync: {} records ({} created, {} updated, {} unchanged, {} rejected, {} failed), {:.0}/s",
                         s.total(),
                         s.created,

@@ -6,12 +6,15 @@ use billsync::{Customer, Payment, Provider};
 
 use crate::args::Kind;
 use crate::input::Records;
+use crate::report::cap;
+use crate::stdout::{self, say};
 
 /// Prints every record's requests (or its validation error). Returns whether all were valid.
+/// Stops early, quietly, when standard output is closed; a read error of the file is an error.
 pub fn run(file: &Path, kind: Kind, provider: &dyn Provider) -> Result<bool, String> {
     let mut records = Records::open(file, kind)?;
     let mut all_valid = true;
-    loop {
+    while !stdout::closed() {
         let (line, prepared) = match kind {
             Kind::Customers => match records.next::<Customer>() {
                 None => break,
@@ -33,19 +36,26 @@ pub fn run(file: &Path, kind: Kind, provider: &dyn Provider) -> Result<bool, Str
         match prepared {
             Err(msg) => {
                 all_valid = false;
-                println!("# line {line}: {msg}\n");
+                say!("# line {line}: {}\n", cap(&msg));
             }
             Ok((id, Err(e))) => {
                 all_valid = false;
-                println!("# line {line} ({id}): {e}\n");
+                say!("# line {line} ({}): {}\n", cap(&id), cap(&e.to_string()));
             }
             Ok((id, Ok(requests))) => {
-                println!("# line {line} ({id}): {} request(s)", requests.len());
+                say!(
+                    "# line {line} ({}): {} request(s)",
+                    cap(&id),
+                    requests.len()
+                );
                 for r in requests {
-                    println!("{r}");
+                    say!("{r}");
                 }
             }
         }
     }
-    Ok(all_valid)
+    match records.failure() {
+        Some(why) => Err(format!("{}: {why}", file.display())),
+        None => Ok(all_valid),
+    }
 }

@@ -41,7 +41,7 @@ pub fn render(accounts: &[AccountSummary], json: bool) -> String {
 pub fn print(store: &dyn SyncStore, json: bool) -> Result<(), String> {
     let accounts = store.summary().map_err(|e| e.to_string())?;
     // A closed standard output (`| head`) ends the listing quietly.
-    let _ = std::io::Write::write_all(&mut std::io::stdout(), render(&accounts, json).as_bytes());
+    crate::stdout::say!("{}", render(&accounts, json).trim_end());
     Ok(())
 }
 

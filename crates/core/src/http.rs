@@ -187,8 +187,10 @@ impl HttpClient {
     }
 
     /// Sends `req`, retrying as its [`RetrySafety`] and the retry policy allow, and returns the
-    /// last answer. Errors only when no answer was had: [`ErrorKind::Transport`] when the
-    /// request never reached the provider, [`ErrorKind::OutcomeUnknown`] when it may have.
+    /// last answer. A success status with a body that is not JSON (an intermediary's HTML page)
+    /// is retried like a 5xx when the request is [`RetrySafety::Idempotent`]. Errors only when
+    /// no answer was had: [`ErrorKind::Transport`] when the request never reached the provider,
+    /// [`ErrorKind::OutcomeUnknown`] when it may have.
     pub async fn send(&self, req: &PreparedRequest) -> Result<RawResponse> {
         let started = Instant::now();
         let mut attempt: u32 = 0;
@@ -205,7 +207,7 @@ impl HttpClient {
             let result = self.attempt(req).instrument(span.clone()).await;
             let may_retry = attempt <= self.retry.max_retries;
             let delay = match &result {
-                Ok((status, headers, _)) => {
+                Ok((status, headers, body)) => {
                     span.record("status", status.as_u16());
                     if *status == StatusCode::TOO_MANY_REQUESTS
                         && let Some(wait) = self.retry_after(headers)
@@ -213,7 +215,13 @@ impl HttpClient {
                         // The provider's budget is the account's: hold back every task of it.
                         self.gate.pause_for(wait.min(self.retry.max_retry_wait));
                     }
-                    if !may_retry || !self.retryable_status(*status, req.retry) {
+                    let not_json = is_success_not_json(*status, body);
+                    if not_json {
+                        tracing::debug!(parent: &span, "the answer is not JSON");
+                    }
+                    let retryable = self.retryable_status(*status, req.retry)
+                        || (not_json && req.retry == RetrySafety::Idempotent);
+                    if !may_retry || !retryable {
                         None
                     } else {
                         match self.retry_after(headers) {
@@ -300,6 +308,16 @@ impl HttpClient {
         }
         Ok((status, headers, Bytes::from(body)))
     }
+}
+
+/// A success status whose body is not JSON: a proxy's or load balancer's page (HTML, plain
+/// text, a cut-off body) standing in for the provider's answer. Every provider answers JSON, so
+/// this is retried like a 5xx when the request is safe to repeat. An empty body is not counted
+/// (a 204, or a provider saying nothing more).
+fn is_success_not_json(status: StatusCode, body: &[u8]) -> bool {
+    status.is_success()
+        && !body.iter().all(u8::is_ascii_whitespace)
+        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
 }
 
 struct SendFailure {

@@ -6,8 +6,9 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 /// How failed attempts are retried.
 ///
-/// Retries happen on 408, 429 and 5xx answers and on transport failures, within the limits of
-/// the request's [`RetrySafety`](crate::RetrySafety). The wait before retry `n` is a random
+/// Retries happen on 408, 429 and 5xx answers, on success answers whose body is not JSON (a
+/// proxy's page), and on transport failures, within the limits of the request's
+/// [`RetrySafety`](crate::RetrySafety). The wait before retry `n` is a random
 /// duration between half and all of `initial_backoff * multiplier^(n-1)`, capped at
 /// `max_backoff`; when the provider says how long to wait (e.g. `Retry-After`), that wait is used
 /// instead, as long as it is at most `max_retry_wait` (a longer one ends the retries and the

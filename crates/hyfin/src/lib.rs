@@ -171,6 +171,8 @@ mod config;
 mod customer_api;
 pub mod customer_v3;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod mapping;
 pub mod wire;
 

@@ -57,7 +57,7 @@ impl fmt::Debug for RebillyClient {
 }
 
 /// The last path segment of a `Location` header (`.../customers/cus-1` -> `cus-1`).
-fn id_from_location(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn id_from_location(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(LOCATION)?.to_str().ok()?;
     let path = value.split(['?', '#']).next()?;
     let last = path.trim_end_matches('/').rsplit('/').next()?;
@@ -370,7 +370,10 @@ impl RebillyClient {
 }
 
 /// Parses a success body that must be a JSON object.
-fn parse_object<T: serde::de::DeserializeOwned>(resp: &RawResponse, what: &str) -> Result<T> {
+pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(
+    resp: &RawResponse,
+    what: &str,
+) -> Result<T> {
     if resp.body.is_empty() || !resp.looks_like_json() {
         return Err(decode_error(resp, what));
     }

@@ -138,6 +138,8 @@
 mod client;
 mod config;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod mapping;
 pub mod wire;
 

@@ -186,6 +186,10 @@ pub async fn run(
     if let Some(e) = error {
         return Err(e);
     }
+    // A read error stops the run (rows that landed before it are in the state): exit 2.
+    if let Some(why) = records.failure() {
+        return Err(format!("{}: {why}", opts.file.display()));
+    }
     summary = collected;
     summary.seconds = started.elapsed().as_secs_f64();
     summary.aborted = aborted;
