@@ -153,6 +153,10 @@ pub enum Command {
         /// Print the summary as one JSON object (for scripts) instead of text.
         #[arg(long)]
         json: bool,
+        /// After a first SIGINT or SIGTERM, how many seconds the upserts in flight may take to
+        /// finish before the run ends anyway (they are then left pending for the next run).
+        #[arg(long, default_value_t = 30)]
+        grace_period: u64,
     },
     /// Upsert one record (a JSON file, or `-` for standard input) and print the outcome as JSON.
     Upsert {

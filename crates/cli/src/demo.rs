@@ -135,6 +135,8 @@ pub async fn run() -> Result<(), String> {
                 adopt_legacy: false,
                 quiet: true,
                 silent: true,
+                stop: std::sync::Arc::new(crate::stop::Stop::default()),
+                grace: crate::stop::DEFAULT_GRACE,
             };
             let s: Summary = sync::run(opts, provider.clone(), state.clone()).await?;
             say!(

@@ -9,6 +9,7 @@ mod rate;
 mod render;
 mod status;
 mod stdout;
+mod stop;
 mod sync;
 
 // The command line and the record decoder live in the library (`src/lib.rs`), for fuzzing.
@@ -153,6 +154,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             wait_for_lock,
             adopt_legacy_state,
             json,
+            grace_period,
         } => {
             let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
             let state = open_state(&cli.state)?;
@@ -190,14 +192,22 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
                 // Log lines and a redrawn bar do not mix: plain progress lines when verbose.
                 quiet: cli.quiet || cli.verbose > 0,
                 silent: json,
+                stop: Arc::new(stop::Stop::default()),
+                grace: std::time::Duration::from_secs(grace_period),
             };
+            stop::listen(opts.stop.clone());
             let summary = sync::run(opts, provider, state).await.map_err(usage)?;
             if json {
                 say!("{}", serde_json::to_string(&summary).unwrap_or_default());
             } else {
                 say!("{}", summary.text().trim_end());
             }
-            Ok(if summary.all_landed() { 0 } else { 1 })
+            Ok(match summary.signal {
+                // Stopped by SIGINT (130) or SIGTERM (143), as shells expect.
+                Some(code) => code,
+                None if summary.all_landed() => 0,
+                None => 1,
+            })
         }
         Command::Upsert { kind, file, to } => {
             let (_sandbox, source) = sandbox_if(cli.sandbox).await?;

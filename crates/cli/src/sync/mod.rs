@@ -34,7 +34,7 @@ mod task;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use billsync::{Provider, RecordKind};
 use billsync_state::SyncStore;
@@ -44,6 +44,7 @@ use crate::args::Kind;
 use crate::input::Records;
 use crate::progress::Progress;
 use crate::report::{Report, Row};
+use crate::stop::Stop;
 use record::AnyRecord;
 use registry::{Registry, Seen, SlotGuard, SlotState};
 pub use summary::Summary;
@@ -69,6 +70,10 @@ pub struct SyncOptions {
     pub quiet: bool,
     /// No progress output at all.
     pub silent: bool,
+    /// Asked to stop (a signal): no new record is read, the ones in flight finish.
+    pub stop: Arc<Stop>,
+    /// How long the records in flight may take to finish once a stop is asked for.
+    pub grace: Duration,
 }
 
 /// How one row ended, for the collector.
@@ -111,15 +116,16 @@ pub async fn run(
     });
     let bytes = Arc::new(AtomicU64::new(0));
     let (tx, rx) = mpsc::channel::<Done>(concurrency * 4);
-    let mut summary = Summary {
+    let summary = Summary {
         provider: ctx.provider.name().to_owned(),
         account: ctx.account.key().to_owned(),
         kind: kind_name(opts.kind).to_owned(),
         ..Summary::default()
     };
+    let shared = Arc::new(std::sync::Mutex::new(summary.clone()));
     let collector = tokio::spawn(collect(
         rx,
-        summary.clone(),
+        shared.clone(),
         Report::new(&opts.report),
         Progress::new(total_bytes, opts.quiet, opts.silent),
         bytes.clone(),
@@ -128,6 +134,9 @@ pub async fn run(
     let mut deferred: Vec<(u64, AnyRecord)> = Vec::new();
     let mut aborted = None;
     loop {
+        if opts.stop.requested().is_some() {
+            break;
+        }
         if ctx.abort.load(Ordering::Relaxed) {
             aborted = Some(format!(
                 "stopped: {} refused the credentials",
@@ -160,18 +169,22 @@ pub async fn run(
             deferred.push((line, record));
             continue;
         }
-        let permit = permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| e.to_string())?;
-        let (ctx, tx) = (ctx.clone(), tx.clone());
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => permit.map_err(|e| e.to_string())?,
+            () = opts.stop.wait() => {
+                send(&tx, line, Some(external_id), interrupted()).await;
+                break;
+            }
+        };
+        let (ctx, tx, stop) = (ctx.clone(), tx.clone(), opts.stop.clone());
         tokio::spawn(async move {
             let mut guard = SlotGuard::new(ctx.registry.clone(), &external_id, line);
+            stop.started(&external_id);
             let result = match ctx.parent_problem(&record).await {
                 Some(problem) => problem,
                 None => ctx.process(&record).await,
             };
+            stop.ended(&external_id);
             drop(permit);
             guard.set(result.slot_state());
             drop(guard);
@@ -179,21 +192,63 @@ pub async fn run(
         });
     }
     if aborted.is_none() {
-        run_deferred(&ctx, &tx, &permits, deferred).await;
+        run_deferred(&ctx, &tx, &permits, &opts.stop, deferred).await;
+    } else {
+        for (line, record) in deferred {
+            let external_id = Some(record.external_id().to_owned());
+            send(&tx, line, external_id, interrupted()).await;
+        }
     }
     drop(tx);
-    let (collected, error) = collector.await.map_err(|e| e.to_string())?;
-    if let Some(e) = error {
-        return Err(e);
+    let signal = opts.stop.requested();
+    let finished = match signal {
+        None => Some(collector.await.map_err(|e| e.to_string())?),
+        // Stopping: the records in flight get the grace period to finish.
+        Some(_) => tokio::time::timeout(opts.grace, collector)
+            .await
+            .ok()
+            .transpose()
+            .map_err(|e| e.to_string())?,
+    };
+    let collected = match finished {
+        Some((collected, None)) => collected,
+        Some((_, Some(e))) => return Err(e),
+        None => {
+            let mut partial = shared.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            let pending = opts.stop.in_flight();
+            aborted = Some(format!(
+                "interrupted; {} records still in flight after {:.0} s were left pending (the next run resolves them): {}",
+                pending.len(),
+                opts.grace.as_secs_f64(),
+                pending.join(", ")
+            ));
+            partial.signal = signal;
+            partial.seconds = started.elapsed().as_secs_f64();
+            partial.aborted = aborted;
+            return Ok(partial);
+        }
+    };
+    if signal.is_some() {
+        aborted.get_or_insert_with(|| "interrupted".to_owned());
     }
     // A read error stops the run (rows that landed before it are in the state): exit 2.
     if let Some(why) = records.failure() {
         return Err(format!("{}: {why}", opts.file.display()));
     }
-    summary = collected;
+    let mut summary = collected;
     summary.seconds = started.elapsed().as_secs_f64();
     summary.aborted = aborted;
+    summary.signal = signal;
     Ok(summary)
+}
+
+/// A row read but not sent because a stop was asked for: the next run sends it.
+fn interrupted() -> RowResult {
+    RowResult::problem(
+        false,
+        "interrupted",
+        "the run was stopped before this record was sent; run again to send it".to_owned(),
+    )
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -297,6 +352,7 @@ async fn run_deferred(
     ctx: &Arc<Ctx>,
     tx: &mpsc::Sender<Done>,
     permits: &Arc<Semaphore>,
+    stop: &Arc<Stop>,
     deferred: Vec<(u64, AnyRecord)>,
 ) {
     let parents: std::collections::HashMap<String, String> = deferred
@@ -309,7 +365,7 @@ async fn run_deferred(
     }
     for (line, record) in deferred {
         let in_loop = start::parent_chain_loops(&parents, record.external_id());
-        let (ctx, tx, permits) = (ctx.clone(), tx.clone(), permits.clone());
+        let (ctx, tx, permits, stop) = (ctx.clone(), tx.clone(), permits.clone(), stop.clone());
         tokio::spawn(async move {
             let external_id = record.external_id().to_owned();
             let mut guard = SlotGuard::new(ctx.registry.clone(), &external_id, line);
@@ -323,9 +379,15 @@ async fn run_deferred(
                 None => {
                     // The semaphore is never closed: the permit always comes.
                     let permit = permits.acquire_owned().await;
-                    let result = ctx.process(&record).await;
-                    drop(permit);
-                    result
+                    if stop.requested().is_some() {
+                        interrupted()
+                    } else {
+                        stop.started(&external_id);
+                        let result = ctx.process(&record).await;
+                        stop.ended(&external_id);
+                        drop(permit);
+                        result
+                    }
                 }
             };
             guard.set(result.slot_state());
@@ -338,12 +400,13 @@ async fn run_deferred(
 /// Counts rows, writes the report, shows progress; ends when every sender is gone.
 async fn collect(
     mut rx: mpsc::Receiver<Done>,
-    mut summary: Summary,
+    shared: Arc<std::sync::Mutex<Summary>>,
     mut report: Report,
     mut progress: Progress,
     bytes: Arc<AtomicU64>,
 ) -> (Summary, Option<String>) {
     let mut error = None;
+    let mut summary = shared.lock().unwrap_or_else(|p| p.into_inner()).clone();
     while let Some(done) = rx.recv().await {
         summary.add(&done.result);
         if let RowResult::Problem {
@@ -365,6 +428,11 @@ async fn collect(
             }
         }
         progress.update(bytes.load(Ordering::Relaxed), &summary);
+        // What the run reports if it must end before every row has (a stop past its grace).
+        shared
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone_from(&summary);
     }
     progress.finish();
     summary.report = report.finish().unwrap_or_else(|e| {

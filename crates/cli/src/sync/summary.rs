@@ -35,6 +35,8 @@ pub struct Summary {
     pub report: Option<PathBuf>,
     /// Why the run stopped early, if it did.
     pub aborted: Option<String>,
+    /// The exit code of the signal that stopped the run (130 SIGINT, 143 SIGTERM), if one did.
+    pub signal: Option<u8>,
 }
 
 impl Summary {
