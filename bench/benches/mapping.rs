@@ -8,6 +8,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use billsync::hyfin::{HyfinClient, HyfinConfig};
+use billsync::payabli::{PayabliClient, PayabliConfig};
 use billsync::rebilly::{RebillyClient, RebillyConfig};
 use billsync::secrecy::SecretString;
 use billsync::{Customer, IdMap, MemoryIdMap, Payment, RecordKind, Upsert};
@@ -47,14 +48,42 @@ fn rebilly() -> RebillyClient {
     .unwrap()
 }
 
+/// A Payabli client; with `known`, every fixture's customer id is remembered (the `PUT` path),
+/// otherwise none is (the lookup `GET` and the create `POST`).
+fn payabli(known: &[Customer]) -> PayabliClient {
+    let ids = MemoryIdMap::new();
+    for (i, c) in known.iter().enumerate() {
+        ids.put(
+            "payabli",
+            RecordKind::Customer,
+            &c.external_id,
+            &(4000 + i).to_string(),
+        )
+        .unwrap();
+    }
+    PayabliClient::new(
+        PayabliConfig::builder()
+            .entrypoint("entry-test")
+            .api_token(SecretString::from("token"))
+            .build()
+            .unwrap(),
+    )
+    .unwrap()
+    .with_id_map(Arc::new(ids))
+}
+
 fn mapping(c: &mut Criterion) {
     let hyfin = hyfin();
     let rebilly = rebilly();
+    let payabli_new = payabli(&[]);
 
     let hy_customers = accepted_customers(|x| Upsert::<Customer>::prepare(&hyfin, x).is_ok());
     let hy_payments = accepted_payments(|x| Upsert::<Payment>::prepare(&hyfin, x).is_ok());
     let rb_customers = accepted_customers(|x| Upsert::<Customer>::prepare(&rebilly, x).is_ok());
     let rb_payments = accepted_payments(|x| Upsert::<Payment>::prepare(&rebilly, x).is_ok());
+
+    let pb_customers = accepted_customers(|x| Upsert::<Customer>::prepare(&payabli_new, x).is_ok());
+    let payabli_known = payabli(&pb_customers);
 
     let ids: &dyn IdMap = hyfin.id_map().as_ref();
     // Every body prepare serializes: a multi-contact customer's contacts, then the customer.
@@ -83,6 +112,10 @@ fn mapping(c: &mut Criterion) {
     let rb_payment_wire: Vec<_> = rb_payments
         .iter()
         .map(|x| billsync::rebilly::mapping::transaction_request(x, rebilly.config()).unwrap())
+        .collect();
+    let pb_customer_wire: Vec<_> = pb_customers
+        .iter()
+        .map(|x| billsync::payabli::mapping::customer_data(x, payabli_new.config()).unwrap())
         .collect();
 
     let mut g = c.benchmark_group("mapping");
@@ -132,6 +165,20 @@ fn mapping(c: &mut Criterion) {
         Payment,
         rb_payment_wire
     );
+    pair!(
+        "payabli/customer",
+        &payabli_new,
+        pb_customers,
+        Customer,
+        pb_customer_wire
+    );
+    pair!(
+        "payabli/customer_known",
+        &payabli_known,
+        pb_customers,
+        Customer,
+        pb_customer_wire
+    );
     g.finish();
 }
 
@@ -162,7 +209,8 @@ macro_rules! single_body {
 single_body!(
     billsync::hyfin::wire::HyfinPaymentRequest<'_>,
     billsync::rebilly::wire::Customer<'_>,
-    billsync::rebilly::wire::TransactionRequest
+    billsync::rebilly::wire::TransactionRequest,
+    billsync::payabli::wire::PayabliCustomerData<'_>
 );
 
 criterion_group! {
