@@ -2,7 +2,7 @@
 //!
 //! - `cargo xtask test` runs everything CI runs (`test.rs`).
 //! - `cargo xtask snapshots` reviews, accepts or checks insta snapshots (`snapshots.rs`).
-//! - `cargo xtask bench` runs the benchmarks of issue 7 (`bench.rs`).
+//! - `cargo xtask bench` runs the benchmarks of issues 7 and 17 (`bench.rs`).
 //!
 //! Exit codes: 0 success, 1 a step failed, 2 a usage error.
 
@@ -27,12 +27,18 @@ commands:
                            snapshots fail; ends with `tests: N passed, M failed`
                         e. cargo doc -D warnings
                         f. cargo package of every publishable crate
-                      --fast skips c and f
+                        g. bench guard: every provider path's CPU per HTTP request at most
+                           1.5x a hand-written reqwest loop's, measured side by side (release)
+                      --fast skips c, f and g
   snapshots           run the tests writing pending snapshots (.snap.new) and show their diffs,
                       and list unreferenced snapshots
     --accept          take every new or changed snapshot and delete unreferenced ones
     --check           fail on a pending or unreferenced snapshot (step d of `test`)
-  bench [args]        run the benchmarks (issue 7)
+  bench               run every benchmark; one report in <target>/bench/report.md and
+                      docs/benchmarks.md; fails naming any row that misses its target or
+                      could not be measured (issues 7 and 17)
+    --quick           fewer records (about 2 minutes); docs/benchmarks.md is not written
+    --skip-build      leave out the clean-build section
   help                this text";
 
 /// A command line that does not parse.
@@ -71,8 +77,10 @@ fn dispatch(args: &[String]) -> Result<Result<(), String>, Usage> {
                 (accept, false) => snapshots::run(accept),
             }
         }
-        // Owned by the benchmarks; it takes its own arguments.
-        "bench" => bench::run(rest),
+        "bench" => {
+            flags("bench", rest, &["--quick", "--skip-build"])?;
+            bench::run(rest)
+        }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: everything CI runs, in order, stopping at the first failure.
 //!
 //! a. rustfmt, b. clippy, c. the facade's feature matrix, d. the tests with the snapshot check,
-//! e. rustdoc, f. packaging. `--fast` skips c and f. The last line printed is the test count
+//! e. rustdoc, f. packaging, g. the bench guard (billsync's CPU per request against a
+//! hand-written loop, side by side). `--fast` skips c, f and g. The last line printed is the test count
 //! (`tests: N passed, M failed[, K skipped]`), which CI reads.
 
 use std::collections::BTreeSet;
@@ -75,6 +76,13 @@ fn steps(fast: bool, counts: &mut Option<Counts>) -> Result<(), String> {
     } else {
         step("f. packaging of the publishable crates");
         package()?;
+    }
+
+    if fast {
+        step("g. bench guard: skipped (--fast)");
+    } else {
+        step("g. bench guard (CPU per request vs a hand-written loop, side by side, ≤ 1.5x)");
+        crate::bench::guard()?;
     }
     Ok(())
 }
