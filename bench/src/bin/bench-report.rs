@@ -9,7 +9,10 @@
 //! - `--quick`: every section with fewer records (about 2 minutes), said in the header;
 //! - `--guard`: only section 1, short, every path held to 1.5x the hand-written loop (median
 //!   of its rounds): the CI guard;
-//! - `--docs FILE`: also writes the report there (`docs/benchmarks.md`).
+//! - `--docs FILE`: also writes the report there (`docs/benchmarks.md`);
+//! - `--only TEXT`: section 1 measures only the paths whose label contains TEXT (for
+//!   profiling one path, e.g. `perf record -g bench-report --guard --only Rebilly`);
+//! - `--records N`: section 1 sends N records per path and side.
 //!
 //! Exits 1 when any row misses its target or could not be measured, naming each.
 
@@ -28,15 +31,20 @@ struct Options {
     skip_build: bool,
     docs: Option<PathBuf>,
     mapping_since: Option<SystemTime>,
+    only: Option<String>,
+    records: Option<usize>,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
+    // `--only` and `--records` are for profiling; the xtask never passes them.
     let mut o = Options {
         quick: false,
         guard: false,
         skip_build: false,
         docs: None,
         mapping_since: None,
+        only: None,
+        records: None,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -44,6 +52,14 @@ fn options(args: &[String]) -> Result<Options, String> {
             "--quick" => o.quick = true,
             "--guard" => o.guard = true,
             "--skip-build" => o.skip_build = true,
+            "--only" => o.only = Some(it.next().ok_or("--only needs a path label")?.clone()),
+            "--records" => {
+                o.records = Some(
+                    it.next()
+                        .and_then(|v| v.parse().ok())
+                        .ok_or("--records needs a number")?,
+                );
+            }
             "--docs" => o.docs = Some(it.next().ok_or("--docs needs a file")?.into()),
             "--mapping-since" => {
                 let secs: u64 = it
@@ -113,13 +129,17 @@ fn run(o: &Options) -> Result<Report, String> {
             in_flight: &[1, 16],
         }
     };
+    let plan = http::Plan {
+        records: o.records.unwrap_or(plan.records),
+        ..plan
+    };
     let (limit, title) = if o.guard {
         (http::GUARD, "1. CPU vs hand-written (guard)")
     } else {
         (http::TARGET, "1. CPU vs hand-written")
     };
     report.section(title);
-    match rt.block_on(http::measure(plan)) {
+    match rt.block_on(http::measure(plan, o.only.as_deref())) {
         Ok(results) => http::rows(&mut report, &results, limit, o.guard),
         Err(e) => report.not_measured("billsync vs the hand-written loop", e),
     }

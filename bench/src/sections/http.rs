@@ -31,13 +31,16 @@ const CLIENT_CPU: usize = 0;
 const SANDBOX_CPU: usize = 1;
 
 /// Runs every path per `plan` against a sandbox in a child process, the client pinned to one
-/// core and the sandbox to another.
-pub async fn measure(plan: Plan) -> Result<Vec<PathResult>, String> {
+/// core and the sandbox to another; with `only`, just the paths whose label contains it.
+pub async fn measure(plan: Plan, only: Option<&str>) -> Result<Vec<PathResult>, String> {
     let pinned = cpu::pin_to_cpu(CLIENT_CPU);
     let sandbox = SandboxProcess::start(0, pinned.then_some(SANDBOX_CPU))?;
     let runner = Runner::new(&sandbox)?;
     let mut results = Vec::new();
-    for path in Path::ALL {
+    let chosen = Path::ALL
+        .into_iter()
+        .filter(|p| only.is_none_or(|o| p.label().contains(o)));
+    for path in chosen {
         for &in_flight in plan.in_flight {
             let r = runner
                 .measure(path, in_flight, plan.records, plan.rounds)
