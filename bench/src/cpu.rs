@@ -2,19 +2,23 @@
 
 use std::time::Duration;
 
-/// CPU time (user + system, every thread) this process has used so far, from `getrusage`
-/// (microsecond resolution, unlike the 10 ms ticks of `/proc/self/stat`).
-pub fn process_cpu() -> Duration {
-    // SAFETY: `getrusage` only writes into the zeroed struct we own.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: a valid pointer to a `rusage` and a valid `who`.
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+fn clock(id: libc::clockid_t) -> Duration {
+    // SAFETY: `clock_gettime` only writes into the zeroed struct we own.
+    let mut t: libc::timespec = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid clock id and a valid pointer.
+    if unsafe { libc::clock_gettime(id, &mut t) } != 0 {
         return Duration::ZERO;
     }
-    let tv = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
-    };
-    tv(usage.ru_utime) + tv(usage.ru_stime)
+    Duration::new(
+        t.tv_sec.max(0) as u64,
+        t.tv_nsec.clamp(0, 999_999_999) as u32,
+    )
+}
+
+/// CPU time (user + system, every thread) this process has used so far, to the nanosecond
+/// (`CLOCK_PROCESS_CPUTIME_ID`; `getrusage` and `/proc/self/stat` are tick-grained here).
+pub fn process_cpu() -> Duration {
+    clock(libc::CLOCK_PROCESS_CPUTIME_ID)
 }
 
 /// Pins the calling thread (and the threads it starts afterwards) to CPU `cpu`; false when the
@@ -70,4 +74,9 @@ pub fn online_cpus() -> usize {
     // SAFETY: sysconf reads a system value.
     let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
     usize::try_from(n).unwrap_or(1).max(1)
+}
+
+/// CPU time the calling thread has used so far, to the nanosecond (`CLOCK_THREAD_CPUTIME_ID`).
+pub fn thread_cpu() -> Duration {
+    clock(libc::CLOCK_THREAD_CPUTIME_ID)
 }

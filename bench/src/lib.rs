@@ -5,6 +5,7 @@
 //! binary, which writes one table to `<target>/bench/report.md` and `docs/benchmarks.md`.
 
 pub mod cpu;
+pub mod fixtures;
 pub mod generate;
 pub mod hand;
 pub mod load;

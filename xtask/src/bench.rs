@@ -3,17 +3,14 @@
 //! side-by-side guard that `cargo xtask test` runs.
 //!
 //! - the release CLI, for the memory runs;
-//! - criterion: mapping + serialization per provider and kind, against the floor of
-//!   serializing the already-built wire struct;
 //! - the `bench-report` binary: CPU per upsert and per request against a hand-written loop for
-//!   every path, the mapping ratios (from criterion's results of this run), latency hiding,
+//!   every path, mapping against the serde floor (by CPU time, side by side; criterion's
+//!   statistics of the same cases: `cargo bench -p billsync-bench`), latency hiding,
 //!   the CLI's peak memory and the sandbox's memory per record, build cost. It exits non-zero
 //!   naming every row that missed its target or could not be measured.
 //!
 //! Every path is where cargo says (`cargo metadata`'s `target_directory`), so a
 //! `CARGO_TARGET_DIR` is honoured.
-
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cmd::{self, step};
 
@@ -36,30 +33,18 @@ fn report() -> std::process::Command {
 /// Runs every benchmark and writes the report.
 pub fn run(args: &[String]) -> Result<(), String> {
     let quick = args.iter().any(|a| a == "--quick");
-    let started = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|e| e.to_string())?
-        .as_secs();
 
     step("building the CLI (release) for the memory runs");
     let mut build = cmd::cargo();
     build.args(["build", "--release", "-p", "billsync-cli"]);
     cmd::run(build)?;
 
-    step("criterion: mapping and serialization");
-    let mut bench = cmd::cargo();
-    bench.args(["bench", "-p", "billsync-bench", "--bench", "mapping"]);
-    if quick {
-        // Shorter measurement; criterion still reports medians.
-        bench.args(["--", "--warm-up-time", "0.5", "--measurement-time", "1"]);
-    }
-    cmd::run(bench)?;
-
-    step("side by side, latency, memory and build cost");
+    step("side by side, mapping, latency, memory and build cost");
     let mut c = report();
-    c.args(["--mapping-since", &started.to_string()]).args(args);
+    c.args(args);
     if !quick {
-        c.arg("--docs").arg(cmd::root().join("docs").join("benchmarks.md"));
+        c.arg("--docs")
+            .arg(cmd::root().join("docs").join("benchmarks.md"));
     }
     cmd::run(c)
 }

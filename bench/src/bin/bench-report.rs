@@ -2,7 +2,7 @@
 //! with `--guard`. It measures what criterion cannot and writes one table.
 //!
 //! ```text
-//! bench-report [--quick] [--skip-build] [--guard] [--docs FILE] [--mapping-since EPOCH_SECS]
+//! bench-report [--quick] [--skip-build] [--guard] [--docs FILE]
 //! ```
 //!
 //! - default: every section at full size (about 8 minutes on 2 cores);
@@ -12,13 +12,14 @@
 //! - `--docs FILE`: also writes the report there (`docs/benchmarks.md`);
 //! - `--only TEXT`: section 1 measures only the paths whose label contains TEXT (for
 //!   profiling one path, e.g. `perf record -g bench-report --guard --only Rebilly`);
-//! - `--records N`: section 1 sends N records per path and side.
+//! - `--records N`: section 1 sends N records per path and side;
+//! - `--section N`: only section N (1 to 5).
 //!
 //! Exits 1 when any row misses its target or could not be measured, naming each.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use billsync_bench::sandbox::{self, SERVE_FLAG};
 use billsync_bench::sections::{self, http};
@@ -30,9 +31,9 @@ struct Options {
     guard: bool,
     skip_build: bool,
     docs: Option<PathBuf>,
-    mapping_since: Option<SystemTime>,
     only: Option<String>,
     records: Option<usize>,
+    section: Option<u8>,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
@@ -42,9 +43,9 @@ fn options(args: &[String]) -> Result<Options, String> {
         guard: false,
         skip_build: false,
         docs: None,
-        mapping_since: None,
         only: None,
         records: None,
+        section: None,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -60,14 +61,14 @@ fn options(args: &[String]) -> Result<Options, String> {
                         .ok_or("--records needs a number")?,
                 );
             }
-            "--docs" => o.docs = Some(it.next().ok_or("--docs needs a file")?.into()),
-            "--mapping-since" => {
-                let secs: u64 = it
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .ok_or("--mapping-since needs seconds since the epoch")?;
-                o.mapping_since = Some(UNIX_EPOCH + Duration::from_secs(secs));
+            "--section" => {
+                o.section = Some(
+                    it.next()
+                        .and_then(|v| v.parse().ok())
+                        .ok_or("--section needs a number from 1 to 5")?,
+                );
             }
+            "--docs" => o.docs = Some(it.next().ok_or("--docs needs a file")?.into()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -75,8 +76,8 @@ fn options(args: &[String]) -> Result<Options, String> {
 }
 
 const NOTES: [&str; 6] = [
-    "1. Client and sandbox in separate processes on loopback, the client (a single-threaded tokio runtime) pinned to core 0 and the sandbox to core 1. CPU is the client process's user + system time (`getrusage`) during the run. The hand-written loop is a plain `reqwest::Client` sending the same method, URL, auth header and body bytes (the first record of every batch is checked byte for byte against billsync's prepared request), serializing the provider's wire struct on every request and reading each answer into a minimal struct; it has no validation, mapping, retries, timeouts or tracing. Each path runs in rounds of fresh records, the two sides alternating which goes first; the ratio is billsync's CPU per request over the loop's, over all rounds (the guard checks the median round). Requests per record are counted by the sandbox.",
-    "2. criterion (`bench/benches/mapping.rs`): each iteration prepares every fixture a provider accepts (validation, mapping, serialization into the exact bytes, URL, headers); the floor serializes the already-built wire bodies of the same fixtures with `serde_json::to_vec`. Medians.",
+    "1. Client and sandbox in separate processes on loopback, the client (a single-threaded tokio runtime) pinned to core 0 and the sandbox to core 1. CPU is the client process's CPU time (`CLOCK_PROCESS_CPUTIME_ID`, nanoseconds) during the run. The hand-written loop is a plain `reqwest::Client` sending the same method, URL, auth header and body bytes (the first record of every batch is checked byte for byte against billsync's prepared request), serializing the provider's wire struct on every request and reading each answer into a minimal struct; it has no validation, mapping, retries, timeouts or tracing. Each path runs in rounds of fresh records, the two sides alternating which goes first; the ratio is billsync's CPU per request over the loop's, over all rounds (the guard checks the median round). Requests per record are counted by the sandbox.",
+    "2. Each batch prepares every fixture a provider accepts (validation, mapping, serialization into the exact bytes, URL, headers; `bench/src/fixtures.rs`); the floor serializes the already-built wire bodies of the same fixtures with `serde_json::to_vec`. Both run on one thread in alternating rounds timed by the thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`); the ratio is the median round's. `cargo bench -p billsync-bench --bench mapping` gives criterion's statistics of the same cases.",
     "3. The sandbox adds 20 ms before every answer; 32 upserts in flight through billsync.",
     "4. The release `billsync sync` of generated customers to Rebilly in a fresh sandbox, 32 in flight, rate limit off, fresh state file; peak RSS is the child's `VmHWM`. The sandbox's memory per stored record is the growth of its `VmRSS` over the sync divided by the records it created (the second sync repeats the first one's ids, which are updated, not stored again).",
     "5. Two clean builds of the facade into empty target dirs (registry already downloaded); crate counts from `cargo tree -e normal`.",
@@ -138,28 +139,36 @@ fn run(o: &Options) -> Result<Report, String> {
     } else {
         (http::TARGET, "1. CPU vs hand-written")
     };
-    report.section(title);
-    match rt.block_on(http::measure(plan, o.only.as_deref())) {
-        Ok(results) => http::rows(&mut report, &results, limit, o.guard),
-        Err(e) => report.not_measured("billsync vs the hand-written loop", e),
+    let wanted = |n: u8| o.section.is_none_or(|s| s == n);
+    if wanted(1) {
+        report.section(title);
+        match rt.block_on(http::measure(plan, o.only.as_deref())) {
+            Ok(results) => http::rows(&mut report, &results, limit, o.guard),
+            Err(e) => report.not_measured("billsync vs the hand-written loop", e),
+        }
     }
     if o.guard {
         return Ok(report);
     }
-
-    sections::mapping::section(&mut report, &target, o.mapping_since);
-    rt.block_on(http::latency_hiding(
-        &mut report,
-        if o.quick { 4_000 } else { 20_000 },
-    ));
+    if wanted(2) {
+        sections::mapping::section(&mut report, o.quick);
+    }
+    if wanted(3) {
+        rt.block_on(http::latency_hiding(
+            &mut report,
+            if o.quick { 4_000 } else { 20_000 },
+        ));
+    }
     let sizes: &[usize] = if o.quick {
         &[10_000, 100_000]
     } else {
         &[100_000, 1_000_000]
     };
     let cli = target.join("release").join("billsync");
-    rt.block_on(sections::memory::section(&mut report, &cli, &out, sizes));
-    if !o.skip_build {
+    if wanted(4) {
+        rt.block_on(sections::memory::section(&mut report, &cli, &out, sizes));
+    }
+    if wanted(5) && !o.skip_build {
         sections::build::section(&mut report, &out);
     }
     for note in NOTES {

@@ -1,73 +1,85 @@
-//! Section 2: mapping and serialization against the serde floor, read from criterion's results
-//! (`<target>/criterion/mapping/*/new/estimates.json`, written by `benches/mapping.rs`).
+//! Section 2: mapping and serialization against the serde floor, for every provider and kind.
+//!
+//! Measured here rather than read from criterion: both sides run in alternating rounds on this
+//! thread and are timed by the thread's CPU time, so the ratio holds on a machine busy with
+//! other work (criterion's wall-clock medians do not). `cargo bench -p billsync-bench` gives
+//! criterion's detailed statistics of the same cases.
 
-use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::hint::black_box;
+use std::time::Duration;
 
+use crate::cpu::thread_cpu;
+use crate::fixtures::{MappingCase, mapping_cases};
 use crate::table::Report;
-
-/// The provider and kind pairs `benches/mapping.rs` measures; every one must have results.
-pub const PAIRS: [(&str, &str); 6] = [
-    ("hyfin", "customer"),
-    ("hyfin", "payment"),
-    ("rebilly", "customer"),
-    ("rebilly", "payment"),
-    ("payabli", "customer"),
-    ("payabli", "customer_known"),
-];
 
 /// The target: prepare at most this many times the floor.
 pub const TARGET: f64 = 2.0;
 
-fn median_ns(dir: &Path, name: &str, since: Option<SystemTime>) -> Result<f64, String> {
-    let file = dir.join(name).join("new/estimates.json");
-    let meta = std::fs::metadata(&file).map_err(|_| format!("no {}", file.display()))?;
-    if let (Some(since), Ok(modified)) = (since, meta.modified())
-        && modified < since
-    {
-        return Err(format!("{} is older than this run", file.display()));
+/// CPU time of `calls` calls of `f`.
+fn timed(f: &dyn Fn() -> usize, calls: u32) -> Duration {
+    let t0 = thread_cpu();
+    for _ in 0..calls {
+        black_box(f());
     }
-    let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    v["median"]["point_estimate"]
-        .as_f64()
-        .ok_or_else(|| format!("no median in {}", file.display()))
+    thread_cpu().saturating_sub(t0)
 }
 
-/// Adds a row per pair; a pair without (fresh) results is a row marked not measured.
-/// `since`: results older than this are stale.
-pub fn section(report: &mut Report, target: &Path, since: Option<SystemTime>) {
-    report.section("2. mapping vs serde floor");
-    let dir = target.join("criterion").join("mapping");
-    for (provider, kind) in PAIRS {
-        let what = format!(
-            "{provider} {kind}: prepare (validate, map, serialize, URL, headers) vs serde_json::to_vec of the built wire bodies, per fixture batch"
-        );
-        let ours = median_ns(&dir, &format!("{provider}_{kind}_billsync"), since);
-        let floor = median_ns(&dir, &format!("{provider}_{kind}_floor"), since);
-        match (ours, floor) {
-            (Ok(ours), Ok(floor)) => {
-                let ratio = ours / floor.max(1e-9);
-                report.row(
-                    what,
-                    format!(
-                        "{:.2} µs vs {:.2} µs = {ratio:.2}x",
-                        ours / 1000.0,
-                        floor / 1000.0
-                    ),
-                    format!("≤ {TARGET:.1}x"),
-                    Some(ratio <= TARGET),
-                );
-            }
-            (Err(e), _) | (_, Err(e)) => report.not_measured(
-                what,
-                format!("{e}; run `cargo bench -p billsync-bench --bench mapping` first"),
-            ),
+/// Per-batch CPU time of each side and the median of the rounds' ratios.
+fn measure(case: &MappingCase, rounds: usize, per_side: Duration) -> (f64, f64, f64) {
+    // Calibrate: enough calls for `per_side` of CPU per side and round.
+    let mut calls = 8u32;
+    loop {
+        let spent = timed(case.billsync.as_ref(), calls);
+        if spent >= Duration::from_millis(20) || calls >= 1 << 24 {
+            let per_call = spent.as_secs_f64() / f64::from(calls);
+            calls = ((per_side.as_secs_f64() / per_call.max(1e-9)) as u32).max(1);
+            break;
         }
+        calls *= 2;
     }
+    let (mut ours, mut floor) = (Duration::ZERO, Duration::ZERO);
+    let mut ratios = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let (o, f) = if round % 2 == 0 {
+            let o = timed(case.billsync.as_ref(), calls);
+            (o, timed(case.floor.as_ref(), calls))
+        } else {
+            let f = timed(case.floor.as_ref(), calls);
+            (timed(case.billsync.as_ref(), calls), f)
+        };
+        ours += o;
+        floor += f;
+        ratios.push(o.as_secs_f64() / f.as_secs_f64().max(1e-9));
+    }
+    ratios.sort_by(f64::total_cmp);
+    let per_batch = |d: Duration| d.as_secs_f64() * 1e6 / (f64::from(calls) * rounds as f64);
+    (per_batch(ours), per_batch(floor), ratios[ratios.len() / 2])
 }
 
-/// A moment a little before now: criterion results written after it are this run's.
-pub fn run_start() -> SystemTime {
-    SystemTime::now() - Duration::from_secs(1)
+/// Adds a row per provider and kind.
+pub fn section(report: &mut Report, quick: bool) {
+    report.section("2. mapping vs serde floor");
+    let cases = match mapping_cases() {
+        Ok(c) => c,
+        Err(e) => return report.not_measured("mapping of the fixtures", e),
+    };
+    let (rounds, per_side) = if quick {
+        (5, Duration::from_millis(20))
+    } else {
+        (9, Duration::from_millis(60))
+    };
+    for case in &cases {
+        let (ours, floor, ratio) = measure(case, rounds, per_side);
+        report.row(
+            format!(
+                "{} {}: prepare (validate, map, serialize, URL, headers) vs serde_json::to_vec of the built wire bodies, {} fixtures",
+                case.provider,
+                case.kind.replace('_', ", id "),
+                case.fixtures
+            ),
+            format!("{ours:.1} µs vs {floor:.1} µs CPU per batch = {ratio:.2}x (median of {rounds} rounds)"),
+            format!("≤ {TARGET:.1}x"),
+            Some(ratio <= TARGET),
+        );
+    }
 }
