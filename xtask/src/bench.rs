@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--quick] [--skip-build]`: the benchmarks of issues 7 and 17, one table
+//! `cargo xtask bench [--quick] [--build-cost] | --guard`: the benchmarks of issues 7 and 17, one table
 //! in `<target>/bench/report.md` (and, for a full run, `docs/benchmarks.md`); and the short
 //! side-by-side guard that `cargo xtask test` runs.
 //!
@@ -39,7 +39,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     build.args(["build", "--release", "-p", "billsync-cli"]);
     cmd::run(build)?;
 
-    step("side by side, mapping, latency, memory and build cost");
+    step("side by side, mapping, latency, memory (and build cost)");
     let mut c = report();
     c.args(args);
     if !quick {

@@ -38,7 +38,8 @@ commands:
                       docs/benchmarks.md; fails naming any row that misses its target or
                       could not be measured (issues 7 and 17)
     --quick           fewer records (about 2 minutes); docs/benchmarks.md is not written
-    --skip-build      leave out the clean-build section
+    --build-cost      add the clean-build section (2 to 4 more minutes)
+    --guard           only step g of `test` (the side-by-side guard, under a minute)
   help                this text";
 
 /// A command line that does not parse.
@@ -78,8 +79,15 @@ fn dispatch(args: &[String]) -> Result<Result<(), String>, Usage> {
             }
         }
         "bench" => {
-            flags("bench", rest, &["--quick", "--skip-build"])?;
-            bench::run(rest)
+            let flags = flags("bench", rest, &["--quick", "--build-cost", "--guard"])?;
+            if flags.contains(&"--guard") {
+                if flags.len() > 1 {
+                    return Err(Usage("--guard takes no other flag".into()));
+                }
+                bench::guard()
+            } else {
+                bench::run(rest)
+            }
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

@@ -2,8 +2,8 @@
 //!
 //! a. rustfmt, b. clippy, c. the facade's feature matrix, d. the tests with the snapshot check,
 //! e. rustdoc, f. packaging, g. the bench guard (billsync's CPU per request against a
-//! hand-written loop, side by side). `--fast` skips c, f and g. The last line printed is the test count
-//! (`tests: N passed, M failed[, K skipped]`), which CI reads.
+//! hand-written loop, side by side). `--fast` skips c, f and g. The last line printed is the
+//! test count (`tests: N passed, M failed[, K skipped]`), which CI reads.
 
 use std::collections::BTreeSet;
 use std::fmt;
