@@ -1,167 +1,25 @@
 //! Mapping and serialization: canonical record -> validated -> prepared request with the exact
-//! wire bytes, against the floor of `serde_json::to_vec` of the already-built wire struct.
-//!
-//! Each iteration handles every fixture of a kind the provider accepts, so the numbers are per
-//! batch of fixtures; the report divides by the batch size.
+//! wire bytes, against the floor of `serde_json::to_vec` of the already-built wire structs
+//! (`billsync_bench::fixtures`). Each iteration handles every fixture of a kind the provider
+//! accepts. `cargo xtask bench` measures the same cases by CPU time, side by side, for its
+//! report; this gives criterion's statistics.
 
-use std::hint::black_box;
-use std::sync::Arc;
-
-use billsync::hyfin::{HyfinClient, HyfinConfig};
-use billsync::rebilly::{RebillyClient, RebillyConfig};
-use billsync::secrecy::SecretString;
-use billsync::{Customer, IdMap, MemoryIdMap, Payment, RecordKind, Upsert};
-use billsync_bench::{accepted_customers, accepted_payments};
+use billsync_bench::fixtures::mapping_cases;
 use criterion::{Criterion, criterion_group, criterion_main};
 
-fn hyfin() -> HyfinClient {
-    let config = HyfinConfig::builder()
-        .base_url("https://partner.hyfin.test")
-        .site_id("site-123")
-        .api_token(SecretString::from("token"))
-        .build()
-        .unwrap();
-    let ids = MemoryIdMap::new();
-    ids.put(
-        &config.account(),
-        RecordKind::Customer,
-        "cust-abc-plumbing",
-        "60f720d248f143332af022e0",
-    )
-    .unwrap();
-    HyfinClient::new(config).unwrap().with_id_map(Arc::new(ids))
-}
-
-fn rebilly() -> RebillyClient {
-    RebillyClient::new(
-        RebillyConfig::builder()
-            .organization_id("org-test")
-            .website_id("web-test")
-            .api_key(SecretString::from("key"))
-            .build()
-            .unwrap(),
-    )
-    .unwrap()
-}
-
 fn mapping(c: &mut Criterion) {
-    let hyfin = hyfin();
-    let rebilly = rebilly();
-
-    let hy_customers = accepted_customers(|x| Upsert::<Customer>::prepare(&hyfin, x).is_ok());
-    let hy_payments = accepted_payments(|x| Upsert::<Payment>::prepare(&hyfin, x).is_ok());
-    let rb_customers = accepted_customers(|x| Upsert::<Customer>::prepare(&rebilly, x).is_ok());
-    let rb_payments = accepted_payments(|x| Upsert::<Payment>::prepare(&rebilly, x).is_ok());
-
-    let ids: &dyn IdMap = hyfin.id_map().as_ref();
-    let account = hyfin.account();
-    // Every body prepare serializes: a multi-contact customer's contacts, then the customer.
-    let hy_customer_wire: Vec<_> = hy_customers
-        .iter()
-        .map(|x| {
-            let contacts = billsync::hyfin::mapping::contact_requests(x, ids, account).unwrap();
-            (
-                contacts,
-                billsync::hyfin::mapping::customer_request(x, ids, account).unwrap(),
-            )
-        })
-        .collect();
-    let hy_payment_wire: Vec<_> = hy_payments
-        .iter()
-        .map(|x| billsync::hyfin::mapping::payment_request(x, hyfin.config()).unwrap())
-        .collect();
-    let rb_customer_wire: Vec<_> = rb_customers
-        .iter()
-        .map(|x| {
-            billsync::rebilly::mapping::customer_request(x, rebilly.config())
-                .unwrap()
-                .1
-        })
-        .collect();
-    let rb_payment_wire: Vec<_> = rb_payments
-        .iter()
-        .map(|x| billsync::rebilly::mapping::transaction_request(x, rebilly.config()).unwrap())
-        .collect();
-
+    let cases = match mapping_cases() {
+        Ok(cases) => cases,
+        Err(e) => panic!("the mapping fixtures could not be built: {e}"),
+    };
     let mut g = c.benchmark_group("mapping");
-    macro_rules! pair {
-        ($label:literal, $client:expr, $records:expr, $kind:ty, $wire:expr) => {
-            g.bench_function(concat!($label, "/billsync"), |b| {
-                b.iter(|| {
-                    for r in $records.iter() {
-                        black_box(Upsert::<$kind>::prepare($client, black_box(r)).unwrap());
-                    }
-                })
-            });
-            g.bench_function(concat!($label, "/floor"), |b| {
-                b.iter(|| {
-                    for w in $wire.iter() {
-                        black_box(FloorBodies::to_vecs(black_box(w)));
-                    }
-                })
-            });
-        };
+    for case in &cases {
+        let name = format!("{}/{}", case.provider, case.kind);
+        g.bench_function(format!("{name}/billsync"), |b| b.iter(&case.billsync));
+        g.bench_function(format!("{name}/floor"), |b| b.iter(&case.floor));
     }
-    pair!(
-        "hyfin/customer",
-        &hyfin,
-        hy_customers,
-        Customer,
-        hy_customer_wire
-    );
-    pair!(
-        "hyfin/payment",
-        &hyfin,
-        hy_payments,
-        Payment,
-        hy_payment_wire
-    );
-    pair!(
-        "rebilly/customer",
-        &rebilly,
-        rb_customers,
-        Customer,
-        rb_customer_wire
-    );
-    pair!(
-        "rebilly/payment",
-        &rebilly,
-        rb_payments,
-        Payment,
-        rb_payment_wire
-    );
     g.finish();
 }
-
-/// The floor: `serde_json::to_vec` of each already-built wire body a record needs.
-trait FloorBodies {
-    fn to_vecs(&self) -> usize;
-}
-
-impl<C: serde::Serialize, W: serde::Serialize> FloorBodies for (Vec<C>, W) {
-    fn to_vecs(&self) -> usize {
-        let mut n = 0;
-        for c in &self.0 {
-            n += serde_json::to_vec(c).unwrap().len();
-        }
-        n + serde_json::to_vec(&self.1).unwrap().len()
-    }
-}
-
-macro_rules! single_body {
-    ($($t:ty),*) => {$(
-        impl FloorBodies for $t {
-            fn to_vecs(&self) -> usize {
-                serde_json::to_vec(self).unwrap().len()
-            }
-        }
-    )*};
-}
-single_body!(
-    billsync::hyfin::wire::HyfinPaymentRequest<'_>,
-    billsync::rebilly::wire::Customer<'_>,
-    billsync::rebilly::wire::TransactionRequest
-);
 
 criterion_group! {
     name = benches;

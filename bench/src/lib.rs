@@ -1,12 +1,21 @@
-//! Benchmark support for billsync: the inputs every benchmark shares.
+//! Benchmark support for billsync: the inputs every benchmark shares, the sandbox in a child
+//! process, billsync and a hand-written loop side by side, and the report's sections.
 //!
-//! `cargo xtask bench` runs the criterion benchmarks in `benches/` and the report binary, and
-//! writes one table to `target/bench/report.md`.
+//! `cargo xtask bench` runs the criterion benchmarks in `benches/` and the `bench-report`
+//! binary, which writes one table to `<target>/bench/report.md` and `docs/benchmarks.md`.
 
 pub mod cpu;
+pub mod fixtures;
 pub mod generate;
+pub mod hand;
 pub mod load;
+pub mod machine;
+pub mod paths;
+pub mod sandbox;
+pub mod sections;
+pub mod side_by_side;
 pub mod table;
+pub mod target;
 
 use billsync::{Customer, Payment};
 

@@ -1,149 +1,105 @@
-//! Load against the sandbox on loopback: billsync's upserts and a minimal hand-written client,
-//! each with a fixed pool of workers pulling the next record.
+//! Running a batch of upserts with a fixed number in flight, on the current thread (the bench's
+//! runtime is single-threaded and pinned to one core, so its CPU time is the client's alone).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
-use billsync::reqwest;
-use billsync::{Customer, Payment, Upsert};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 
-/// What a load run measured.
-#[derive(Debug, Clone, Copy)]
-pub struct LoadResult {
-    /// Requests that succeeded.
-    pub ok: usize,
-    /// Requests that failed.
+/// What a run measured.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Run {
+    /// Records sent.
+    pub records: usize,
+    /// Records whose upsert failed.
     pub failed: usize,
+    /// HTTP requests the client says it made for the records that succeeded.
+    pub requests: u64,
+    /// HTTP requests the sandbox received during the run (`None` when not counted).
+    pub received: Option<u64>,
+    /// CPU time of this process during the run (user + system).
+    pub cpu: Duration,
     /// Wall time of the run.
     pub wall: Duration,
-    /// CPU time this process spent during the run.
-    pub cpu: Duration,
 }
 
-impl LoadResult {
+impl Run {
+    /// Adds `other`'s counts and times to these.
+    pub fn add(&mut self, other: &Run) {
+        self.records += other.records;
+        self.failed += other.failed;
+        self.requests += other.requests;
+        self.received = match (self.received, other.received) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+        self.cpu += other.cpu;
+        self.wall += other.wall;
+    }
+
+    /// CPU microseconds per record.
+    pub fn cpu_us_per_record(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / self.records.max(1) as f64
+    }
+
+    /// CPU microseconds per HTTP request (as the sandbox counted them when it did).
+    pub fn cpu_us_per_request(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / self.http_requests().max(1) as f64
+    }
+
+    /// HTTP requests made: as the sandbox counted them, else as the client did.
+    pub fn http_requests(&self) -> u64 {
+        self.received.unwrap_or(self.requests)
+    }
+
+    /// HTTP requests per record.
+    pub fn requests_per_record(&self) -> f64 {
+        self.http_requests() as f64 / self.records.max(1) as f64
+    }
+
     /// Records per second of wall time.
     pub fn per_second(&self) -> f64 {
-        self.ok as f64 / self.wall.as_secs_f64().max(1e-9)
-    }
-
-    /// CPU microseconds per request.
-    pub fn cpu_us_per_request(&self) -> f64 {
-        self.cpu.as_secs_f64() * 1e6 / (self.ok + self.failed).max(1) as f64
+        (self.records - self.failed) as f64 / self.wall.as_secs_f64().max(1e-9)
     }
 }
 
-async fn pool<F, Fut>(n: usize, concurrency: usize, work: F) -> LoadResult
+/// Runs `work(0..n)` with `in_flight` at a time; `work` answers the HTTP requests a record took,
+/// or `None` when it failed. The CPU and wall time cover the run alone.
+pub async fn run<F, Fut>(n: usize, in_flight: usize, work: F) -> Run
 where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = bool> + Send,
+    F: Fn(usize) -> Fut,
+    Fut: Future<Output = Option<u32>>,
 {
-    let next = Arc::new(AtomicUsize::new(0));
-    let ok = Arc::new(AtomicUsize::new(0));
-    let work = Arc::new(work);
+    let next = Cell::new(0usize);
+    let ok = Cell::new(0usize);
+    let requests = Cell::new(0u64);
+    let worker = || async {
+        loop {
+            let i = next.get();
+            if i >= n {
+                break;
+            }
+            next.set(i + 1);
+            if let Some(r) = work(i).await {
+                ok.set(ok.get() + 1);
+                requests.set(requests.get() + u64::from(r));
+            }
+        }
+    };
     let cpu0 = crate::cpu::process_cpu();
     let t0 = Instant::now();
-    let mut workers = tokio::task::JoinSet::new();
-    for _ in 0..concurrency {
-        let (next, ok, work) = (next.clone(), ok.clone(), work.clone());
-        workers.spawn(async move {
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= n {
-                    break;
-                }
-                if work(i).await {
-                    ok.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        });
-    }
-    while workers.join_next().await.is_some() {}
+    let mut workers: FuturesUnordered<_> = (0..in_flight.max(1)).map(|_| worker()).collect();
+    while workers.next().await.is_some() {}
     let wall = t0.elapsed();
     let cpu = crate::cpu::process_cpu().saturating_sub(cpu0);
-    let ok = ok.load(Ordering::Relaxed);
-    LoadResult {
-        ok,
-        failed: n - ok,
-        wall,
+    Run {
+        records: n,
+        failed: n - ok.get(),
+        requests: requests.get(),
+        received: None,
         cpu,
+        wall,
     }
-}
-
-/// Upserts every payment through billsync.
-pub async fn billsync_payments<C>(
-    client: Arc<C>,
-    payments: Arc<Vec<Payment>>,
-    concurrency: usize,
-) -> LoadResult
-where
-    C: Upsert<Payment> + 'static,
-{
-    let n = payments.len();
-    pool(n, concurrency, move |i| {
-        let (client, payments) = (client.clone(), payments.clone());
-        async move { client.upsert(&payments[i]).await.is_ok() }
-    })
-    .await
-}
-
-/// Upserts every customer through billsync.
-pub async fn billsync_customers<C>(
-    client: Arc<C>,
-    customers: Arc<Vec<Customer>>,
-    concurrency: usize,
-) -> LoadResult
-where
-    C: Upsert<Customer> + 'static,
-{
-    let n = customers.len();
-    pool(n, concurrency, move |i| {
-        let (client, customers) = (client.clone(), customers.clone());
-        async move { client.upsert(&customers[i]).await.is_ok() }
-    })
-    .await
-}
-
-/// What the hand-written client sends: one URL, one auth header, and a wire struct per record
-/// that it serializes itself on every request, as a hand-written integration would.
-pub struct HandWritten<W> {
-    /// The endpoint.
-    pub url: String,
-    /// Auth header name and value.
-    pub auth: (String, String),
-    /// The provider's wire bodies.
-    pub bodies: Vec<W>,
-}
-
-/// Posts every body with a plain reqwest client and checks Hyfin's `success` flag.
-pub async fn hand_written<W>(hand: HandWritten<W>, concurrency: usize) -> LoadResult
-where
-    W: serde::Serialize + Send + Sync + 'static,
-{
-    let client = reqwest::Client::new();
-    let hand = Arc::new(hand);
-    let n = hand.bodies.len();
-    pool(n, concurrency, move |i| {
-        let (client, hand) = (client.clone(), hand.clone());
-        async move {
-            let Ok(body) = serde_json::to_vec(&hand.bodies[i]) else {
-                return false;
-            };
-            let sent = client
-                .post(&hand.url)
-                .header(&hand.auth.0, &hand.auth.1)
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await;
-            let Ok(resp) = sent else { return false };
-            let Ok(bytes) = resp.bytes().await else {
-                return false;
-            };
-            serde_json::from_slice::<serde_json::Value>(&bytes)
-                .map(|v| v.get("success").and_then(|s| s.as_bool()) == Some(true))
-                .unwrap_or(false)
-        }
-    })
-    .await
 }

@@ -2,7 +2,7 @@
 //!
 //! - `cargo xtask test` runs everything CI runs (`test.rs`).
 //! - `cargo xtask snapshots` reviews, accepts or checks insta snapshots (`snapshots.rs`).
-//! - `cargo xtask bench` runs the benchmarks of issue 7 (`bench.rs`).
+//! - `cargo xtask bench` runs the benchmarks of issues 7 and 17 (`bench.rs`).
 //! - `cargo xtask fuzz` runs the decoders' fuzz targets (`fuzz.rs`).
 //!
 //! Exit codes: 0 success, 1 a step failed, 2 a usage error.
@@ -31,12 +31,19 @@ commands:
                         e. a short fuzz run (3 s per target, dev build)
                         f. cargo doc -D warnings
                         g. cargo package of every publishable crate
-                      --fast skips c and g
+                        h. bench guard: every provider path's CPU per HTTP request at most
+                           1.5x a hand-written reqwest loop's, measured side by side (release)
+                      --fast skips c, g and h
   snapshots           run the tests writing pending snapshots (.snap.new) and show their diffs,
                       and list unreferenced snapshots
     --accept          take every new or changed snapshot and delete unreferenced ones
     --check           fail on a pending or unreferenced snapshot (step d of `test`)
-  bench [args]        run the benchmarks (issue 7)
+  bench               run every benchmark; one report in <target>/bench/report.md and
+                      docs/benchmarks.md; fails naming any row that misses its target or
+                      could not be measured (issues 7 and 17)
+    --quick           fewer records (about 2 minutes); docs/benchmarks.md is not written
+    --build-cost      add the clean-build section (2 to 4 more minutes)
+    --guard           only step h of `test` (the side-by-side guard, under a minute)
   fuzz [args]         fuzz the decoders: 1,000,000 executions per target (fuzz profile),
                       failing on a panic or after 10 minutes; args go to billsync-fuzz
                       (--target NAME, --execs N, --seconds S, --seed N, --list)
@@ -78,9 +85,18 @@ fn dispatch(args: &[String]) -> Result<Result<(), String>, Usage> {
                 (accept, false) => snapshots::run(accept),
             }
         }
-        // Owned by the benchmarks; it takes its own arguments.
-        "bench" => bench::run(rest),
         "fuzz" => fuzz::run(rest),
+        "bench" => {
+            let flags = flags("bench", rest, &["--quick", "--build-cost", "--guard"])?;
+            if flags.contains(&"--guard") {
+                if flags.len() > 1 {
+                    return Err(Usage("--guard takes no other flag".into()));
+                }
+                bench::guard()
+            } else {
+                bench::run(rest)
+            }
+        }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

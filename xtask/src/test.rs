@@ -1,8 +1,9 @@
 //! `cargo xtask test`: everything CI runs, in order, stopping at the first failure.
 //!
 //! a. rustfmt, b. clippy, c. the facade's feature matrix, d. the tests with the snapshot check,
-//! e. a short fuzz run, f. rustdoc, g. packaging. `--fast` skips c and g. The last line printed is the test count
-//! (`tests: N passed, M failed[, K skipped]`), which CI reads.
+//! e. a short fuzz run, f. rustdoc, g. packaging, h. the bench guard (billsync's CPU per
+//! request against a hand-written loop, side by side). `--fast` skips c, g and h. The last line
+//! printed is the test count (`tests: N passed, M failed[, K skipped]`), which CI reads.
 
 use std::collections::BTreeSet;
 
@@ -78,6 +79,13 @@ fn steps(fast: bool, counts: &mut Option<Counts>) -> Result<(), String> {
     } else {
         step("g. packaging of the publishable crates");
         package()?;
+    }
+
+    if fast {
+        step("h. bench guard: skipped (--fast)");
+    } else {
+        step("h. bench guard (CPU per request vs a hand-written loop, side by side, ≤ 1.5x)");
+        crate::bench::guard()?;
     }
     Ok(())
 }

@@ -82,13 +82,12 @@ impl RawResponse {
         {
             None => true,
             Some(ct) => {
-                let ct = ct
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase();
-                ct == "application/json" || ct.ends_with("+json") || ct == "text/json"
+                // Compared without allocating: this runs on every answer.
+                let ct = ct.split(';').next().unwrap_or("").trim().as_bytes();
+                let ends_json = ct.len() >= 5 && ct[ct.len() - 5..].eq_ignore_ascii_case(b"+json");
+                ct.eq_ignore_ascii_case(b"application/json")
+                    || ends_json
+                    || ct.eq_ignore_ascii_case(b"text/json")
             }
         }
     }
@@ -283,18 +282,31 @@ impl HttpClient {
         let mut resp = builder.send().await.map_err(SendFailure::from_reqwest)?;
         let status = resp.status();
         let headers = std::mem::take(resp.headers_mut());
-        let mut body = Vec::new();
+        // Most answers come in one chunk: keep it as it is, and copy only when a second comes.
+        let mut first: Option<Bytes> = None;
+        let mut joined: Option<Vec<u8>> = None;
+        let mut len = 0;
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > MAX_BODY_BYTES {
+                    len += chunk.len();
+                    if len > MAX_BODY_BYTES {
                         return Err(SendFailure {
                             never_sent: false,
                             too_large: true,
                             source: None,
                         });
                     }
-                    body.extend_from_slice(&chunk);
+                    match (&mut joined, &first) {
+                        (Some(all), _) => all.extend_from_slice(&chunk),
+                        (None, None) => first = Some(chunk),
+                        (None, Some(head)) => {
+                            let mut all = Vec::with_capacity(head.len() + chunk.len());
+                            all.extend_from_slice(head);
+                            all.extend_from_slice(&chunk);
+                            joined = Some(all);
+                        }
+                    }
                 }
                 Ok(None) => break,
                 Err(e) => {
@@ -306,7 +318,11 @@ impl HttpClient {
                 }
             }
         }
-        Ok((status, headers, Bytes::from(body)))
+        let body = match joined {
+            Some(all) => Bytes::from(all),
+            None => first.unwrap_or_default(),
+        };
+        Ok((status, headers, body))
     }
 }
 
@@ -374,6 +390,46 @@ impl SendFailure {
             // reqwest errors carry the URL, which holds no secret (credentials go in headers).
             Some(source) => err.with_source(source),
             None => err,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_content_type(ct: Option<&str>) -> RawResponse {
+        let mut headers = HeaderMap::new();
+        if let Some(ct) = ct {
+            headers.insert(reqwest::header::CONTENT_TYPE, ct.parse().unwrap());
+        }
+        RawResponse {
+            status: StatusCode::OK,
+            headers,
+            body: Bytes::new(),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn json_content_types_are_told_from_others_in_any_case() {
+        for json in [
+            None,
+            Some("application/json"),
+            Some("Application/JSON; charset=utf-8"),
+            Some("application/problem+json"),
+            Some("APPLICATION/VND.API+JSON"),
+            Some(" text/json "),
+        ] {
+            assert!(with_content_type(json).looks_like_json(), "{json:?}");
+        }
+        for other in [
+            "text/html",
+            "text/plain; charset=utf-8",
+            "json",
+            "application/jsonx",
+        ] {
+            assert!(!with_content_type(Some(other)).looks_like_json(), "{other}");
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::PROVIDER;
 use crate::config::PayabliConfig;
 use crate::error::{PayabliError, decode_error, error_from_response};
 use crate::mapping::customer_data;
-use crate::wire::{PayabliCustomerData, PayabliQueryResponse, PayabliResponse, id_text};
+use crate::wire::{PayabliCustomerData, PayabliQueryResponse, PayabliWriteAnswer, id_text};
 
 /// The header carrying the API token.
 pub const TOKEN_HEADER: &str = "requesttoken";
@@ -213,15 +213,16 @@ impl PayabliClient {
         }))
     }
 
-    /// Reads a write's answer: `Ok(envelope)` on success.
-    fn read(&self, resp: &RawResponse) -> Result<PayabliResponse> {
+    /// Reads a write's answer: on success, the customer id it names (if any). Only the
+    /// envelope's flag and the id are read: the record echoed in `responseData` is skipped.
+    fn read(&self, resp: &RawResponse) -> Result<Option<String>> {
         if !resp.status.is_success() {
             return Err(error_from_response(resp, &self.http));
         }
-        let env: PayabliResponse = serde_json::from_slice(&resp.body)
+        let env: PayabliWriteAnswer<'_> = serde_json::from_slice(&resp.body)
             .map_err(|_| decode_error(resp, "a Payabli response envelope"))?;
         match env.is_success {
-            Some(true) => Ok(env),
+            Some(true) => Ok(env.customer_id()),
             Some(false) => Err(error_from_response(resp, &self.http)),
             None => Err(decode_error(resp, "a Payabli response envelope")),
         }
@@ -274,8 +275,8 @@ impl PayabliClient {
         let resp = self.http.send(&self.create_request(&data, &key)?).await?;
         requests += resp.attempts;
         match self.read(&resp) {
-            Ok(env) => {
-                let id = match env.customer_id() {
+            Ok(named) => {
+                let id = match named {
                     Some(id) => id,
                     // Some answers carry no id: find the record we just made.
                     None => self

@@ -209,6 +209,41 @@ impl PayabliResponse {
     }
 }
 
+/// The parts of a write's answer the client reads, borrowed from the body: the success flag and
+/// `responseData` left as raw JSON (it echoes the whole record, which is not needed).
+#[derive(Debug, Deserialize)]
+pub(crate) struct PayabliWriteAnswer<'a> {
+    #[serde(rename = "isSuccess", default)]
+    pub is_success: Option<bool>,
+    #[serde(rename = "responseData", default, borrow)]
+    pub response_data: Option<&'a serde_json::value::RawValue>,
+}
+
+/// The ids of a record in `responseData`.
+#[derive(Deserialize)]
+struct RecordIds {
+    #[serde(rename = "customerId", default)]
+    lower: Option<serde_json::Value>,
+    #[serde(rename = "CustomerId", default)]
+    upper: Option<serde_json::Value>,
+}
+
+impl PayabliWriteAnswer<'_> {
+    /// As [`PayabliResponse::customer_id`]: a record's `customerId`, or a bare number or string.
+    pub fn customer_id(&self) -> Option<String> {
+        let raw = self.response_data?.get();
+        if raw.starts_with('{') {
+            let ids: RecordIds = serde_json::from_str(raw).ok()?;
+            match ids.lower {
+                Some(id) => id_text(&id),
+                None => ids.upper.as_ref().and_then(id_text),
+            }
+        } else {
+            id_text(&serde_json::from_str(raw).ok()?)
+        }
+    }
+}
+
 /// An id that may come as a number or a string.
 pub(crate) fn id_text(v: &serde_json::Value) -> Option<String> {
     match v {
@@ -224,4 +259,35 @@ pub struct PayabliQueryResponse {
     /// The customers found.
     #[serde(rename = "Records", default)]
     pub records: Vec<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id_of(body: &str) -> Option<String> {
+        serde_json::from_str::<PayabliWriteAnswer<'_>>(body)
+            .unwrap()
+            .customer_id()
+    }
+
+    #[test]
+    fn write_answers_name_the_customer_as_the_full_envelope_does() {
+        for body in [
+            r#"{"isSuccess":true,"responseData":{"customerId":4012,"firstname":"Ada","customerNumber":"c-1"}}"#,
+            r#"{"isSuccess":true,"responseData":{"CustomerId":"4012"}}"#,
+            r#"{"isSuccess":true,"responseData":4012}"#,
+            r#"{"isSuccess":true,"responseData":" 4012 "}"#,
+            r#"{"isSuccess":true,"responseData":null}"#,
+            r#"{"isSuccess":true}"#,
+            r#"{"isSuccess":true,"responseData":{"customerId":null}}"#,
+        ] {
+            let full: PayabliResponse = serde_json::from_str(body).unwrap();
+            assert_eq!(id_of(body), full.customer_id(), "{body}");
+        }
+        assert_eq!(
+            id_of(r#"{"isSuccess":true,"responseData":{"customerId":4012}}"#).as_deref(),
+            Some("4012")
+        );
+    }
 }

@@ -369,7 +369,8 @@ impl RebillyClient {
     }
 }
 
-/// Parses a success body that must be a JSON object.
+/// Parses a success body that must be a JSON object, in one pass straight into `T` (a derived
+/// struct would also accept a JSON array, hence the check of the first byte).
 pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(
     resp: &RawResponse,
     what: &str,
@@ -377,13 +378,10 @@ pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(
     if resp.body.is_empty() || !resp.looks_like_json() {
         return Err(decode_error(resp, what));
     }
-    match serde_json::from_slice::<serde_json::Value>(&resp.body) {
-        Ok(value @ serde_json::Value::Object(_)) => {
-            serde_json::from_value(value).map_err(|e| decode_error(resp, what).with_source(e))
-        }
-        Ok(_) => Err(decode_error(resp, what)),
-        Err(e) => Err(decode_error(resp, what).with_source(e)),
+    if resp.body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(decode_error(resp, what));
     }
+    serde_json::from_slice(&resp.body).map_err(|e| decode_error(resp, what).with_source(e))
 }
 
 #[async_trait]

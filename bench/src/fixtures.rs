@@ -1,0 +1,177 @@
+//! The mapping cases: for each provider and kind, billsync's `prepare` over every fixture the
+//! provider accepts, and the serde floor (`serde_json::to_vec` of the already-built wire bodies
+//! of the same fixtures). Shared by the criterion benchmark and the report.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use billsync::hyfin::{HyfinClient, HyfinConfig};
+use billsync::payabli::{PayabliClient, PayabliConfig};
+use billsync::rebilly::{RebillyClient, RebillyConfig};
+use billsync::secrecy::SecretString;
+use billsync::{Customer, IdMap, MemoryIdMap, Payment, RecordKind, Upsert};
+use serde::Serialize;
+
+use crate::{accepted_customers, accepted_payments};
+
+/// One provider and kind: two closures over the same fixtures, each returning the bytes made
+/// (so that nothing is optimized away).
+pub struct MappingCase {
+    /// The provider (`hyfin`).
+    pub provider: &'static str,
+    /// The kind (`customer`, `payment`, `customer_known`).
+    pub kind: &'static str,
+    /// Fixtures per batch.
+    pub fixtures: usize,
+    /// billsync's `prepare` of every fixture.
+    pub billsync: Box<dyn Fn() -> usize>,
+    /// `serde_json::to_vec` of every fixture's wire bodies.
+    pub floor: Box<dyn Fn() -> usize>,
+}
+
+fn leak<T>(v: T) -> &'static T {
+    Box::leak(Box::new(v))
+}
+
+fn to_vec<T: Serialize>(body: &T) -> usize {
+    serde_json::to_vec(black_box(body)).map_or(0, |b| b.len())
+}
+
+fn case<R, W>(
+    provider: &'static str,
+    kind: &'static str,
+    client: &'static dyn Upsert<R>,
+    records: &'static [R],
+    wire: Vec<W>,
+) -> MappingCase
+where
+    R: billsync::Record,
+    W: Fn() -> usize + 'static,
+{
+    let wire: &'static [W] = Box::leak(wire.into_boxed_slice());
+    MappingCase {
+        provider,
+        kind,
+        fixtures: records.len(),
+        billsync: Box::new(move || {
+            records
+                .iter()
+                .map(|r| {
+                    client.prepare(black_box(r)).map_or(0, |reqs| {
+                        reqs.iter()
+                            .map(|q| q.body.as_ref().map_or(0, |b| b.len()))
+                            .sum()
+                    })
+                })
+                .sum()
+        }),
+        floor: Box::new(move || wire.iter().map(|w| w()).sum()),
+    }
+}
+
+fn build() -> Result<Vec<MappingCase>, billsync::Error> {
+    let hyfin_config = HyfinConfig::builder()
+        .base_url("https://partner.hyfin.test")
+        .site_id("site-123")
+        .api_token(SecretString::from("token"))
+        .build()?;
+    let hyfin_ids = MemoryIdMap::new();
+    hyfin_ids.put(
+        &hyfin_config.account(),
+        RecordKind::Customer,
+        "cust-abc-plumbing",
+        "60f720d248f143332af022e0",
+    )?;
+    let hyfin: &'static HyfinClient =
+        leak(HyfinClient::new(hyfin_config)?.with_id_map(Arc::new(hyfin_ids)));
+    let rebilly: &'static RebillyClient = leak(RebillyClient::new(
+        RebillyConfig::builder()
+            .organization_id("org-test")
+            .website_id("web-test")
+            .api_key(SecretString::from("key"))
+            .build()?,
+    )?);
+    let payabli = |known: &[Customer]| -> Result<&'static PayabliClient, billsync::Error> {
+        let config = PayabliConfig::builder()
+            .entrypoint("entry-test")
+            .api_token(SecretString::from("token"))
+            .build()?;
+        let ids = MemoryIdMap::new();
+        for (i, c) in known.iter().enumerate() {
+            ids.put(
+                &config.account(),
+                RecordKind::Customer,
+                &c.external_id,
+                &(4000 + i).to_string(),
+            )?;
+        }
+        Ok(leak(PayabliClient::new(config)?.with_id_map(Arc::new(ids))))
+    };
+    let payabli_new = payabli(&[])?;
+
+    let customers = |c: &dyn Upsert<Customer>| -> &'static [Customer] {
+        Box::leak(accepted_customers(|x| c.prepare(x).is_ok()).into_boxed_slice())
+    };
+    let payments = |c: &dyn Upsert<Payment>| -> &'static [Payment] {
+        Box::leak(accepted_payments(|x| c.prepare(x).is_ok()).into_boxed_slice())
+    };
+    let hy_c = customers(hyfin);
+    let hy_p = payments(hyfin);
+    let rb_c = customers(rebilly);
+    let rb_p = payments(rebilly);
+    let pb_c = customers(payabli_new);
+    let payabli_known = payabli(pb_c)?;
+
+    let ids: &'static dyn IdMap = hyfin.id_map().as_ref();
+    let account = hyfin.account();
+    let mut hy_c_wire = Vec::new();
+    for x in hy_c {
+        // Every body prepare serializes: a multi-contact customer's contacts, then the customer.
+        let contacts = billsync::hyfin::mapping::contact_requests(x, ids, account)?;
+        let customer = billsync::hyfin::mapping::customer_request(x, ids, account)?;
+        hy_c_wire.push(move || contacts.iter().map(to_vec).sum::<usize>() + to_vec(&customer));
+    }
+    let mut hy_p_wire = Vec::new();
+    for x in hy_p {
+        let body = billsync::hyfin::mapping::payment_request(x, hyfin.config())?;
+        hy_p_wire.push(move || to_vec(&body));
+    }
+    let mut rb_c_wire = Vec::new();
+    for x in rb_c {
+        let (_, body) = billsync::rebilly::mapping::customer_request(x, rebilly.config())?;
+        rb_c_wire.push(move || to_vec(&body));
+    }
+    let mut rb_p_wire = Vec::new();
+    for x in rb_p {
+        let body = billsync::rebilly::mapping::transaction_request(x, rebilly.config())?;
+        rb_p_wire.push(move || to_vec(&body));
+    }
+    let mut pb_wire = Vec::new();
+    let mut pb_wire_known = Vec::new();
+    for x in pb_c {
+        let body = billsync::payabli::mapping::customer_data(x, payabli_new.config())?;
+        let again = body.clone();
+        pb_wire.push(move || to_vec(&body));
+        pb_wire_known.push(move || to_vec(&again));
+    }
+    Ok(vec![
+        case("hyfin", "customer", hyfin, hy_c, hy_c_wire),
+        case("hyfin", "payment", hyfin, hy_p, hy_p_wire),
+        case("rebilly", "customer", rebilly, rb_c, rb_c_wire),
+        case("rebilly", "payment", rebilly, rb_p, rb_p_wire),
+        case("payabli", "customer", payabli_new, pb_c, pb_wire),
+        case(
+            "payabli",
+            "customer_known",
+            payabli_known,
+            pb_c,
+            pb_wire_known,
+        ),
+    ])
+}
+
+/// Every mapping case. The clients and fixtures are leaked: they live as long as the
+/// benchmark process.
+pub fn mapping_cases() -> Result<Vec<MappingCase>, String> {
+    build().map_err(|e| e.to_string())
+}
