@@ -47,14 +47,14 @@ enum HandRecord<'a> {
         contact_url: String,
         customer_url: String,
         contacts: Vec<HyfinContactRequest<'a>>,
-        customer: HyfinCustomerRequest<'a>,
+        customer: Box<HyfinCustomerRequest<'a>>,
     },
     /// Payabli: the lookup, then the create with its idempotency key.
     PayabliNew {
         lookup_url: String,
         create_url: String,
         key: String,
-        body: PayabliCustomerData<'a>,
+        body: Box<PayabliCustomerData<'a>>,
     },
 }
 
@@ -155,12 +155,14 @@ fn build_customer<'a>(
             HandRecord::HyfinContacts {
                 contact_url: first(0)?,
                 customer_url: url.last().cloned().ok_or("no customer request")?,
-                customer: billsync::hyfin::mapping::customer_request(
-                    customer,
-                    &ids,
-                    clients.hyfin.account(),
-                )
-                .map_err(err)?,
+                customer: Box::new(
+                    billsync::hyfin::mapping::customer_request(
+                        customer,
+                        &ids,
+                        clients.hyfin.account(),
+                    )
+                    .map_err(err)?,
+                ),
                 contacts,
             }
         }
@@ -207,7 +209,7 @@ fn build_customer<'a>(
                 lookup_url: first(0)?,
                 create_url: first(1)?,
                 key,
-                body,
+                body: Box::new(body),
             }
         }
     })
@@ -378,7 +380,7 @@ impl<'a> HandBatch<'a> {
                 if !query.records.is_empty() {
                     return None;
                 }
-                self.write(Method::POST, &create_url, Some(&key), &body)
+                self.write(Method::POST, &create_url, Some(&key), &*body)
                     .await
                     .map(|_| 2)
             }
