@@ -30,6 +30,15 @@ pub trait Provider: Send + Sync + Debug {
     /// What the provider supports.
     fn capabilities(&self) -> Capabilities;
 
+    /// Before a bulk sync of `kind`: loads what the provider can list in bulk (its ids by
+    /// external id) into the client's id map, so that each upsert then needs fewer requests
+    /// (Payabli: no lookup before each create). Returns the HTTP requests it made; providers
+    /// with nothing to gain do nothing and return 0.
+    async fn warm_up(&self, kind: crate::RecordKind) -> Result<u32> {
+        let _ = kind;
+        Ok(0)
+    }
+
     /// The customer upsert, if the provider stores customers.
     fn customers(&self) -> Option<&dyn Upsert<Customer>>;
 

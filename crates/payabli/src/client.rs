@@ -18,7 +18,7 @@ use crate::PROVIDER;
 use crate::config::PayabliConfig;
 use crate::error::{PayabliError, decode_error, error_from_response};
 use crate::mapping::customer_data;
-use crate::wire::{PayabliCustomerData, PayabliQueryResponse, PayabliWriteAnswer, id_text};
+use crate::wire::{PayabliCustomerData, PayabliQueryResponse, PayabliWriteAnswer};
 
 /// The header carrying the API token.
 pub const TOKEN_HEADER: &str = "requesttoken";
@@ -47,17 +47,19 @@ const SECRET_FIELDS: &[&str] = &["/customerPsw"];
 #[derive(Clone)]
 pub struct PayabliClient {
     config: Arc<PayabliConfig>,
-    http: HttpClient,
-    ids: Arc<dyn IdMap>,
-    account: Account,
-    shared: Arc<Shared>,
+    pub(crate) http: HttpClient,
+    pub(crate) ids: Arc<dyn IdMap>,
+    pub(crate) account: Account,
+    // Set once every customer of the entrypoint was listed into `ids` (shared by clones).
+    pub(crate) listed: Arc<std::sync::atomic::AtomicBool>,
+    pub(crate) shared: Arc<Shared>,
 }
 
 /// Built once per client: the create and query URLs (with the configured query options) and the
 /// sensitive token header.
-struct Shared {
+pub(crate) struct Shared {
     create: Url,
-    query: Url,
+    pub(crate) query: Url,
     token: HeaderValue,
 }
 
@@ -103,6 +105,7 @@ impl PayabliClient {
         let token = secret_header_value(TOKEN_HEADER, "", &config.token).map_err(p)?;
         Ok(PayabliClient {
             account: config.account(),
+            listed: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             config: Arc::new(config),
             http,
             ids: Arc::new(MemoryIdMap::new()),
@@ -148,7 +151,12 @@ impl PayabliClient {
         &self.config
     }
 
-    fn request(&self, method: Method, url: Url, operation: &'static str) -> PreparedRequest {
+    pub(crate) fn request(
+        &self,
+        method: Method,
+        url: Url,
+        operation: &'static str,
+    ) -> PreparedRequest {
         PreparedRequest::new(method, url, operation, RetrySafety::Idempotent).with_header_value(
             HeaderName::from_static(TOKEN_HEADER),
             self.shared.token.clone(),
@@ -201,16 +209,11 @@ impl PayabliClient {
         let found: PayabliQueryResponse = serde_json::from_slice(&resp.body)
             .map_err(|_| decode_error(&resp, "a customer query result"))?;
         // The filter may match loosely (case, prefix): keep only the exact customer number.
-        Ok(found.records.iter().find_map(|r| {
-            let number = r
-                .get("customerNumber")
-                .or_else(|| r.get("CustomerNumber"))?;
-            (number.as_str() == Some(external_id)).then(|| {
-                r.get("customerId")
-                    .or_else(|| r.get("CustomerId"))
-                    .and_then(id_text)
-            })?
-        }))
+        Ok(found
+            .records
+            .iter()
+            .filter_map(crate::listing::number_and_id)
+            .find_map(|(number, id)| (number == external_id).then_some(id)))
     }
 
     /// Reads a write's answer: on success, the customer id it names (if any). Only the
@@ -262,7 +265,10 @@ impl PayabliClient {
                 Err(e) => return Err(e),
             }
         }
-        if let Some(id) = self.lookup(external_id, &mut requests).await? {
+        // After a full listing ([`Provider::warm_up`]), a customer the map does not know does
+        // not exist (one created since by another writer is caught below as "already exists").
+        let listed = self.listed.load(std::sync::atomic::Ordering::SeqCst);
+        if !listed && let Some(id) = self.lookup(external_id, &mut requests).await? {
             self.ids
                 .put(&self.account, RecordKind::Customer, external_id, &id)?;
             self.update(&id, &data, &mut requests).await?;
@@ -352,6 +358,7 @@ impl Upsert<Customer> for PayabliClient {
     }
 }
 
+#[async_trait]
 impl Provider for PayabliClient {
     fn name(&self) -> &'static str {
         PROVIDER
@@ -363,6 +370,15 @@ impl Provider for PayabliClient {
 
     fn rate_limit(&self) -> Option<&RateLimit> {
         self.http.rate_limit()
+    }
+
+    /// Lists the entrypoint's customers into the id map (one request per 1,000 customers), so
+    /// that a bulk sync creates new customers without a lookup each.
+    async fn warm_up(&self, kind: RecordKind) -> Result<u32> {
+        match kind {
+            RecordKind::Customer => self.warm_customers().await,
+            _ => Ok(0),
+        }
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -97,6 +97,7 @@ mod config;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod listing;
 pub mod mapping;
 pub mod wire;
 

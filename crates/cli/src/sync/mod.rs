@@ -99,8 +99,8 @@ pub async fn run(
 ) -> Result<Summary, String> {
     let kind = record_kind(opts.kind);
     let prepared = start::prepare(&opts, provider.as_ref(), &store, kind).await?;
-    let total_bytes = std::fs::metadata(&opts.file).ok().map(|m| m.len());
     let mut records = Records::open(&opts.file, opts.kind)?;
+    let total_bytes = std::fs::metadata(&opts.file).ok().map(|m| m.len());
     let started = Instant::now();
     let concurrency = opts.concurrency.max(1);
     let permits = Arc::new(Semaphore::new(concurrency));
@@ -113,6 +113,7 @@ pub async fn run(
         resend_unknown: opts.resend_unknown,
         registry: Arc::new(Registry::default()),
         abort: Arc::new(AtomicBool::new(false)),
+        warm_up: tokio::sync::OnceCell::new(),
     });
     let bytes = Arc::new(AtomicU64::new(0));
     let (tx, rx) = mpsc::channel::<Done>(concurrency * 4);
@@ -223,6 +224,7 @@ pub async fn run(
                 pending.join(", ")
             ));
             partial.signal = signal;
+            partial.requests += ctx.warm_up_requests();
             partial.seconds = started.elapsed().as_secs_f64();
             partial.aborted = aborted;
             return Ok(partial);
@@ -236,6 +238,7 @@ pub async fn run(
         return Err(format!("{}: {why}", opts.file.display()));
     }
     let mut summary = collected;
+    summary.requests += ctx.warm_up_requests();
     summary.seconds = started.elapsed().as_secs_f64();
     summary.aborted = aborted;
     summary.signal = signal;

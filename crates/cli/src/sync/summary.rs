@@ -27,7 +27,8 @@ pub struct Summary {
     pub rejected: u64,
     /// Records that did not land for other reasons (run again).
     pub failed: u64,
-    /// HTTP requests made for the records that landed, retries and lookups included.
+    /// HTTP requests made for the records that landed, retries and lookups included, plus the
+    /// bulk listing made before the first record (`Provider::warm_up`).
     pub requests: u64,
     /// Wall time.
     pub seconds: f64,

@@ -76,6 +76,10 @@ pub struct Ctx {
     pub registry: Arc<Registry>,
     /// Set when the provider refused the credentials: stop reading.
     pub abort: Arc<AtomicBool>,
+    /// The provider's bulk listing (`Provider::warm_up`), made once, before the first record
+    /// that must be sent (a run that sends nothing lists nothing): its requests, or why it
+    /// failed (then records are looked up one by one, as without it).
+    pub warm_up: tokio::sync::OnceCell<Result<u32, String>>,
 }
 
 fn is_rejection(kind: &ErrorKind) -> bool {
@@ -112,6 +116,14 @@ fn sent_body(content: &[PreparedRequest]) -> Option<serde_json::Value> {
 }
 
 impl Ctx {
+    /// HTTP requests of the bulk listing, if it was made.
+    pub fn warm_up_requests(&self) -> u64 {
+        match self.warm_up.get() {
+            Some(Ok(n)) => u64::from(*n),
+            _ => 0,
+        }
+    }
+
     fn unknown_outcome(&self) -> RowResult {
         RowResult::problem(
             false,
@@ -164,6 +176,20 @@ impl Ctx {
             Ok(Some(done)) => return done,
             Ok(None) => {}
             Err(e) => return state_failed(&e),
+        }
+        // The listing only saves requests: when it fails, every record is looked up as usual
+        // (and a refused credential then stops the run through the upsert's own error).
+        let warm = self
+            .warm_up
+            .get_or_init(|| async {
+                self.provider
+                    .warm_up(self.kind)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+            .await;
+        if let Err(why) = warm {
+            tracing::warn!(%why, "the bulk listing failed; looking records up one by one");
         }
         if let Err(e) = self.store.mark_pending(key, &fingerprint) {
             return state_failed(&e);

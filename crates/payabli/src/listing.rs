@@ -1,0 +1,66 @@
+//! Listing every customer of an entrypoint into the id map before a bulk sync: one request per
+//! 1,000 customers instead of one lookup per record.
+
+use billsync_core::reqwest::Method;
+use billsync_core::{PreparedRequest, RecordKind, Result};
+
+use crate::client::PayabliClient;
+use crate::error::{decode_error, error_from_response};
+use crate::wire::{PayabliQueryResponse, id_text};
+
+/// Customers per page of a listing.
+pub(crate) const LIST_PAGE: u64 = 1000;
+
+/// A listed customer's `customerNumber` and Payabli id, if it has both.
+pub(crate) fn number_and_id(record: &serde_json::Value) -> Option<(String, String)> {
+    let number = record
+        .get("customerNumber")
+        .or_else(|| record.get("CustomerNumber"))?
+        .as_str()?
+        .to_owned();
+    let id = record
+        .get("customerId")
+        .or_else(|| record.get("CustomerId"))
+        .and_then(id_text)?;
+    Some((number, id))
+}
+
+impl PayabliClient {
+    /// `GET /Query/customers/{entry}?fromRecord=<from>&limitRecord=<LIST_PAGE>`: one page of
+    /// every customer of the entrypoint.
+    pub fn list_request(&self, from: u64) -> PreparedRequest {
+        let mut url = self.shared.query.clone();
+        url.query_pairs_mut()
+            .append_pair("fromRecord", &from.to_string())
+            .append_pair("limitRecord", &LIST_PAGE.to_string());
+        self.request(Method::GET, url, "customer.list")
+    }
+
+    /// Lists every customer of the entrypoint, page by page, into the id map; from then on a
+    /// customer the map does not know is known not to exist, and is created without a lookup.
+    pub(crate) async fn warm_customers(&self) -> Result<u32> {
+        let mut requests = 0;
+        let mut from = 0u64;
+        loop {
+            let resp = self.http.send(&self.list_request(from)).await?;
+            requests += resp.attempts;
+            if !resp.status.is_success() {
+                return Err(error_from_response(&resp, &self.http));
+            }
+            let page: PayabliQueryResponse = serde_json::from_slice(&resp.body)
+                .map_err(|_| decode_error(&resp, "a customer query result"))?;
+            for record in &page.records {
+                if let Some((number, id)) = number_and_id(record) {
+                    self.ids
+                        .put(&self.account, RecordKind::Customer, &number, &id)?;
+                }
+            }
+            if page.records.len() < LIST_PAGE as usize {
+                break;
+            }
+            from += LIST_PAGE;
+        }
+        self.listed.store(true, std::sync::atomic::Ordering::SeqCst);
+        Ok(requests)
+    }
+}
