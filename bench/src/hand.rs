@@ -180,9 +180,11 @@ fn build_customer<'a>(
             }
         }
         Path::PayabliCustomerKnown => {
+            // An update sends `null` for every field the record lacks, as billsync does.
             let body =
                 billsync::payabli::mapping::customer_data(customer, clients.payabli.config())
-                    .map_err(err)?;
+                    .map_err(err)?
+                    .for_update();
             if check {
                 same_bytes(&body, reqs.first(), what)?;
             }

@@ -57,3 +57,29 @@ pub fn guard() -> Result<(), String> {
     c.arg("--guard");
     cmd::run(c)
 }
+
+/// `cargo xtask crash [args]`: the full crash test of Hyfin's external-id API (20 `kill -9`s of
+/// a 10,000-customer sync, then a resume), its result written to `docs/benchmarks.md`; args go
+/// to `crash-report` (`--kills N`, `--records N`, `--seed N`).
+pub fn crash(args: &[String]) -> Result<(), String> {
+    step("building the CLI (release)");
+    let mut build = cmd::cargo();
+    build.args(["build", "--release", "-p", "billsync-cli"]);
+    cmd::run(build)?;
+    step("kill -9 at random moments, then resume: duplicates and losses");
+    let mut c = cmd::cargo();
+    c.args([
+        "run",
+        "--release",
+        "-q",
+        "-p",
+        "billsync-bench",
+        "--bin",
+        "crash-report",
+        "--",
+    ])
+    .args(args)
+    .arg("--docs")
+    .arg(cmd::root().join("docs").join("benchmarks.md"));
+    cmd::run(c)
+}

@@ -44,6 +44,9 @@ commands:
     --quick           fewer records (about 2 minutes); docs/benchmarks.md is not written
     --build-cost      add the clean-build section (2 to 4 more minutes)
     --guard           only step h of `test` (the side-by-side guard, under a minute)
+  crash [args]        kill -9 a 10,000-customer Hyfin sync (external-id API) 20 times, resume,
+                      count duplicates and losses; result in docs/benchmarks.md
+                      (--kills N, --records N, --seed N)
   fuzz [args]         fuzz the decoders: 1,000,000 executions per target (fuzz profile),
                       failing on a panic or after 10 minutes; args go to billsync-fuzz
                       (--target NAME, --execs N, --seconds S, --seed N, --list)
@@ -86,6 +89,7 @@ fn dispatch(args: &[String]) -> Result<Result<(), String>, Usage> {
             }
         }
         "fuzz" => fuzz::run(rest),
+        "crash" => bench::crash(rest),
         "bench" => {
             let flags = flags("bench", rest, &["--quick", "--build-cost", "--guard"])?;
             if flags.contains(&"--guard") {

@@ -216,6 +216,12 @@ fn main() -> ExitCode {
     }
     written.extend(o.docs.clone());
     for path in written {
+        // The crash-safety section (`cargo xtask crash`) is measured apart: keep it.
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        let md = match billsync_bench::sections::crash::section(&old) {
+            Some(crash) => billsync_bench::sections::crash::replace_section(&md, crash),
+            None => md.clone(),
+        };
         if let Err(e) = std::fs::write(&path, &md) {
             eprintln!("bench-report: could not write {}: {e}", path.display());
             return ExitCode::FAILURE;
