@@ -140,6 +140,8 @@ pub struct SandboxConfig {
     pub payabli_idempotency_window: Duration,
     /// How long Rebilly remembers a transaction `requestId`.
     pub rebilly_request_id_window: Duration,
+    /// How many requests the [inspector](crate::inspector) keeps (the oldest go first).
+    pub requests_kept: usize,
 }
 
 impl Default for SandboxConfig {
@@ -158,6 +160,7 @@ impl Default for SandboxConfig {
             data: None,
             payabli_idempotency_window: DEFAULT_PAYABLI_IDEMPOTENCY_WINDOW,
             rebilly_request_id_window: DEFAULT_REBILLY_REQUEST_ID_WINDOW,
+            requests_kept: crate::inspector::DEFAULT_REQUESTS_KEPT,
         }
     }
 }
@@ -218,6 +221,12 @@ impl SandboxConfig {
         self
     }
 
+    /// Sets how many requests the [inspector](crate::inspector) keeps.
+    pub fn with_requests_kept(mut self, requests: usize) -> Self {
+        self.requests_kept = requests;
+        self
+    }
+
     /// The token expected from clients of `provider`.
     pub fn token(&self, provider: Provider) -> &str {
         match provider {
@@ -247,6 +256,7 @@ impl fmt::Debug for SandboxConfig {
                 &self.payabli_idempotency_window,
             )
             .field("rebilly_request_id_window", &self.rebilly_request_id_window)
+            .field("requests_kept", &self.requests_kept)
             .finish()
     }
 }

@@ -27,6 +27,8 @@
 //! - Admin (no auth, never faulted): `GET /_sandbox/stats`, `POST /_sandbox/faults` (a
 //!   [`Faults`] as JSON), `GET /_sandbox/faults`, `POST /_sandbox/reset`,
 //!   `GET /_sandbox/records/{provider}/{kind}`.
+//! - The [inspector]: a web page at `/_sandbox/` showing every request received and every
+//!   record's history, and its JSON endpoints (`/_sandbox/requests`, ...).
 //!
 //! Choices where the documentation is silent:
 //! - **Hyfin** answers 400 for validation and unknown `_id`s in `addUpdate`, 404 for a `GET`
@@ -86,6 +88,7 @@
 mod config;
 mod faults;
 mod hyfin;
+pub mod inspector;
 mod payabli;
 mod persist;
 mod rebilly;

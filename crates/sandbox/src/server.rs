@@ -294,6 +294,7 @@ async fn gate(State(g): State<Gate>, req: Request, next: Next) -> Response {
             Fault::draw(&faults, sh.config.seed, n, || sh.take_burst())
         }
     };
+    crate::inspector::note_fault(req.extensions(), fault);
     if fault.is_some() {
         sh.count(p, Count::Faults);
     }
@@ -394,6 +395,11 @@ async fn fallback() -> Response {
 
 /// The whole application.
 fn app(shared: Arc<Shared>) -> Router {
+    let records = shared.clone();
+    let inspector = crate::inspector::Inspector::start(
+        shared.config.requests_kept,
+        Arc::new(move |p, kind| records.records(p, kind)),
+    );
     let gated = |provider: Provider, router: Router<Arc<Shared>>| {
         router.layer(middleware::from_fn_with_state(
             Gate {
@@ -403,7 +409,7 @@ fn app(shared: Arc<Shared>) -> Router {
             gate,
         ))
     };
-    Router::new()
+    let app = Router::new()
         .nest("/hyfin", gated(Provider::Hyfin, hyfin::router()))
         .nest("/rebilly", gated(Provider::Rebilly, rebilly::router()))
         .nest("/payabli/api", gated(Provider::Payabli, payabli::router()))
@@ -415,7 +421,8 @@ fn app(shared: Arc<Shared>) -> Router {
         .route("/_sandbox/reset", post(admin_reset))
         .route("/_sandbox/records/{provider}/{kind}", get(admin_records))
         .fallback(fallback)
-        .with_state(shared)
+        .with_state(shared);
+    inspector.wrap(app)
 }
 
 async fn run(
