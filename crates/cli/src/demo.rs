@@ -69,6 +69,10 @@ pub async fn run() -> Result<(), String> {
         sandbox.addr()
     );
     println!(
+        "watch it in the inspector while the demo runs: {}/_sandbox/",
+        sandbox.base_url()
+    );
+    println!(
         "examples: {} customers, {} payments (a few deliberately invalid)\n",
         CUSTOMERS.lines().count(),
         PAYMENTS.lines().count()
