@@ -42,6 +42,11 @@ function show(value) { return value === null || value === undefined ? "—" : ty
 
 function time(at) { return at ? at.replace("T", " ").replace("Z", "") : ""; }
 
+// The time of day of an RFC 3339 time (the date is in the cell's title).
+function clock(at) { return at ? at.slice(11, 23) : ""; }
+
+function latency(ms) { return ms === 0 ? "<1 ms" : `${ms} ms`; }
+
 function statusClass(status) { return status >= 500 ? "s5" : status >= 400 ? "s4" : status >= 300 ? "s3" : "s2"; }
 
 // ---- state ---------------------------------------------------------------------------------
@@ -96,12 +101,12 @@ async function loadRequests(force) {
 function requestRow(r) {
   const selected = String(r.id) === String(state.requestId);
   return h("tr", { class: selected ? "selected" : null, "data-id": r.id },
-    h("td", { class: "mono" }, time(r.at)),
+    h("td", { class: "mono nowrap", title: time(r.at) }, clock(r.at)),
     h("td", {}, r.provider),
     h("td", { class: "mono" }, r.method),
     h("td", { class: "mono path" }, h("a", { href: `#request=${r.id}`, "data-id": r.id, "aria-current": selected ? "true" : null }, r.path)),
     h("td", { class: `mono ${statusClass(r.status)}` }, r.error ? `${r.status} ✕` : r.status),
-    h("td", { class: "num" }, `${r.latency_ms} ms`),
+    h("td", { class: "num" }, latency(r.latency_ms)),
     h("td", { class: r.fault ? "fault" : "muted" }, r.fault || "—"));
 }
 
@@ -130,7 +135,7 @@ async function loadDetail() {
   $("detail-body").replaceChildren(
     headerTable([
       ["Time", time(d.at)], ["Provider", d.provider], ["Method", d.method], ["Path", d.path],
-      ["Status", String(d.status)], ["Latency", `${d.latency_ms} ms`], ["Fault", d.fault || "none"],
+      ["Status", String(d.status)], ["Latency", latency(d.latency_ms)], ["Fault", d.fault || "none"],
       ["On the wire", d.error || "answer sent whole"],
     ]),
     h("h4", {}, "Request headers"), headerTable(d.request_headers),
