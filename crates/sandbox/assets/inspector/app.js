@@ -177,7 +177,7 @@ function versionBlock(v) {
 
 async function loadRecords(force) {
   const page = await api(`/_sandbox/records/${state.provider}/${state.kind}/history?offset=${state.offset}&limit=${PAGE}`);
-  const sig = JSON.stringify(page.items.map((r) => [r.key, r.versions.length, r.versions[r.versions.length - 1].version])) + page.total;
+  const sig = JSON.stringify(page.items.map((r) => [r.key, r.versions.length, r.versions[r.versions.length - 1].version])) + page.total + page.over_limit;
   if (!force && sig === state.recordsSig) return;
   state.recordsSig = sig;
   const open = new Set([...document.querySelectorAll("#records details.record[open]")].map((d) => d.dataset.key));
@@ -188,6 +188,12 @@ async function loadRecords(force) {
       h("ol", { class: "versions" }, r.versions.map(versionBlock)));
   }));
   const end = Math.min(state.offset + page.items.length, page.total);
+  if (page.over_limit) {
+    $("rec-summary").textContent = `${state.provider} ${state.kind}: ${page.total} records, more than ${page.history_limit}, so no histories are kept for this kind (GET /_sandbox/records/${state.provider}/${state.kind} lists them).`;
+    $("rec-prev").disabled = true;
+    $("rec-next").disabled = true;
+    return;
+  }
   $("rec-summary").textContent = page.total ? `${state.provider} ${state.kind}: records ${state.offset + 1}–${end} of ${page.total}, most recently changed first` : `No ${state.provider} ${state.kind} records.`;
   $("rec-prev").disabled = state.offset === 0;
   $("rec-next").disabled = end >= page.total;

@@ -12,7 +12,6 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Inspector;
-use super::history::RecordHistory;
 use super::log::{Entry, Filter, StatusFilter};
 use crate::config::Provider;
 use crate::util::json;
@@ -129,14 +128,6 @@ async fn clear(State(inspector): State<Arc<Inspector>>) -> Response {
     json(StatusCode::OK, &json!({ "cleared": true }))
 }
 
-/// A page of record histories.
-#[derive(Serialize)]
-struct HistoryPage {
-    total: usize,
-    offset: usize,
-    items: Vec<RecordHistory>,
-}
-
 async fn histories(
     State(inspector): State<Arc<Inspector>>,
     Path((provider, kind)): Path<(String, String)>,
@@ -165,17 +156,10 @@ async fn histories(
         reconciler.reconcile(provider, kind, &[]);
     })
     .await;
-    let (total, items) = inspector
+    let page = inspector
         .histories
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .page(provider, kind, offset, limit);
-    json(
-        StatusCode::OK,
-        &HistoryPage {
-            total,
-            offset,
-            items,
-        },
-    )
+    json(StatusCode::OK, &page)
 }

@@ -2,6 +2,7 @@
 //! record's id.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -54,11 +55,32 @@ pub(crate) struct RecordHistory {
 }
 
 /// The histories of every kind of every provider.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Histories {
     kinds: HashMap<(Provider, &'static str), HashMap<String, RecordHistory>>,
+    /// Kinds with more records than `limit`: their count and when it was taken.
+    over: HashMap<(Provider, &'static str), (usize, Instant)>,
+    limit: usize,
     clock: u64,
 }
+
+/// One page of histories.
+#[derive(Debug, Serialize)]
+pub(crate) struct HistoryPage {
+    /// How many records the kind has.
+    pub total: usize,
+    /// Where the page starts.
+    pub offset: usize,
+    /// Most records a kind may have for its histories to be taken.
+    pub history_limit: usize,
+    /// Whether the kind has more records than that (then `items` is empty).
+    pub over_limit: bool,
+    /// The histories, most recently changed first.
+    pub items: Vec<RecordHistory>,
+}
+
+/// How long the count of a kind over the limit is trusted before the records are read again.
+const OVER_LIMIT_RECHECK: Duration = Duration::from_secs(5);
 
 /// The record's id (`_id`, `id` or `customerId`), within its `organizationId` if any.
 fn key_of(record: &Value) -> Option<String> {
@@ -102,6 +124,24 @@ fn writer(record: &Value, writes: &[Write]) -> Option<u64> {
 }
 
 impl Histories {
+    /// No histories yet; kinds with more than `limit` records get none.
+    pub fn new(limit: usize) -> Histories {
+        Histories {
+            kinds: HashMap::new(),
+            over: HashMap::new(),
+            limit,
+            clock: 0,
+        }
+    }
+
+    /// Whether reading the records of a kind can be skipped: it had more records than the
+    /// limit a moment ago.
+    pub fn skip(&self, provider: Provider, kind: &'static str) -> bool {
+        self.over
+            .get(&(provider, kind))
+            .is_some_and(|(_, at)| at.elapsed() < OVER_LIMIT_RECHECK)
+    }
+
     /// Compares `records` (the stored records of one kind) with the histories: new records
     /// get a first version, changed ones a new version with its changes, and records no
     /// longer stored are forgotten.
@@ -112,6 +152,13 @@ impl Histories {
         records: Vec<Value>,
         writes: &[Write],
     ) {
+        if records.len() > self.limit {
+            self.kinds.remove(&(provider, kind));
+            self.over
+                .insert((provider, kind), (records.len(), Instant::now()));
+            return;
+        }
+        self.over.remove(&(provider, kind));
         let at = rfc3339_ms(now_ms());
         let kind_map = self.kinds.entry((provider, kind)).or_default();
         let mut seen = std::collections::HashSet::with_capacity(records.len());
@@ -179,14 +226,27 @@ impl Histories {
         kind: &'static str,
         offset: usize,
         limit: usize,
-    ) -> (usize, Vec<RecordHistory>) {
+    ) -> HistoryPage {
+        let mut page = HistoryPage {
+            total: 0,
+            offset,
+            history_limit: self.limit,
+            over_limit: false,
+            items: Vec::new(),
+        };
+        if let Some((count, _)) = self.over.get(&(provider, kind)) {
+            page.total = *count;
+            page.over_limit = true;
+            return page;
+        }
         let Some(kind_map) = self.kinds.get(&(provider, kind)) else {
-            return (0, Vec::new());
+            return page;
         };
         let mut all: Vec<&RecordHistory> = kind_map.values().collect();
         all.sort_unstable_by(|a, b| b.touched.cmp(&a.touched).then_with(|| a.key.cmp(&b.key)));
-        let items = all.into_iter().skip(offset).take(limit).cloned().collect();
-        (kind_map.len(), items)
+        page.total = kind_map.len();
+        page.items = all.into_iter().skip(offset).take(limit).cloned().collect();
+        page
     }
 }
 
@@ -206,7 +266,7 @@ mod tests {
 
     #[test]
     fn a_record_gets_created_then_updated_with_its_changes_and_writer() {
-        let mut h = Histories::default();
+        let mut h = Histories::new(100);
         let v1 = json!({"id":"cus-1","organizationId":"org","firstName":"Ada"});
         let v2 = json!({"id":"cus-1","organizationId":"org","firstName":"Grace"});
         h.reconcile(
@@ -225,8 +285,9 @@ mod tests {
                 write(9, "/organizations/org/customers/cus-1"),
             ],
         );
-        let (total, items) = h.page(Provider::Rebilly, "customer", 0, 10);
-        assert_eq!(total, 1);
+        let page = h.page(Provider::Rebilly, "customer", 0, 10);
+        let items = page.items;
+        assert_eq!(page.total, 1);
         assert_eq!(items[0].key, "org/cus-1");
         let v = &items[0].versions;
         assert_eq!(v.len(), 2);
@@ -246,7 +307,7 @@ mod tests {
 
     #[test]
     fn records_gone_from_the_store_lose_their_history_and_the_first_version_is_kept() {
-        let mut h = Histories::default();
+        let mut h = Histories::new(100);
         for n in 0..(VERSIONS_KEPT as u32 + 5) {
             h.reconcile(
                 Provider::Payabli,
@@ -255,7 +316,7 @@ mod tests {
                 &[],
             );
         }
-        let (_, items) = h.page(Provider::Payabli, "customer", 0, 10);
+        let items = h.page(Provider::Payabli, "customer", 0, 10).items;
         let versions = &items[0].versions;
         assert_eq!(versions.len(), VERSIONS_KEPT);
         assert_eq!(versions[0].version, 1);
@@ -266,12 +327,12 @@ mod tests {
             Some(VERSIONS_KEPT as u32 + 5)
         );
         h.reconcile(Provider::Payabli, "customer", Vec::new(), &[]);
-        assert_eq!(h.page(Provider::Payabli, "customer", 0, 10).0, 0);
+        assert_eq!(h.page(Provider::Payabli, "customer", 0, 10).total, 0);
     }
 
     #[test]
     fn most_recently_changed_records_come_first() {
-        let mut h = Histories::default();
+        let mut h = Histories::new(100);
         let a = json!({"_id":"a","x":1});
         let b = json!({"_id":"b","x":1});
         h.reconcile(Provider::Hyfin, "customer", vec![a.clone(), b.clone()], &[]);
@@ -281,8 +342,26 @@ mod tests {
             vec![json!({"_id":"a","x":2}), b],
             &[],
         );
-        let (_, items) = h.page(Provider::Hyfin, "customer", 0, 10);
+        let items = h.page(Provider::Hyfin, "customer", 0, 10).items;
         let keys: Vec<&str> = items.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(keys, ["a", "b"]);
+    }
+
+    #[test]
+    fn kinds_with_more_records_than_the_limit_get_no_history() {
+        let mut h = Histories::new(2);
+        let three: Vec<Value> = (0..3).map(|n| json!({ "_id": n.to_string() })).collect();
+        h.reconcile(Provider::Hyfin, "payment", three[..2].to_vec(), &[]);
+        assert_eq!(h.page(Provider::Hyfin, "payment", 0, 10).items.len(), 2);
+        h.reconcile(Provider::Hyfin, "payment", three.clone(), &[]);
+        let page = h.page(Provider::Hyfin, "payment", 0, 10);
+        assert!(page.over_limit && page.items.is_empty());
+        assert_eq!(page.total, 3);
+        assert!(h.skip(Provider::Hyfin, "payment"));
+        assert!(!h.skip(Provider::Hyfin, "customer"));
+        h.reconcile(Provider::Hyfin, "payment", three[..1].to_vec(), &[]);
+        let page = h.page(Provider::Hyfin, "payment", 0, 10);
+        assert!(!page.over_limit);
+        assert_eq!(page.items.len(), 1);
     }
 }

@@ -47,7 +47,8 @@
 //!
 //! - `GET /_sandbox/records/{provider}/{kind}/history?offset=&limit=` gives the records of
 //!   one kind (those `GET /_sandbox/records/{provider}/{kind}` lists), most recently changed
-//!   first: `{"total": N, "offset": N, "items": [...]}`, `limit` 1 to 200, default 50. Each
+//!   first: `{"total": N, "offset": N, "history_limit": N, "over_limit": false,
+//!   "items": [...]}`, `limit` 1 to 200, default 50. Each
 //!   item has a `key` and its `versions`, oldest first. A version has `version` (1 = the
 //!   first seen), `at`, `action` (`created`, `updated`, or `first seen` when no write
 //!   request was found for it), `request_id` (the request that wrote it, when known),
@@ -64,7 +65,10 @@
 //! kind first, so what it shows is current. Limits: two writes to the same record within
 //! one batch show as one update; the request that wrote a version is found by the record's
 //! id in that batch's paths and answers, so it can be missing; each record keeps its first
-//! version and its last [`VERSIONS_KEPT`] - 1 changes. Records that disappear (a reset) lose
+//! version and its last [`VERSIONS_KEPT`] - 1 changes; a kind with more than
+//! [`HISTORY_RECORDS_LIMIT`] records gets no histories (the answer then has
+//! `"over_limit": true`, the count in `total` and no items), so that bulk loads and
+//! benchmarks do not pay for them. Records that disappear (a reset) lose
 //! their history; `POST /_sandbox/reset` also clears every history at once.
 //!
 //! # Controls
@@ -108,6 +112,10 @@ pub const DEFAULT_REQUESTS_KEPT: usize = 2_000;
 /// How many bytes of each request and response body the inspector keeps.
 pub const BODY_CAPTURE_LIMIT: usize = 16 * 1024;
 
+/// Most records one kind may have for the inspector to keep their histories (beyond it, a
+/// bulk load or benchmark pays nothing for them).
+pub const HISTORY_RECORDS_LIMIT: usize = 10_000;
+
 /// How many versions of one record the inspector keeps (the first and the latest ones).
 pub const VERSIONS_KEPT: usize = 50;
 
@@ -130,7 +138,7 @@ impl Inspector {
     pub(crate) fn start(requests_kept: usize, read: ReadRecords) -> Arc<Inspector> {
         let inspector = Arc::new(Inspector {
             log: RequestLog::new(requests_kept),
-            histories: Mutex::new(Histories::default()),
+            histories: Mutex::new(Histories::new(HISTORY_RECORDS_LIMIT)),
             pending: Mutex::new(Vec::new()),
             wake: Notify::new(),
             read,
@@ -161,6 +169,14 @@ impl Inspector {
     /// Compares the stored records of `provider`/`kind` with their histories, attributing
     /// changes to `writes`.
     fn reconcile(&self, provider: Provider, kind: &'static str, writes: &[Write]) {
+        let skip = self
+            .histories
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .skip(provider, kind);
+        if skip {
+            return;
+        }
         let records = (self.read)(provider, kind);
         self.histories
             .lock()
@@ -195,7 +211,7 @@ impl Inspector {
         *self
             .histories
             .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Histories::default();
+            .unwrap_or_else(PoisonError::into_inner) = Histories::new(HISTORY_RECORDS_LIMIT);
     }
 }
 
