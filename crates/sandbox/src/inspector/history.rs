@@ -84,43 +84,37 @@ const OVER_LIMIT_RECHECK: Duration = Duration::from_secs(5);
 
 /// The record's id (`_id`, `id` or `customerId`), within its `organizationId` if any.
 fn key_of(record: &Value) -> Option<String> {
-    let id = ["_id", "id", "customerId"]
-        .iter()
-        .find_map(|k| match record.get(k)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        })?;
+    let id = id_of(record)?;
     Some(match record.get("organizationId").and_then(Value::as_str) {
         Some(org) => format!("{org}/{id}"),
         None => id,
     })
 }
 
-/// Whether `hay` contains `id` as a whole token (not inside a longer id or number).
-fn mentions(hay: &str, id: &str) -> bool {
-    let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    hay.match_indices(id).any(|(i, _)| {
-        let before = hay[..i].chars().next_back();
-        let after = hay[i + id.len()..].chars().next();
-        !before.is_some_and(word) && !after.is_some_and(word)
-    })
-}
-
-/// The newest write of the batch that mentions the record's id.
-fn writer(record: &Value, writes: &[Write]) -> Option<u64> {
-    let id = ["_id", "id", "customerId"]
+/// The record's id as text.
+fn id_of(record: &Value) -> Option<String> {
+    ["_id", "id", "customerId"]
         .iter()
         .find_map(|k| match record.get(k)? {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
             _ => None,
-        })?;
-    writes
-        .iter()
-        .rev()
-        .find(|w| mentions(&w.haystack, &id))
-        .map(|w| w.request_id)
+        })
+}
+
+/// Which write of a batch last mentioned each token (a run of letters, digits, `-` and `_`)
+/// in its path or answer: the record with that id was most likely written by it.
+fn writers(writes: &[Write]) -> HashMap<&str, u64> {
+    let mut map = HashMap::new();
+    for w in writes {
+        let tokens = w
+            .haystack
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        for token in tokens.filter(|t| !t.is_empty()) {
+            map.insert(token, w.request_id);
+        }
+    }
+    map
 }
 
 impl Histories {
@@ -159,6 +153,9 @@ impl Histories {
             return;
         }
         self.over.remove(&(provider, kind));
+        let writers = writers(writes);
+        let writer =
+            |record: &Value| id_of(record).and_then(|id| writers.get(id.as_str()).copied());
         let at = rfc3339_ms(now_ms());
         let kind_map = self.kinds.entry((provider, kind)).or_default();
         let mut seen = std::collections::HashSet::with_capacity(records.len());
@@ -181,7 +178,7 @@ impl Histories {
                         version,
                         at: at.clone(),
                         action: "updated",
-                        request_id: writer(&record, writes),
+                        request_id: writer(&record),
                         record,
                         changes,
                     });
@@ -191,7 +188,7 @@ impl Histories {
                     }
                 }
                 None => {
-                    let request_id = writer(&record, writes);
+                    let request_id = writer(&record);
                     self.clock += 1;
                     kind_map.insert(
                         key.clone(),

@@ -69,10 +69,16 @@ impl Body {
 
 /// Whether `hay` contains `needle`, ASCII case ignored.
 fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty()
-        || hay
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let Some(last_start) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    hay[..=last_start].iter().enumerate().any(|(i, &b)| {
+        (b == lower || b == upper) && hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest)
+    })
 }
 
 /// What a list must match.
@@ -256,5 +262,18 @@ impl RequestLog {
             next_before,
             items,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_ignore_case;
+
+    #[test]
+    fn search_ignores_ascii_case_and_finds_the_end_of_the_text() {
+        assert!(contains_ignore_case(b"/customers/CUST-0001", b"cust-0001"));
+        assert!(contains_ignore_case(b"abc", b""));
+        assert!(!contains_ignore_case(b"cus", b"cust"));
+        assert!(!contains_ignore_case(b"cust-0002", b"cust-0001"));
     }
 }
