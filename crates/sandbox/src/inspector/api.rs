@@ -153,7 +153,7 @@ async fn histories(
     let reconciler = inspector.clone();
     let _ = tokio::task::spawn_blocking(move || {
         reconciler.reconcile_pending();
-        reconciler.reconcile(provider, kind, &[]);
+        reconciler.reconcile(provider, kind, &[], true);
     })
     .await;
     let page = inspector

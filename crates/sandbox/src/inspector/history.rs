@@ -129,11 +129,11 @@ impl Histories {
     }
 
     /// Whether reading the records of a kind can be skipped: it had more records than the
-    /// limit a moment ago.
-    pub fn skip(&self, provider: Provider, kind: &'static str) -> bool {
+    /// limit (for a `reader`, a moment ago: someone looking gets a fresh count).
+    pub fn skip(&self, provider: Provider, kind: &'static str, reader: bool) -> bool {
         self.over
             .get(&(provider, kind))
-            .is_some_and(|(_, at)| at.elapsed() < OVER_LIMIT_RECHECK)
+            .is_some_and(|(_, at)| !reader || at.elapsed() < OVER_LIMIT_RECHECK)
     }
 
     /// Compares `records` (the stored records of one kind) with the histories: new records
@@ -354,8 +354,9 @@ mod tests {
         let page = h.page(Provider::Hyfin, "payment", 0, 10);
         assert!(page.over_limit && page.items.is_empty());
         assert_eq!(page.total, 3);
-        assert!(h.skip(Provider::Hyfin, "payment"));
-        assert!(!h.skip(Provider::Hyfin, "customer"));
+        assert!(h.skip(Provider::Hyfin, "payment", false));
+        assert!(h.skip(Provider::Hyfin, "payment", true));
+        assert!(!h.skip(Provider::Hyfin, "customer", false));
         h.reconcile(Provider::Hyfin, "payment", three[..1].to_vec(), &[]);
         let page = h.page(Provider::Hyfin, "payment", 0, 10);
         assert!(!page.over_limit);

@@ -68,7 +68,8 @@
 //! version and its last [`VERSIONS_KEPT`] - 1 changes; a kind with more than
 //! [`HISTORY_RECORDS_LIMIT`] records gets no histories (the answer then has
 //! `"over_limit": true`, the count in `total` and no items), so that bulk loads and
-//! benchmarks do not pay for them. Records that disappear (a reset) lose
+//! benchmarks do not pay for them; such a kind is counted again only when its history is
+//! asked for (at most every 5 seconds) or after a reset. Records that disappear (a reset) lose
 //! their history; `POST /_sandbox/reset` also clears every history at once.
 //!
 //! # Controls
@@ -167,13 +168,14 @@ impl Inspector {
     }
 
     /// Compares the stored records of `provider`/`kind` with their histories, attributing
-    /// changes to `writes`.
-    fn reconcile(&self, provider: Provider, kind: &'static str, writes: &[Write]) {
+    /// changes to `writes`. A kind over the limit is read again only for a `reader` (a
+    /// history call), at most every few seconds; never by the background batches.
+    fn reconcile(&self, provider: Provider, kind: &'static str, writes: &[Write], reader: bool) {
         let skip = self
             .histories
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .skip(provider, kind);
+            .skip(provider, kind, reader);
         if skip {
             return;
         }
@@ -198,7 +200,7 @@ impl Inspector {
                 .filter(|w| w.provider == provider && w.kind == kind)
                 .cloned()
                 .collect();
-            self.reconcile(provider, kind, &mine);
+            self.reconcile(provider, kind, &mine, false);
         }
     }
 
