@@ -64,6 +64,7 @@ const state = {
   recordsSig: "",
   live: true,
   busy: false,
+  opened: null,         // the request whose detail was open before this navigation
 };
 
 function filters() {
@@ -248,11 +249,22 @@ function route() {
     $(`nav-${v}`).toggleAttribute("aria-current", v === state.view);
   }
   $("nav-records").href = `#records/${state.provider}/${state.kind}`;
-  refresh(true).then(() => { if (state.requestId !== null) $("h-detail").focus(); });
+  const closed = state.requestId === null ? state.opened : null;
+  state.opened = state.requestId;
+  refresh(true).then(() => {
+    if (state.requestId !== null) $("h-detail").focus();
+    else if (closed !== null && closed !== undefined) {
+      // Back on the row that was open, for keyboard users.
+      const row = $("requests").querySelector(`a[data-id="${closed}"]`);
+      if (row) row.focus();
+    }
+  });
 }
 
 async function refresh(force) {
-  if (state.busy) return;
+  // One refresh at a time: a poll gives way, a forced one (navigation) waits its turn.
+  if (state.busy && !force) return;
+  while (state.busy) await new Promise((resolve) => setTimeout(resolve, 25));
   state.busy = true;
   try {
     if (state.view === "requests") {

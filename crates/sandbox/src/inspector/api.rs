@@ -12,7 +12,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::Inspector;
-use super::log::{Entry, Filter, StatusFilter};
+use super::log::{Filter, StatusFilter, Summary};
+use super::mask;
 use crate::config::Provider;
 use crate::util::json;
 
@@ -89,9 +90,9 @@ async fn list(
 #[derive(Serialize)]
 struct Detail<'a> {
     #[serde(flatten)]
-    summary: &'a Entry,
-    request_headers: &'a [(String, String)],
-    response_headers: &'a [(String, String)],
+    summary: Summary<'a>,
+    request_headers: Vec<(String, String)>,
+    response_headers: Vec<(String, String)>,
     request_body: String,
     response_body: String,
     request_bytes: u64,
@@ -110,9 +111,9 @@ async fn one(State(inspector): State<Arc<Inspector>>, Path(id): Path<String>) ->
     json(
         StatusCode::OK,
         &Detail {
-            summary: &entry,
-            request_headers: &entry.request_headers,
-            response_headers: &entry.response_headers,
+            summary: entry.summary(),
+            request_headers: mask::headers(&entry.request_headers),
+            response_headers: mask::headers(&entry.response_headers),
             request_body: entry.request_body.text(),
             response_body: entry.response_body.text(),
             request_bytes: entry.request_body.total,

@@ -8,14 +8,13 @@ use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{Extensions, Method, StatusCode};
+use axum::http::{Extensions, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::{Body as _, Frame, SizeHint};
 
-use super::history::Write;
+use super::Inspector;
 use super::log::{self, Entry};
-use super::{BODY_CAPTURE_LIMIT, Inspector, mask, rfc3339_ms};
 use crate::config::Provider;
 use crate::faults::Fault;
 use crate::util::now_ms;
@@ -67,22 +66,18 @@ fn provider_of(path: &str) -> Option<Provider> {
     }
 }
 
-/// The record kind a write path names (`.../customer/addUpdate` is a customer).
+/// The record kind a write path names: a path segment that is the kind or its plural, ASCII
+/// case ignored (`.../customer/addUpdate`, `/customers/{id}`, `/Customer/single/{entry}`).
 fn kind_of(provider: Provider, path: &str) -> Option<&'static str> {
-    let path = path.to_ascii_lowercase();
-    provider
-        .kinds()
-        .iter()
-        .copied()
-        .find(|k| path.contains(&format!("/{k}")))
-}
-
-/// The first bytes of `bytes`, up to the capture limit.
-fn kept(bytes: &[u8]) -> log::Body {
-    log::Body {
-        bytes: bytes[..bytes.len().min(BODY_CAPTURE_LIMIT)].to_vec(),
-        total: bytes.len() as u64,
-    }
+    let path = path.split('?').next().unwrap_or(path);
+    path.split('/').find_map(|segment| {
+        let singular = segment.strip_suffix('s').unwrap_or(segment);
+        provider
+            .kinds()
+            .iter()
+            .copied()
+            .find(|k| segment.eq_ignore_ascii_case(k) || singular.eq_ignore_ascii_case(k))
+    })
 }
 
 /// Captures every provider request and its answer; clears the histories after a reset.
@@ -101,40 +96,35 @@ pub(crate) async fn capture(
         return resp;
     };
     let started = Instant::now();
-    let at = rfc3339_ms(now_ms());
+    let at_ms = now_ms();
     let (mut parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_REQUEST_BODY).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
     };
     let note = FaultNote::default();
     parts.extensions.insert(note.clone());
-    let method = parts.method.clone();
-    let path_and_query = parts
-        .uri
-        .path_and_query()
-        .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
-    let entry = Entry {
+    let write = parts.method != Method::GET && parts.method != Method::HEAD;
+    let mut entry = Entry {
         id: 0,
-        at,
+        at_ms,
         provider,
-        method: method.as_str().to_owned(),
-        path: path_and_query,
+        method: parts.method.clone(),
+        uri: parts.uri.clone(),
         status: 0,
         latency_ms: 0,
         fault: None,
         error: None,
-        request_headers: mask::headers(&parts.headers),
-        response_headers: Vec::new(),
-        request_body: kept(&bytes),
+        request_headers: parts.headers.clone(),
+        response_headers: HeaderMap::new(),
+        request_body: log::Body::of(&bytes),
         response_body: log::Body::default(),
     };
     let resp = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     let (parts, body) = resp.into_parts();
-    let mut entry = entry;
     entry.status = parts.status.as_u16();
-    entry.response_headers = mask::headers(&parts.headers);
+    entry.response_headers = parts.headers.clone();
     let tee = Tee::new(
         body,
         Pending {
@@ -142,7 +132,7 @@ pub(crate) async fn capture(
             entry,
             note,
             started,
-            write: method != Method::GET && method != Method::HEAD,
+            write,
         },
     );
     Response::from_parts(parts, Body::new(tee))
@@ -178,10 +168,7 @@ impl http_body::Body for Tee {
         match &polled {
             Poll::Ready(Some(Ok(frame))) => {
                 if let (Some(data), Some(p)) = (frame.data_ref(), this.pending.as_mut()) {
-                    let body = &mut p.entry.response_body;
-                    let room = BODY_CAPTURE_LIMIT.saturating_sub(body.bytes.len());
-                    body.bytes.extend_from_slice(&data[..data.len().min(room)]);
-                    body.total += data.len() as u64;
+                    p.entry.response_body.push(data);
                 }
                 if this.inner.is_end_stream() {
                     this.finish(true);
@@ -242,24 +229,62 @@ impl Tee {
         entry.fault = note.take();
         if !complete {
             entry.error = Some(if entry.response_body.total == 0 {
-                "connection closed before the answer".to_owned()
+                "connection closed before the answer"
             } else {
-                "connection closed in the middle of the answer".to_owned()
+                "connection closed in the middle of the answer"
             });
         }
         let kind = (write && (200..300).contains(&entry.status))
-            .then(|| kind_of(entry.provider, &entry.path))
+            .then(|| kind_of(entry.provider, entry.path()))
             .flatten();
-        let haystack = kind.map(|_| format!("{} {}", entry.path, entry.response_body.text()));
-        let provider = entry.provider;
-        let request_id = inspector.log.push(entry);
-        if let (Some(kind), Some(haystack)) = (kind, haystack) {
-            inspector.wrote(Write {
-                provider,
-                kind,
-                request_id,
-                haystack,
-            });
+        let entry = inspector.log.push(entry);
+        if let Some(kind) = kind {
+            inspector.wrote(kind, entry);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{kind_of, provider_of};
+    use crate::config::Provider;
+
+    #[test]
+    fn paths_name_their_provider_and_record_kind() {
+        assert_eq!(
+            provider_of("/hyfin/api/v4/site/s/customer/addUpdate"),
+            Some(Provider::Hyfin)
+        );
+        assert_eq!(
+            provider_of("/payabli/api/Customer/1"),
+            Some(Provider::Payabli)
+        );
+        assert_eq!(provider_of("/rebillyx/organizations"), None);
+        assert_eq!(provider_of("/_sandbox/stats"), None);
+        let kind = |p, path| kind_of(p, path);
+        assert_eq!(
+            kind(Provider::Hyfin, "/hyfin/api/v4/site/s/contact/addUpdate"),
+            Some("contact")
+        );
+        assert_eq!(
+            kind(Provider::Hyfin, "/hyfin/api/v3/site/s/payment/addUpdate"),
+            Some("payment")
+        );
+        assert_eq!(
+            kind(Provider::Rebilly, "/rebilly/organizations/o/transactions"),
+            Some("transaction")
+        );
+        assert_eq!(
+            kind(Provider::Rebilly, "/rebilly/organizations/o/customers/c"),
+            Some("customer")
+        );
+        assert_eq!(
+            kind(
+                Provider::Payabli,
+                "/payabli/api/Customer/single/e?replaceExisting=1"
+            ),
+            Some("customer")
+        );
+        assert_eq!(kind(Provider::Payabli, "/payabli/api/Query/x"), None);
     }
 }

@@ -1,25 +1,31 @@
 //! The bounded ring of captured requests, its filters and its pages.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, Uri};
 use serde::Serialize;
 
+use super::{BODY_CAPTURE_LIMIT, rfc3339_ms};
 use crate::config::Provider;
 
-/// One captured request and its answer.
-#[derive(Debug, Clone, Serialize)]
+/// One captured request and its answer. Capturing costs little on the request path:
+/// headers, URI and bodies are shared (reference-counted), and text is made only when the
+/// entry is read.
+#[derive(Debug)]
 pub(crate) struct Entry {
     /// Position in the ring's history (1, 2, ...; assigned when the entry is added).
     pub id: u64,
-    /// When the request arrived, RFC 3339 with milliseconds, UTC.
-    pub at: String,
+    /// When the request arrived, epoch milliseconds.
+    pub at_ms: u64,
     /// The provider the path belongs to.
     pub provider: Provider,
     /// `GET`, `POST`, ...
-    pub method: String,
+    pub method: Method,
     /// Path and query, as received.
-    pub path: String,
+    pub uri: Uri,
     /// The answer's status (what the handler answered, even when a fault cut the body).
     pub status: u16,
     /// Milliseconds from the request's arrival to the end of the answer.
@@ -27,43 +33,110 @@ pub(crate) struct Entry {
     /// The injected fault, if any.
     pub fault: Option<String>,
     /// What went wrong on the wire, if anything.
-    pub error: Option<String>,
-    /// Request headers, secrets masked.
-    #[serde(skip)]
-    pub request_headers: Vec<(String, String)>,
-    /// Response headers, secrets masked.
-    #[serde(skip)]
-    pub response_headers: Vec<(String, String)>,
+    pub error: Option<&'static str>,
+    /// Request headers (masked when shown).
+    pub request_headers: HeaderMap,
+    /// Response headers (masked when shown).
+    pub response_headers: HeaderMap,
     /// The request body, cut at the capture limit.
-    #[serde(skip)]
     pub request_body: Body,
     /// The response body, cut at the capture limit.
-    #[serde(skip)]
     pub response_body: Body,
 }
 
-/// A body as kept: its first bytes and its full size.
+/// What a list shows of an entry.
+#[derive(Debug, Serialize)]
+pub(crate) struct Summary<'a> {
+    id: u64,
+    at: String,
+    provider: Provider,
+    method: &'a str,
+    path: &'a str,
+    status: u16,
+    latency_ms: u64,
+    fault: Option<&'a str>,
+    error: Option<&'a str>,
+}
+
+impl Entry {
+    /// Path and query.
+    pub fn path(&self) -> &str {
+        self.uri
+            .path_and_query()
+            .map_or_else(|| self.uri.path(), |pq| pq.as_str())
+    }
+
+    /// What a list shows of it.
+    pub fn summary(&self) -> Summary<'_> {
+        Summary {
+            id: self.id,
+            at: rfc3339_ms(self.at_ms),
+            provider: self.provider,
+            method: self.method.as_str(),
+            path: self.path(),
+            status: self.status,
+            latency_ms: self.latency_ms,
+            fault: self.fault.as_deref(),
+            error: self.error,
+        }
+    }
+}
+
+/// A body as kept: its first bytes (shared with the body sent, or copied when the body was
+/// larger, so a big body is not kept alive) and its full size.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Body {
-    /// The first bytes.
-    pub bytes: Vec<u8>,
+    parts: Vec<Bytes>,
+    kept: usize,
     /// The size of the whole body.
     pub total: u64,
 }
 
 impl Body {
+    /// Keeps the first bytes of a whole body.
+    pub fn of(bytes: &Bytes) -> Body {
+        let mut body = Body::default();
+        body.push(bytes);
+        body
+    }
+
+    /// Adds the next chunk of a body, keeping bytes up to the capture limit.
+    pub fn push(&mut self, chunk: &Bytes) {
+        self.total += chunk.len() as u64;
+        let room = BODY_CAPTURE_LIMIT.saturating_sub(self.kept);
+        if room == 0 || chunk.is_empty() {
+            return;
+        }
+        let part = if chunk.len() <= room {
+            chunk.clone()
+        } else {
+            Bytes::copy_from_slice(&chunk[..room])
+        };
+        self.kept += part.len();
+        self.parts.push(part);
+    }
+
+    /// The kept bytes.
+    pub fn bytes(&self) -> Cow<'_, [u8]> {
+        match self.parts.as_slice() {
+            [] => Cow::Borrowed(&[]),
+            [one] => Cow::Borrowed(one),
+            many => Cow::Owned(many.concat()),
+        }
+    }
+
     /// The kept bytes as text (invalid UTF-8 replaced).
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
+        String::from_utf8_lossy(&self.bytes()).into_owned()
     }
 
     /// Whether bytes were cut.
     pub fn truncated(&self) -> bool {
-        (self.bytes.len() as u64) < self.total
+        (self.kept as u64) < self.total
     }
 
     fn contains_ignore_case(&self, needle: &str) -> bool {
-        contains_ignore_case(&self.bytes, needle.as_bytes())
+        contains_ignore_case(&self.bytes(), needle.as_bytes())
     }
 }
 
@@ -137,7 +210,7 @@ impl Filter {
         }
         match self.external_id.as_deref().map(str::trim) {
             Some(id) if !id.is_empty() => {
-                contains_ignore_case(e.path.as_bytes(), id.as_bytes())
+                contains_ignore_case(e.path().as_bytes(), id.as_bytes())
                     || e.request_body.contains_ignore_case(id)
                     || e.response_body.contains_ignore_case(id)
             }
@@ -168,7 +241,7 @@ pub(crate) struct Page {
 
 /// Serializes shared entries as their summaries.
 fn entries<S: serde::Serializer>(items: &[Arc<Entry>], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(items.iter().map(|e| &**e))
+    s.collect_seq(items.iter().map(|e| e.summary()))
 }
 
 struct Ring {
@@ -201,8 +274,8 @@ impl RequestLog {
         self.ring.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Adds an entry (its id is assigned here), dropping the oldest when full. Returns the id.
-    pub fn push(&self, mut entry: Entry) -> u64 {
+    /// Adds an entry (its id is assigned here), dropping the oldest when full.
+    pub fn push(&self, mut entry: Entry) -> Arc<Entry> {
         let mut ring = self.lock();
         entry.id = ring.next_id;
         ring.next_id += 1;
@@ -210,9 +283,9 @@ impl RequestLog {
             ring.entries.pop_front();
             ring.evicted += 1;
         }
-        let id = entry.id;
-        ring.entries.push_back(Arc::new(entry));
-        id
+        let entry = Arc::new(entry);
+        ring.entries.push_back(entry.clone());
+        entry
     }
 
     /// The entry with this id, if still kept.
@@ -267,7 +340,21 @@ impl RequestLog {
 
 #[cfg(test)]
 mod tests {
-    use super::contains_ignore_case;
+    use super::{BODY_CAPTURE_LIMIT, Body, contains_ignore_case};
+    use axum::body::Bytes;
+
+    #[test]
+    fn a_body_keeps_its_first_bytes_up_to_the_limit_and_counts_all() {
+        let mut body = Body::of(&Bytes::from_static(b"{\"a\":"));
+        body.push(&Bytes::from_static(b"1}"));
+        assert_eq!(&*body.bytes(), b"{\"a\":1}");
+        assert!(!body.truncated());
+        let big = Bytes::from(vec![b'x'; BODY_CAPTURE_LIMIT + 10]);
+        body.push(&big);
+        assert_eq!(body.total, (BODY_CAPTURE_LIMIT + 17) as u64);
+        assert_eq!(body.bytes().len(), BODY_CAPTURE_LIMIT);
+        assert!(body.truncated());
+    }
 
     #[test]
     fn search_ignores_ascii_case_and_finds_the_end_of_the_text() {

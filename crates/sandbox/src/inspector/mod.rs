@@ -128,7 +128,7 @@ pub(crate) type ReadRecords = Arc<dyn Fn(Provider, &str) -> Vec<Value> + Send + 
 pub(crate) struct Inspector {
     log: RequestLog,
     histories: Mutex<Histories>,
-    pending: Mutex<Vec<Write>>,
+    pending: Mutex<Vec<(&'static str, Arc<log::Entry>)>>,
     wake: Notify,
     read: ReadRecords,
 }
@@ -158,12 +158,12 @@ impl Inspector {
             ))
     }
 
-    /// Notes a successful write, to be reconciled in the next batch.
-    fn wrote(&self, write: Write) {
+    /// Notes a successful write of a `kind` record, to be reconciled in the next batch.
+    fn wrote(&self, kind: &'static str, entry: Arc<log::Entry>) {
         self.pending
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(write);
+            .push((kind, entry));
         self.wake.notify_one();
     }
 
@@ -188,8 +188,17 @@ impl Inspector {
 
     /// Reconciles every kind with pending writes.
     fn reconcile_pending(&self) {
-        let writes =
+        let pending =
             std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
+        let writes: Vec<Write> = pending
+            .into_iter()
+            .map(|(kind, e)| Write {
+                provider: e.provider,
+                kind,
+                request_id: e.id,
+                haystack: format!("{} {}", e.path(), e.response_body.text()),
+            })
+            .collect();
         let mut kinds: Vec<(Provider, &'static str)> =
             writes.iter().map(|w| (w.provider, w.kind)).collect();
         kinds.sort_unstable_by_key(|(p, k)| (p.index(), *k));
