@@ -279,12 +279,17 @@ impl RequestLog {
         let mut ring = self.lock();
         entry.id = ring.next_id;
         ring.next_id += 1;
-        if ring.entries.len() >= self.capacity {
-            ring.entries.pop_front();
+        let evicted = if ring.entries.len() >= self.capacity {
             ring.evicted += 1;
-        }
+            ring.entries.pop_front()
+        } else {
+            None
+        };
         let entry = Arc::new(entry);
         ring.entries.push_back(entry.clone());
+        drop(ring);
+        // The oldest entry (its headers and bodies) is freed outside the lock.
+        drop(evicted);
         entry
     }
 
