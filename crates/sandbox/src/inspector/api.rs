@@ -13,7 +13,6 @@ use serde_json::json;
 
 use super::Inspector;
 use super::log::{Filter, StatusFilter, Summary};
-use super::mask;
 use crate::config::Provider;
 use crate::util::json;
 
@@ -112,8 +111,8 @@ async fn one(State(inspector): State<Arc<Inspector>>, Path(id): Path<String>) ->
         StatusCode::OK,
         &Detail {
             summary: entry.summary(),
-            request_headers: mask::headers(&entry.request_headers),
-            response_headers: mask::headers(&entry.response_headers),
+            request_headers: entry.request_headers.masked(),
+            response_headers: entry.response_headers.masked(),
             request_body: entry.request_body.text(),
             response_body: entry.response_body.text(),
             request_bytes: entry.request_body.total,

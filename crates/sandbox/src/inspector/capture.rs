@@ -8,13 +8,14 @@ use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{Extensions, HeaderMap, Method, StatusCode};
+use axum::http::{Extensions, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::{Body as _, Frame, SizeHint};
 
 use super::Inspector;
 use super::log::{self, Entry};
+use super::mask::Headers;
 use crate::config::Provider;
 use crate::faults::Fault;
 use crate::util::now_ms;
@@ -109,14 +110,18 @@ pub(crate) async fn capture(
         at_ms,
         provider,
         method: parts.method.clone(),
-        uri: parts.uri.clone(),
+        path: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path(), |pq| pq.as_str())
+            .to_owned(),
         status: 0,
         latency_ms: 0,
         fault: None,
         error: None,
-        request_headers: parts.headers.clone(),
-        response_headers: HeaderMap::new(),
-        request_body: log::Body::of(&bytes),
+        request_headers: Headers::of(&parts.headers),
+        response_headers: Headers::default(),
+        request_body: log::Body::copied(&bytes),
         response_body: log::Body::default(),
     };
     let resp = next
@@ -124,7 +129,7 @@ pub(crate) async fn capture(
         .await;
     let (parts, body) = resp.into_parts();
     entry.status = parts.status.as_u16();
-    entry.response_headers = parts.headers.clone();
+    entry.response_headers = Headers::of(&parts.headers);
     let tee = Tee::new(
         body,
         Pending {

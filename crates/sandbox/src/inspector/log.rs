@@ -5,15 +5,16 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::Method;
 use serde::Serialize;
 
+use super::mask::Headers;
 use super::{BODY_CAPTURE_LIMIT, rfc3339_ms};
 use crate::config::Provider;
 
-/// One captured request and its answer. Capturing costs little on the request path:
-/// headers, URI and bodies are shared (reference-counted), and text is made only when the
-/// entry is read.
+/// One captured request and its answer. Capturing costs little on the request path: what
+/// points into the server's read buffer (headers, path, request body) is copied once, the
+/// answer's chunks are shared, and JSON text is made only when the entry is read.
 #[derive(Debug)]
 pub(crate) struct Entry {
     /// Position in the ring's history (1, 2, ...; assigned when the entry is added).
@@ -25,7 +26,7 @@ pub(crate) struct Entry {
     /// `GET`, `POST`, ...
     pub method: Method,
     /// Path and query, as received.
-    pub uri: Uri,
+    pub path: String,
     /// The answer's status (what the handler answered, even when a fault cut the body).
     pub status: u16,
     /// Milliseconds from the request's arrival to the end of the answer.
@@ -35,9 +36,9 @@ pub(crate) struct Entry {
     /// What went wrong on the wire, if anything.
     pub error: Option<&'static str>,
     /// Request headers (masked when shown).
-    pub request_headers: HeaderMap,
+    pub request_headers: Headers,
     /// Response headers (masked when shown).
-    pub response_headers: HeaderMap,
+    pub response_headers: Headers,
     /// The request body, cut at the capture limit.
     pub request_body: Body,
     /// The response body, cut at the capture limit.
@@ -61,9 +62,7 @@ pub(crate) struct Summary<'a> {
 impl Entry {
     /// Path and query.
     pub fn path(&self) -> &str {
-        self.uri
-            .path_and_query()
-            .map_or_else(|| self.uri.path(), |pq| pq.as_str())
+        &self.path
     }
 
     /// What a list shows of it.
@@ -82,8 +81,8 @@ impl Entry {
     }
 }
 
-/// A body as kept: its first bytes (shared with the body sent, or copied when the body was
-/// larger, so a big body is not kept alive) and its full size.
+/// A body as kept: its first bytes (shared with the answer's chunks, or copied when a chunk
+/// is larger than the room left, so a big body is not kept alive) and its full size.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Body {
     parts: Vec<Bytes>,
@@ -93,11 +92,15 @@ pub(crate) struct Body {
 }
 
 impl Body {
-    /// Keeps the first bytes of a whole body.
-    pub fn of(bytes: &Bytes) -> Body {
-        let mut body = Body::default();
-        body.push(bytes);
-        body
+    /// Copies the first bytes of a whole body (a request's, which points into the server's
+    /// read buffer).
+    pub fn copied(bytes: &[u8]) -> Body {
+        let kept = bytes.len().min(BODY_CAPTURE_LIMIT);
+        Body {
+            parts: vec![Bytes::copy_from_slice(&bytes[..kept])],
+            kept,
+            total: bytes.len() as u64,
+        }
     }
 
     /// Adds the next chunk of a body, keeping bytes up to the capture limit.
@@ -350,7 +353,7 @@ mod tests {
 
     #[test]
     fn a_body_keeps_its_first_bytes_up_to_the_limit_and_counts_all() {
-        let mut body = Body::of(&Bytes::from_static(b"{\"a\":"));
+        let mut body = Body::copied(b"{\"a\":");
         body.push(&Bytes::from_static(b"1}"));
         assert_eq!(&*body.bytes(), b"{\"a\":1}");
         assert!(!body.truncated());

@@ -39,21 +39,56 @@ pub(crate) fn shown(name: &str, value: &[u8]) -> String {
     MASK.to_owned()
 }
 
-/// Every header as `(name, shown value)`, in order.
-pub(crate) fn headers(map: &HeaderMap) -> Vec<(String, String)> {
-    map.iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                shown(name.as_str(), value.as_bytes()),
-            )
-        })
-        .collect()
+/// Headers as captured: one block of `name: value` lines, owned (a request's header values
+/// point into the server's read buffer, which must not be kept alive), masked when shown.
+#[derive(Debug, Default)]
+pub(crate) struct Headers(String);
+
+impl Headers {
+    /// Copies `map`.
+    pub(crate) fn of(map: &HeaderMap) -> Headers {
+        let mut text = String::with_capacity(map.len() * 32);
+        for (name, value) in map {
+            text.push_str(name.as_str());
+            text.push_str(": ");
+            text.push_str(&String::from_utf8_lossy(value.as_bytes()));
+            text.push('\n');
+        }
+        Headers(text)
+    }
+
+    /// Every header as `(name, shown value)`, in order, secrets masked.
+    pub(crate) fn masked(&self) -> Vec<(String, String)> {
+        self.0
+            .lines()
+            .filter_map(|line| line.split_once(": "))
+            .map(|(name, value)| (name.to_owned(), shown(name, value.as_bytes())))
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::shown;
+    use super::{Headers, shown};
+    use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn captured_headers_are_shown_in_order_and_masked() {
+        let mut map = HeaderMap::new();
+        map.insert("content-type", HeaderValue::from_static("application/json"));
+        map.insert(
+            "requesttoken",
+            HeaderValue::from_static("sandbox-payabli-token"),
+        );
+        let shown = Headers::of(&map).masked();
+        assert_eq!(
+            shown,
+            [
+                ("content-type".to_owned(), "application/json".to_owned()),
+                ("requesttoken".to_owned(), "[masked]".to_owned())
+            ]
+        );
+    }
 
     #[test]
     fn secrets_are_masked_and_other_headers_are_not() {
