@@ -94,6 +94,14 @@ async fn the_inspector_shows_requests_a_request_and_record_histories_in_chromium
     assert_ne!(edited, customers);
     std::fs::write(dir.join("edited.jsonl"), edited).unwrap();
     sync(&sandbox, &dir, &examples.join("customers.jsonl")).await;
+    // As the page would between the two syncs: reading the histories takes the versions
+    // written so far (writes within one ~100 ms batch would otherwise show as one version).
+    let history = format!(
+        "{}/_sandbox/records/rebilly/customer/history",
+        sandbox.base_url()
+    );
+    let created: serde_json::Value = reqwest::get(history).await.unwrap().json().await.unwrap();
+    assert!(created["total"].as_u64().unwrap_or(0) >= 20, "{created}");
     sync(&sandbox, &dir, &dir.join("edited.jsonl")).await;
 
     let base = format!("{}/_sandbox/", sandbox.base_url());

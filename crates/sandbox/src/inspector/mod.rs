@@ -60,7 +60,7 @@
 //! the stored records of the kind the path names (as [`Sandbox::records`](crate::Sandbox)
 //! does) and compares each with the last version it saw, keyed by the record's id (`_id`,
 //! `id` or `customerId`, within its `organizationId` when it has one). These reads are
-//! batched in the background (at least 250 ms apart, and the more records there are the
+//! batched in the background (at least 100 ms apart, and the more records there are the
 //! further apart: at most a tenth of a core) so that a bulk sync stays fast; a history endpoint call reconciles its
 //! kind first, so what it shows is current. Limits: two writes to the same record within
 //! one batch show as one update; the request that wrote a version is found by the record's
@@ -227,9 +227,9 @@ impl Inspector {
 }
 
 /// Reconciles pending writes in batches until the inspector is gone. After a batch that took
-/// `t`, it waits at least `9 t` (and 250 ms), so it never takes more than a tenth of a core.
+/// `t`, it waits at least `9 t` (and 100 ms), so it never takes more than a tenth of a core.
 async fn reconcile_loop(inspector: Weak<Inspector>) {
-    const MIN_GAP: Duration = Duration::from_millis(250);
+    const MIN_GAP: Duration = Duration::from_millis(100);
     loop {
         let Some(me) = inspector.upgrade() else {
             return;
