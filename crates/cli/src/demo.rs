@@ -70,6 +70,10 @@ pub async fn run() -> Result<(), String> {
         sandbox.addr()
     );
     say!(
+        "watch it in the inspector while the demo runs: {}/_sandbox/",
+        sandbox.base_url()
+    );
+    say!(
         "examples: {} customers, {} payments (a few deliberately invalid)\n",
         CUSTOMERS.lines().count(),
         PAYMENTS.lines().count()

@@ -136,6 +136,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             say!(
                 "billsync sandbox on http://{addr}: /hyfin, /rebilly, /payabli/api; stats at /_sandbox/stats (Ctrl-C stops)"
             );
+            println!("inspector: http://{addr}/_sandbox/ (every request and record, live)");
             billsync_sandbox::serve(addr, config, async {
                 let _ = tokio::signal::ctrl_c().await;
             })

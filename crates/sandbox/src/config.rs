@@ -16,8 +16,6 @@ pub const DEFAULT_HYFIN_TOKEN: &str = "sandbox-hyfin-token";
 pub const DEFAULT_REBILLY_KEY: &str = "sandbox-rebilly-key";
 /// Default Payabli token: send `requestToken: sandbox-payabli-token`.
 pub const DEFAULT_PAYABLI_TOKEN: &str = "sandbox-payabli-token";
-/// How many requests the request log (`/_sandbox/requests`) keeps by default.
-pub const DEFAULT_REQUEST_LOG: usize = 1000;
 /// The organization Rebilly uses when a path names none (`/customers/{id}` rather than
 /// `/organizations/{org}/customers/{id}`): the API key's default organization.
 pub const DEFAULT_REBILLY_ORGANIZATION: &str = "default";
@@ -145,9 +143,8 @@ pub struct SandboxConfig {
     pub payabli_idempotency_window: Duration,
     /// How long Rebilly remembers a transaction `requestId`.
     pub rebilly_request_id_window: Duration,
-    /// How many requests `/_sandbox/requests` keeps (the newest; 0 keeps none). Default
-    /// [`DEFAULT_REQUEST_LOG`].
-    pub request_log: usize,
+    /// How many requests the [inspector](crate::inspector) keeps (the oldest go first).
+    pub requests_kept: usize,
     /// Extra time every commit to the data file takes (a slow disk, for crash tests of
     /// clients: answers still wait for their commit). Zero by default.
     pub data_commit_latency: Duration,
@@ -174,7 +171,7 @@ impl Default for SandboxConfig {
             rebilly_request_id_window: DEFAULT_REBILLY_REQUEST_ID_WINDOW,
             rebilly_default_organization: DEFAULT_REBILLY_ORGANIZATION.to_owned(),
             data_commit_latency: Duration::ZERO,
-            request_log: DEFAULT_REQUEST_LOG,
+            requests_kept: crate::inspector::DEFAULT_REQUESTS_KEPT,
         }
     }
 }
@@ -235,6 +232,12 @@ impl SandboxConfig {
         self
     }
 
+    /// Sets how many requests the [inspector](crate::inspector) keeps.
+    pub fn with_requests_kept(mut self, requests: usize) -> Self {
+        self.requests_kept = requests;
+        self
+    }
+
     /// The token expected from clients of `provider`.
     pub fn token(&self, provider: Provider) -> &str {
         match provider {
@@ -265,7 +268,7 @@ impl fmt::Debug for SandboxConfig {
             )
             .field("rebilly_request_id_window", &self.rebilly_request_id_window)
             .field("data_commit_latency", &self.data_commit_latency)
-            .field("request_log", &self.request_log)
+            .field("requests_kept", &self.requests_kept)
             .field(
                 "rebilly_default_organization",
                 &self.rebilly_default_organization,

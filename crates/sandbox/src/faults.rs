@@ -138,20 +138,6 @@ impl Fault {
         )
     }
 
-    /// The fault as the `x-sandbox-fault` header names it (`500`, `429`, `html`, `html200`,
-    /// `drop`, `truncate`, `slow=<ms>`).
-    pub(crate) fn name(self) -> String {
-        match self {
-            Fault::ServerError => "500".to_owned(),
-            Fault::RateLimited => "429".to_owned(),
-            Fault::Html(s) if s == StatusCode::OK => "html200".to_owned(),
-            Fault::Html(_) => "html".to_owned(),
-            Fault::Drop => "drop".to_owned(),
-            Fault::Truncate => "truncate".to_owned(),
-            Fault::Slow(d) => format!("slow={}", d.as_millis()),
-        }
-    }
-
     /// Reads the `x-sandbox-fault` header value.
     pub(crate) fn from_header(value: &[u8]) -> Option<Fault> {
         let v = std::str::from_utf8(value).ok()?.trim();

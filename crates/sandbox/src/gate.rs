@@ -5,28 +5,17 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::config::{Provider, RateLimit, SandboxConfig};
 use crate::faults::{FAULT_HEADER, Fault, Faults};
-use crate::requests::{Entry, body_text, masked};
 use crate::server::App;
 use crate::stats::Count;
 use crate::util::now_ms;
 
-/// Largest request body accepted (axum's default limit for body extractors).
-const MAX_REQUEST: usize = 2 * 1024 * 1024;
-
-fn rfc3339_ms(ms: u64) -> String {
-    let ms = i64::try_from(ms).unwrap_or(0);
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
 use crate::{hyfin, payabli, rebilly};
 
 /// A fixed-window limiter.
@@ -167,49 +156,10 @@ fn fault_of(c: &Control, seed: u64, req: &Request) -> Option<Fault> {
     }
 }
 
-/// Latency, faults, auth and rate limit around every provider request, and its entry in
-/// the request log.
+/// Latency, faults, auth and rate limit around every provider request (the inspector's
+/// capture, around the whole app, records it).
 pub(crate) async fn gate(State(g): State<Gate>, req: Request, next: Next) -> Response {
-    let log = &g.app.requests;
-    if !log.enabled() {
-        let (resp, fault) = guarded(&g, req, next).await;
-        return match fault {
-            Some(f) if !f.is_before() => crate::faults::after(f, resp).await,
-            _ => resp,
-        };
-    }
-    let started = Instant::now();
-    let time = rfc3339_ms(now_ms());
-    let method = req.method().to_string();
-    let path = req
-        .uri()
-        .path_and_query()
-        .map_or_else(String::new, |p| p.to_string());
-    let request_headers = masked(req.headers());
-    let (parts, body) = req.into_parts();
-    let Ok(request_bytes) = axum::body::to_bytes(body, MAX_REQUEST).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
-    let req = Request::from_parts(parts, Body::from(request_bytes.clone()));
     let (resp, fault) = guarded(&g, req, next).await;
-    let (parts, body) = resp.into_parts();
-    let response_bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    log.push(Entry {
-        id: 0,
-        time,
-        provider: g.provider,
-        method,
-        path,
-        status: parts.status.as_u16(),
-        latency_ms: started.elapsed().as_secs_f64() * 1000.0,
-        fault: fault.map(|f| f.name()),
-        request_headers,
-        request_body: body_text(&request_bytes),
-        response_body: body_text(&response_bytes),
-    });
-    let resp = Response::from_parts(parts, Body::from(response_bytes));
     match fault {
         Some(f) if !f.is_before() => crate::faults::after(f, resp).await,
         _ => resp,
@@ -226,6 +176,7 @@ async fn guarded(g: &Gate, req: Request, next: Next) -> (Response, Option<Fault>
         tokio::time::sleep(latency).await;
     }
     let fault = fault_of(c, sh.config.seed, &req);
+    crate::inspector::note_fault(req.extensions(), fault);
     if fault.is_some() {
         sh.count(p, Count::Faults);
     }

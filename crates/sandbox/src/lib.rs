@@ -31,11 +31,9 @@
 //!   `field(op)=value` filters, `fromRecord`, `limitRecord` and `sortBy=asc(f)|desc(f)`.
 //! - Admin (no auth, never faulted): `GET /_sandbox/stats`, `POST /_sandbox/faults` (a
 //!   [`Faults`] as JSON), `GET /_sandbox/faults`, `POST /_sandbox/reset`,
-//!   `GET /_sandbox/records/{provider}/{kind}`, and the request log
-//!   `GET /_sandbox/requests?limit=&before=&provider=&status=` and
-//!   `GET /_sandbox/requests/{id}`: the last [`SandboxConfig::request_log`] provider
-//!   requests, newest first, each with time, provider, method, path, status, latency,
-//!   injected fault, headers (secrets masked) and both bodies.
+//!   `GET /_sandbox/records/{provider}/{kind}`.
+//! - The [inspector]: a web page at `/_sandbox/` showing every request received and every
+//!   record's history, and its JSON endpoints (`/_sandbox/requests`, ...).
 //!
 //! Choices where the documentation is silent:
 //! - **Hyfin** answers 400 for validation and unknown `_id`s in `addUpdate`, 404 for a `GET`
@@ -108,11 +106,11 @@ mod faults;
 mod fields;
 mod gate;
 mod hyfin;
+pub mod inspector;
 mod payabli;
 mod persist;
 mod rebilly;
 mod record;
-mod requests;
 mod server;
 mod state;
 mod stats;
@@ -120,8 +118,8 @@ mod util;
 
 pub use config::{
     DEFAULT_HYFIN_TOKEN, DEFAULT_PAYABLI_IDEMPOTENCY_WINDOW, DEFAULT_PAYABLI_TOKEN,
-    DEFAULT_REBILLY_KEY, DEFAULT_REBILLY_ORGANIZATION, DEFAULT_REBILLY_REQUEST_ID_WINDOW,
-    DEFAULT_REQUEST_LOG, Provider, RateLimit, SandboxConfig,
+    DEFAULT_REBILLY_KEY, DEFAULT_REBILLY_ORGANIZATION, DEFAULT_REBILLY_REQUEST_ID_WINDOW, Provider,
+    RateLimit, SandboxConfig,
 };
 pub use faults::{FAULT_HEADER, Faults};
 pub use server::{Sandbox, serve};

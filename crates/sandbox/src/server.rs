@@ -20,7 +20,6 @@ use tokio::task::JoinHandle;
 use crate::config::{Provider, SandboxConfig};
 use crate::faults::Faults;
 use crate::gate::{Control, Gate, gate};
-use crate::requests::RequestLog;
 use crate::state::{Ctx, Records, Shared};
 use crate::stats::Stats;
 use crate::util::json;
@@ -31,7 +30,6 @@ use crate::{admin, hyfin, payabli, rebilly};
 pub(crate) struct App {
     pub(crate) shared: Arc<Shared>,
     pub(crate) control: Control,
-    pub(crate) requests: RequestLog,
     hyfin: Arc<hyfin::Store>,
     rebilly: Arc<rebilly::Store>,
     payabli: Arc<payabli::Store>,
@@ -41,12 +39,10 @@ impl App {
     /// Builds the state and loads stored records.
     fn new(config: SandboxConfig, addr: SocketAddr) -> io::Result<App> {
         let control = Control::new(&config);
-        let requests = RequestLog::new(config.request_log);
         let (shared, rows) = Shared::open(config, addr)?;
         let app = App {
             shared: Arc::new(shared),
             control,
-            requests,
             hyfin: Arc::default(),
             rebilly: Arc::default(),
             payabli: Arc::default(),
@@ -75,7 +71,6 @@ impl App {
         }
         self.shared.reset();
         self.control.reset();
-        self.requests.clear();
     }
 }
 
@@ -83,8 +78,14 @@ async fn fallback() -> Response {
     json(StatusCode::NOT_FOUND, &json!({ "error": "not found" }))
 }
 
-/// The whole application: each provider's router behind its gate, and the admin routes.
+/// The whole application: each provider's router behind its gate, the admin routes, and the
+/// inspector's page and capture around all of it.
 fn app(app: Arc<App>) -> Router {
+    let records = app.clone();
+    let inspector = crate::inspector::Inspector::start(
+        app.shared.config.requests_kept,
+        Arc::new(move |p, kind| records.records(p, kind)),
+    );
     let gated = |provider: Provider, router: Router| {
         router.layer(middleware::from_fn_with_state(
             Gate {
@@ -101,7 +102,7 @@ fn app(app: Arc<App>) -> Router {
         }
     }
     let sh = &app.shared;
-    Router::new()
+    let router = Router::new()
         .nest(
             "/hyfin",
             gated(Provider::Hyfin, hyfin::router(ctx(sh, &app.hyfin))),
@@ -115,7 +116,8 @@ fn app(app: Arc<App>) -> Router {
             gated(Provider::Payabli, payabli::router(ctx(sh, &app.payabli))),
         )
         .merge(admin::router().with_state(app.clone()))
-        .fallback(fallback)
+        .fallback(fallback);
+    inspector.wrap(router)
 }
 
 async fn run(
