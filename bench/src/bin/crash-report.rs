@@ -96,7 +96,7 @@ async fn run(o: &Options) -> Result<(String, bool), String> {
     let mut landed_at_kills = Vec::new();
     for _ in 0..o.kills {
         let mut child = sync(o, &sandbox, &dir).spawn().map_err(|e| e.to_string())?;
-        tokio::time::sleep(Duration::from_millis(rng.u64(50..600))).await;
+        tokio::time::sleep(Duration::from_millis(rng.u64(20..300))).await;
         let _ = child.kill().await; // SIGKILL
         let _ = child.wait().await;
         landed_at_kills.push(sandbox.records(Provider::Hyfin, "customer").len());
