@@ -135,7 +135,8 @@ pub enum Command {
         /// 10 min), and to none against a local sandbox.
         #[arg(long)]
         rate_limit: Option<String>,
-        /// Where to write rejected and failed rows (JSON Lines).
+        /// Where to write rejected and failed rows (JSON Lines), and updates that could not
+        /// clear a field the record no longer has (outcome `updated`, kind `not_cleared`).
         #[arg(long)]
         report: Option<PathBuf>,
         /// Resend records whose earlier create may have landed (see above).

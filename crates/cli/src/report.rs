@@ -19,7 +19,8 @@ pub struct Row {
     pub account: String,
     /// The record's external id, when it could be read.
     pub external_id: Option<String>,
-    /// `rejected` (the record must be fixed) or `failed` (may succeed on a later run).
+    /// `rejected` (the record must be fixed), `failed` (may succeed on a later run), or
+    /// `updated` for a note on a landed update (kind `not_cleared`).
     pub outcome: &'static str,
     /// The error kind (`invalid_input`, `rejected`, `outcome_unknown`, `malformed`, ...).
     pub kind: String,

@@ -195,3 +195,44 @@ async fn children_wait_for_their_parents_in_any_order() {
         assert_eq!(grandchild["parent_customer"], id_of("Branch late-0"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_that_cannot_clear_a_field_says_so_in_its_row() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let dir = workdir("not-cleared");
+    let file = dir.join("c.jsonl");
+    let args = ["c.jsonl", "--to", "hyfin", "--json", "--report", "r.jsonl"];
+    std::fs::write(&file, with_login("c-1", "pw", "call before noon")).unwrap();
+    assert_eq!(
+        summary(&sync(&sandbox, &dir, "site", &args).await)["created"],
+        1
+    );
+
+    // The notes are removed from the record: Hyfin has no way to clear them.
+    let without_notes = with_login("c-1", "pw", "x").replace(",\"notes\":\"x\"", "");
+    std::fs::write(&file, without_notes).unwrap();
+    let out = sync(&sandbox, &dir, "site", &args).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a note is not a failure: {}",
+        text(&out)
+    );
+    assert_eq!(summary(&out)["updated"], 1);
+    let rows = report_rows(&dir.join("r.jsonl"));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (&rows[0]["outcome"], &rows[0]["kind"]),
+        (&"updated".into(), &"not_cleared".into())
+    );
+    let message = rows[0]["messages"][0].as_str().unwrap();
+    assert!(
+        message.contains("notes") && message.starts_with("hyfin has no way"),
+        "{message}"
+    );
+    let stored = &sandbox.records(Provider::Hyfin, "customer")[0];
+    assert_eq!(
+        stored["notes"], "call before noon",
+        "Hyfin kept it, as the row says: {stored}"
+    );
+}

@@ -48,6 +48,11 @@ pub struct Upserted {
     pub external_id: String,
     /// HTTP requests the upsert made, retries included.
     pub requests: u32,
+    /// Fields the record no longer has that this update could not clear at the provider (its
+    /// API has no way to): if the provider held a value for one of them, it keeps it. Empty
+    /// for creates and for providers whose updates clear what the record lacks.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_cleared: Vec<&'static str>,
 }
 
 fn serialize_kind<S: serde::Serializer>(
@@ -73,7 +78,17 @@ impl Upserted {
             kind: R::KIND,
             external_id: record.external_id().to_owned(),
             requests,
+            not_cleared: Vec::new(),
         }
+    }
+
+    /// Names the fields an update could not clear (see [`Upserted::not_cleared`]); ignored
+    /// unless the outcome is an update.
+    pub fn with_not_cleared(mut self, fields: Vec<&'static str>) -> Self {
+        if self.outcome == Outcome::Updated {
+            self.not_cleared = fields;
+        }
+        self
     }
 }
 

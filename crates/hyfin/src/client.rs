@@ -218,13 +218,15 @@ impl HyfinClient {
                 &accepted.id,
             )?;
         }
+        // Hyfin documents no way to clear a field: an update says which it left as they were.
         Ok(Upserted::new(
             PROVIDER,
             customer,
             Self::outcome(accepted.action, had_id),
             accepted.id,
             requests,
-        ))
+        )
+        .with_not_cleared(crate::mapping::customer_fields_not_cleared(customer)))
     }
 
     async fn upsert_payment(&self, payment: &Payment) -> Result<Upserted> {
@@ -244,7 +246,8 @@ impl HyfinClient {
             Self::outcome(accepted.action, false),
             accepted.id,
             attempts,
-        ))
+        )
+        .with_not_cleared(crate::mapping::payment_fields_not_cleared(payment)))
     }
 
     fn capabilities_(&self) -> Capabilities {

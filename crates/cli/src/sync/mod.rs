@@ -58,7 +58,7 @@ pub struct SyncOptions {
     pub kind: Kind,
     /// Upserts in flight at once.
     pub concurrency: usize,
-    /// Where rejected and failed rows go.
+    /// Where rejected and failed rows go (and updates that could not clear a field).
     pub report: PathBuf,
     /// Resend records whose earlier create may have landed.
     pub resend_unknown: bool,
@@ -412,23 +412,39 @@ async fn collect(
     let mut summary = shared.lock().unwrap_or_else(|p| p.into_inner()).clone();
     while let Some(done) = rx.recv().await {
         summary.add(&done.result);
-        if let RowResult::Problem {
-            rejected,
+        let row = |outcome, kind, messages| Row {
+            line: done.line,
+            account: summary.account.clone(),
+            external_id: done.external_id.clone(),
+            outcome,
             kind,
             messages,
-        } = done.result
-        {
-            let row = Row {
-                line: done.line,
-                account: summary.account.clone(),
-                external_id: done.external_id,
-                outcome: if rejected { "rejected" } else { "failed" },
+        };
+        let row = match done.result {
+            RowResult::Problem {
+                rejected,
                 kind,
                 messages,
-            };
-            if let Err(e) = report.add(&row) {
-                error.get_or_insert(e);
+            } => Some(row(
+                if rejected { "rejected" } else { "failed" },
+                kind,
+                messages,
+            )),
+            // Landed, but the provider kept what it held for fields the record no longer has.
+            RowResult::Landed(_, _, not_cleared) if !not_cleared.is_empty() => {
+                let message = format!(
+                    "{} has no way to clear a field: it keeps any value it held for {} (the record no longer has them)",
+                    summary.provider,
+                    not_cleared.join(", ")
+                );
+                Some(row("updated", "not_cleared".into(), vec![message]))
             }
+            _ => None,
+        };
+        if let Some(row) = row
+            && let Err(e) = report.add(&row)
+        {
+            error.get_or_insert(e);
         }
         progress.update(bytes.load(Ordering::Relaxed), &summary);
         // What the run reports if it must end before every row has (a stop past its grace).

@@ -32,7 +32,8 @@ pub struct Summary {
     pub requests: u64,
     /// Wall time.
     pub seconds: f64,
-    /// The report file, when rows were rejected or failed.
+    /// The report file, when rows were rejected or failed, or an update could not clear a
+    /// field the record no longer has.
     pub report: Option<PathBuf>,
     /// Why the run stopped early, if it did.
     pub aborted: Option<String>,
@@ -44,7 +45,7 @@ impl Summary {
     /// Counts one row.
     pub fn add(&mut self, result: &RowResult) {
         match result {
-            RowResult::Landed(outcome, requests) => {
+            RowResult::Landed(outcome, requests, _) => {
                 self.requests += u64::from(*requests);
                 match outcome {
                     Outcome::Created => self.created += 1,

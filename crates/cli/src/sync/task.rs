@@ -14,8 +14,9 @@ use super::registry::{Registry, SlotState};
 /// How a row ended.
 #[derive(Debug)]
 pub enum RowResult {
-    /// Sent, and the provider created, updated or found it unchanged; `requests` HTTP requests.
-    Landed(Outcome, u32),
+    /// Sent, and the provider created, updated or found it unchanged; `requests` HTTP requests;
+    /// the fields an update could not clear (`Upserted::not_cleared`).
+    Landed(Outcome, u32, Vec<&'static str>),
     /// Not sent: nothing that would be sent changed since it landed (or it repeats a row that
     /// landed in this run).
     Unchanged,
@@ -212,7 +213,7 @@ impl Ctx {
                     sent: sent.as_ref(),
                 };
                 match self.store.mark_done(key, landed) {
-                    Ok(()) => RowResult::Landed(done.outcome, done.requests),
+                    Ok(()) => RowResult::Landed(done.outcome, done.requests, done.not_cleared),
                     Err(e) => state_failed(&e),
                 }
             }

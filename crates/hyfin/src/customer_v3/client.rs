@@ -28,13 +28,16 @@ impl HyfinClient {
     pub(crate) async fn upsert_customer_v3(&self, customer: &Customer) -> Result<Upserted> {
         let req = self.customer_v3_request(customer)?;
         let (accepted, attempts) = self.add_update(&req).await?;
+        // No field can be cleared through this API either (fields it does not carry at all are
+        // listed in the crate docs).
         Ok(Upserted::new(
             PROVIDER,
             customer,
             outcome_v3(accepted.action),
             accepted.id,
             attempts,
-        ))
+        )
+        .with_not_cleared(crate::mapping::customer_fields_not_cleared(customer)))
     }
 
     /// The request [`HyfinClient::customer_by_external_id`] sends:
