@@ -10,12 +10,13 @@ use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
 use crate::retry::{RetryAfterParser, standard_retry_after};
+use crate::send_failure::SendFailure;
 use crate::{
     Error, ErrorKind, PreparedRequest, RateGate, RateLimit, Result, RetryConfig, RetrySafety,
 };
 
 /// The largest response body read; a larger one is a decode error (protects memory).
-const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// HTTP settings every provider client accepts: bring your own `reqwest::Client`, timeouts and
 /// the retry policy.
@@ -334,64 +335,6 @@ fn is_success_not_json(status: StatusCode, body: &[u8]) -> bool {
     status.is_success()
         && !body.iter().all(u8::is_ascii_whitespace)
         && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
-}
-
-struct SendFailure {
-    never_sent: bool,
-    too_large: bool,
-    source: Option<reqwest::Error>,
-}
-
-impl SendFailure {
-    fn from_reqwest(e: reqwest::Error) -> Self {
-        // A connect error means no byte of the request reached the provider.
-        SendFailure {
-            never_sent: e.is_connect(),
-            too_large: false,
-            source: Some(e),
-        }
-    }
-
-    fn into_error(self, provider: &'static str, safety: RetrySafety, attempts: u32) -> Error {
-        let tries = if attempts == 1 {
-            "1 attempt".to_owned()
-        } else {
-            format!("{attempts} attempts")
-        };
-        let err = if self.too_large {
-            Error::new(
-                ErrorKind::Decode,
-                format!("the answer was larger than {MAX_BODY_BYTES} bytes"),
-            )
-        } else if self.never_sent {
-            Error::new(
-                ErrorKind::Transport,
-                format!("could not connect after {tries}"),
-            )
-        } else {
-            let what = match &self.source {
-                Some(e) if e.is_timeout() => "timed out",
-                _ => "the connection failed",
-            };
-            match safety {
-                RetrySafety::Idempotent => {
-                    Error::new(ErrorKind::Transport, format!("{what} after {tries}"))
-                }
-                RetrySafety::NotAfterSend => Error::new(
-                    ErrorKind::OutcomeUnknown,
-                    format!(
-                        "{what} after the request was sent; it was not retried because the provider cannot de-duplicate it, so check whether the record exists"
-                    ),
-                ),
-            }
-        };
-        let err = err.with_provider(provider);
-        match self.source {
-            // reqwest errors carry the URL, which holds no secret (credentials go in headers).
-            Some(source) => err.with_source(source),
-            None => err,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ mod ratelimit;
 mod request;
 pub mod retry;
 pub mod secret;
+mod send_failure;
 pub mod time;
 mod upsert;
 mod validate;

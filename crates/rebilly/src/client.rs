@@ -3,22 +3,23 @@
 use std::fmt;
 use std::sync::Arc;
 
-use billsync_core::reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, LOCATION};
+use billsync_core::reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use billsync_core::reqwest::{Method, StatusCode};
 use billsync_core::url::Url;
 use billsync_core::{
-    Account, Capabilities, Customer, Error, ErrorKind, HttpClient, IdMap, MemoryIdMap, Outcome,
-    Payment, PreparedRequest, Provider, RateLimit, RawResponse, RecordKind, Result, RetrySafety,
-    Support, Upsert, UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
+    Account, Capabilities, Customer, HttpClient, IdMap, MemoryIdMap, Outcome, Payment,
+    PreparedRequest, Provider, RateLimit, RecordKind, Result, RetrySafety, Support, Upsert,
+    UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
 };
 use serde::Serialize;
 use tracing::Instrument;
 
 use crate::PROVIDER;
+pub(crate) use crate::answers::{id_from_location, parse_object};
 use crate::config::{Credentials, RebillyConfig};
-use crate::error::{RebillyProblem, decode_error, error_from_response, retry_after};
+use crate::error::{decode_error, error_from_response, retry_after};
 use crate::mapping::{customer_request, transaction_request};
-use crate::wire::{CustomerResponse, TransactionResponse, TransactionResult};
+use crate::wire::CustomerResponse;
 
 /// The header carrying a secret API key.
 pub const API_KEY_HEADER: &str = "reb-apikey";
@@ -33,9 +34,9 @@ pub const API_KEY_HEADER: &str = "reb-apikey";
 #[derive(Clone)]
 pub struct RebillyClient {
     config: Arc<RebillyConfig>,
-    http: HttpClient,
-    ids: Arc<dyn IdMap>,
-    account: Account,
+    pub(crate) http: HttpClient,
+    pub(crate) ids: Arc<dyn IdMap>,
+    pub(crate) account: Account,
     shared: Arc<Shared>,
 }
 
@@ -54,40 +55,6 @@ impl fmt::Debug for RebillyClient {
             .field("ids", &self.ids)
             .finish_non_exhaustive()
     }
-}
-
-/// The last path segment of a `Location` header (`.../customers/cus-1` -> `cus-1`).
-pub(crate) fn id_from_location(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(LOCATION)?.to_str().ok()?;
-    let path = value.split(['?', '#']).next()?;
-    let last = path.trim_end_matches('/').rsplit('/').next()?;
-    let decoded = percent_decode(last);
-    (!decoded.is_empty()).then_some(decoded)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied(),
-            bytes.get(i + 2).copied(),
-        ) {
-            (b'%', Some(h), Some(l)) if hex(h).is_some() && hex(l).is_some() => {
-                let (h, l) = (hex(h).unwrap_or(0), hex(l).unwrap_or(0));
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl RebillyClient {
@@ -156,12 +123,12 @@ impl RebillyClient {
     }
 
     /// `{base_url}/organizations/{organizationId}/{segments...}`, each segment percent-encoded.
-    fn endpoint(&self, segments: &[&str]) -> Result<Url> {
+    pub(crate) fn endpoint(&self, segments: &[&str]) -> Result<Url> {
         url_with_segments(&self.shared.organization_url, segments)
             .map_err(|e| e.with_provider(PROVIDER))
     }
 
-    fn authorized(&self, req: PreparedRequest) -> Result<PreparedRequest> {
+    pub(crate) fn authorized(&self, req: PreparedRequest) -> Result<PreparedRequest> {
         Ok(req.with_header_value(
             self.shared.auth_name.clone(),
             self.shared.auth_value.clone(),
@@ -204,22 +171,6 @@ impl RebillyClient {
         self.json_request(Method::POST, url, "transactions.post", &body)
     }
 
-    /// `GET /transactions?filter=requestId:{id}&limit=1`: finds the transaction a duplicate
-    /// `requestId` refers to.
-    fn lookup_request(&self, request_id: &str) -> Result<PreparedRequest> {
-        let mut url = self.endpoint(&["transactions"])?;
-        url.query_pairs_mut()
-            .append_pair("filter", &format!("requestId:{request_id}"))
-            .append_pair("limit", "1");
-        let req = PreparedRequest::new(
-            Method::GET,
-            url,
-            "transactions.getByRequestId",
-            RetrySafety::Idempotent,
-        );
-        self.authorized(req)
-    }
-
     async fn upsert_customer(&self, customer: &Customer) -> Result<Upserted> {
         let (sent_id, req) = self.customer_put(customer)?;
         let resp = self.http.send(&req).await?;
@@ -252,113 +203,6 @@ impl RebillyClient {
         ))
     }
 
-    async fn record_payment(&self, payment: &Payment) -> Result<Upserted> {
-        let req = self.prepare_transaction(payment)?;
-        if let Some(id) = self
-            .ids
-            .get(&self.account, RecordKind::Payment, &payment.external_id)?
-        {
-            return Ok(Upserted::new(PROVIDER, payment, Outcome::Unchanged, id, 0));
-        }
-        let request_id = crate::mapping::request_id(&payment.external_id);
-        let resp = self.http.send(&req).await?;
-        let mut requests = resp.attempts;
-        let (outcome, id) = match resp.status {
-            StatusCode::CREATED | StatusCode::OK => {
-                let body: TransactionResponse = parse_object(&resp, "a transaction")?;
-                let id = body
-                    .id
-                    .clone()
-                    .filter(|id| !id.is_empty())
-                    .or_else(|| id_from_location(&resp.headers))
-                    .ok_or_else(|| decode_error(&resp, "a transaction (no id)"))?;
-                if let Some(
-                    result @ (TransactionResult::Declined
-                    | TransactionResult::Abandoned
-                    | TransactionResult::Canceled),
-                ) = body.result
-                {
-                    return Err(Error::new(
-                        ErrorKind::Rejected,
-                        format!(
-                            "Rebilly recorded transaction {id} with result {result:?} instead of approved"
-                        ),
-                    )
-                    .with_provider(PROVIDER)
-                    .with_status(resp.status.as_u16())
-                    .with_detail(body));
-                }
-                // 200 is not a documented answer to a create: it can only be Rebilly handing
-                // back the transaction a repeated `requestId` already created.
-                let outcome = if resp.status == StatusCode::CREATED {
-                    Outcome::Created
-                } else {
-                    Outcome::Unchanged
-                };
-                (outcome, id)
-            }
-            status if status.is_success() => {
-                return Err(decode_error(&resp, "a transaction (status not 201)"));
-            }
-            _ => {
-                let problem = RebillyProblem::parse(&resp);
-                let duplicate = matches!(resp.status.as_u16(), 400 | 409 | 422)
-                    && problem
-                        .as_ref()
-                        .is_some_and(RebillyProblem::is_duplicate_request_id);
-                if !duplicate {
-                    return Err(error_from_response(&resp));
-                }
-                let given = problem
-                    .as_ref()
-                    .and_then(|p| p.transaction_id.clone().or_else(|| p.id.clone()))
-                    .filter(|id| !id.is_empty())
-                    .or_else(|| id_from_location(&resp.headers));
-                let id = match given {
-                    Some(id) => id,
-                    None => {
-                        let (found, attempts) = self.find_by_request_id(&request_id).await?;
-                        requests += attempts;
-                        found.ok_or_else(|| {
-                            Error::new(
-                                ErrorKind::Conflict,
-                                format!(
-                                    "Rebilly says requestId `{request_id}` was already used, but no transaction with it was found"
-                                ),
-                            )
-                            .with_provider(PROVIDER)
-                            .with_status(resp.status.as_u16())
-                        })?
-                    }
-                };
-                (Outcome::Unchanged, id)
-            }
-        };
-        self.ids.put(
-            &self.account,
-            RecordKind::Payment,
-            &payment.external_id,
-            &id,
-        )?;
-        Ok(Upserted::new(PROVIDER, payment, outcome, id, requests))
-    }
-
-    async fn find_by_request_id(&self, request_id: &str) -> Result<(Option<String>, u32)> {
-        let req = self.lookup_request(request_id)?;
-        let resp = self.http.send(&req).await?;
-        if !resp.status.is_success() {
-            return Err(error_from_response(&resp));
-        }
-        let list: Vec<TransactionResponse> = resp
-            .json(PROVIDER)
-            .map_err(|_| decode_error(&resp, "a list of transactions"))?;
-        let id = list
-            .into_iter()
-            .filter(|t| t.request_id.as_deref().is_none_or(|r| r == request_id))
-            .find_map(|t| t.id.filter(|id| !id.is_empty()));
-        Ok((id, resp.attempts))
-    }
-
     /// What Rebilly supports through this client: customers are upserted by external id (it is
     /// the Rebilly id); payments are created once (a recorded transaction cannot be edited
     /// through this call, and a repeat is ignored by Rebilly within 24 hours thanks to the
@@ -367,21 +211,6 @@ impl RebillyClient {
     pub fn capabilities(&self) -> Capabilities {
         Capabilities::new(Support::UpsertByExternalId, Support::CreateOnly, false)
     }
-}
-
-/// Parses a success body that must be a JSON object, in one pass straight into `T` (a derived
-/// struct would also accept a JSON array, hence the check of the first byte).
-pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(
-    resp: &RawResponse,
-    what: &str,
-) -> Result<T> {
-    if resp.body.is_empty() || !resp.looks_like_json() {
-        return Err(decode_error(resp, what));
-    }
-    if resp.body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(decode_error(resp, what));
-    }
-    serde_json::from_slice(&resp.body).map_err(|e| decode_error(resp, what).with_source(e))
 }
 
 #[async_trait]

@@ -135,12 +135,15 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod answers;
 mod client;
 mod config;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod mapping;
+mod options;
+mod transactions;
 pub mod wire;
 
 pub use client::{API_KEY_HEADER, RebillyClient};

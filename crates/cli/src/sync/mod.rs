@@ -24,7 +24,9 @@
 //! Everything the state keeps is keyed by the provider client's account, and one run holds the
 //! account's lock in the state file for its whole length.
 
+mod collect;
 mod diff;
+mod order;
 mod record;
 mod registry;
 mod start;
@@ -43,8 +45,10 @@ use tokio::sync::{Semaphore, mpsc};
 use crate::args::Kind;
 use crate::input::Records;
 use crate::progress::Progress;
-use crate::report::{Report, Row};
+use crate::report::Report;
 use crate::stop::Stop;
+use collect::collect;
+use order::{must_wait_for_later_parent, repeat, run_deferred};
 use record::AnyRecord;
 use registry::{Registry, Seen, SlotGuard, SlotState};
 pub use summary::Summary;
@@ -77,7 +81,7 @@ pub struct SyncOptions {
 }
 
 /// How one row ended, for the collector.
-struct Done {
+pub(super) struct Done {
     line: u64,
     external_id: Option<String>,
     result: RowResult,
@@ -246,7 +250,7 @@ pub async fn run(
 }
 
 /// A row read but not sent because a stop was asked for: the next run sends it.
-fn interrupted() -> RowResult {
+pub(super) fn interrupted() -> RowResult {
     RowResult::problem(
         false,
         "interrupted",
@@ -261,7 +265,12 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-async fn send(tx: &mpsc::Sender<Done>, line: u64, external_id: Option<String>, result: RowResult) {
+pub(super) async fn send(
+    tx: &mpsc::Sender<Done>,
+    line: u64,
+    external_id: Option<String>,
+    result: RowResult,
+) {
     // The collector only goes away when the run is over.
     let _ = tx
         .send(Done {
@@ -270,193 +279,4 @@ async fn send(tx: &mpsc::Sender<Done>, line: u64, external_id: Option<String>, r
             result,
         })
         .await;
-}
-
-/// A customer whose parent this run has not read yet (and that did not land in an earlier
-/// run), or whose parent was itself put off, goes to the end of the input.
-fn must_wait_for_later_parent(ctx: &Ctx, record: &AnyRecord) -> Result<bool, String> {
-    let Some(parent) = record.parent() else {
-        return Ok(false);
-    };
-    match ctx.registry.state(parent) {
-        Some(SlotState::Deferred) => Ok(true),
-        Some(_) => Ok(false),
-        None => {
-            let key = billsync_state::RecordKey::new(&ctx.account, RecordKind::Customer, parent);
-            let landed = ctx
-                .store
-                .entry(key)
-                .map_err(|e| e.to_string())?
-                .is_some_and(|e| e.status == billsync_state::RecordStatus::Done);
-            Ok(!landed)
-        }
-    }
-}
-
-/// A row whose external id an earlier row of this run has: identical rows end as the first
-/// did, differing ones are refused naming both lines.
-async fn repeat(
-    ctx: &Arc<Ctx>,
-    tx: &mpsc::Sender<Done>,
-    permits: &Arc<Semaphore>,
-    line: u64,
-    external_id: String,
-    first: u64,
-    same: bool,
-) {
-    if !same {
-        let message = format!(
-            "external_id `{external_id}` is also on line {first}, with different content; this later row was not sent (keep one row per record)"
-        );
-        let result = RowResult::problem(true, "duplicate_external_id", message);
-        send(tx, line, Some(external_id), result).await;
-        return;
-    }
-    let ended = move |state: Option<(u64, SlotState)>| match state {
-        Some((_, SlotState::NotLanded { rejected, reason })) => RowResult::problem(
-            rejected,
-            "duplicate_of_row_not_landed",
-            format!("this row repeats line {first}, which did not land: {reason}"),
-        ),
-        _ => RowResult::Unchanged,
-    };
-    match ctx.registry.state(&external_id) {
-        Some(SlotState::InFlight) => {}
-        Some(SlotState::Deferred) => {
-            // The first row waits for the end of the input: so does this one, without a
-            // permit (the first row will need one).
-            let (ctx, tx) = (ctx.clone(), tx.clone());
-            tokio::spawn(async move {
-                let result = ended(ctx.registry.wait(&external_id).await);
-                send(&tx, line, Some(external_id), result).await;
-            });
-            return;
-        }
-        state => {
-            let result = ended(state.map(|s| (first, s)));
-            send(tx, line, Some(external_id), result).await;
-            return;
-        }
-    }
-    // The first row is in flight (it holds a permit): wait with a permit, so that a file of
-    // repeats cannot pile up tasks.
-    let permit = permits.clone().acquire_owned().await;
-    let (ctx, tx) = (ctx.clone(), tx.clone());
-    tokio::spawn(async move {
-        let result = ended(ctx.registry.wait(&external_id).await);
-        drop(permit);
-        send(&tx, line, Some(external_id), result).await;
-    });
-}
-
-/// The rows put off until the end of the input, each after its parent. A chain of parents that
-/// loops back on itself is sent without waiting (the provider's own rules then decide).
-async fn run_deferred(
-    ctx: &Arc<Ctx>,
-    tx: &mpsc::Sender<Done>,
-    permits: &Arc<Semaphore>,
-    stop: &Arc<Stop>,
-    deferred: Vec<(u64, AnyRecord)>,
-) {
-    let parents: std::collections::HashMap<String, String> = deferred
-        .iter()
-        .filter_map(|(_, r)| Some((r.external_id().to_owned(), r.parent()?.to_owned())))
-        .collect();
-    for (_, record) in &deferred {
-        ctx.registry
-            .set_state(record.external_id(), SlotState::InFlight);
-    }
-    for (line, record) in deferred {
-        let in_loop = start::parent_chain_loops(&parents, record.external_id());
-        let (ctx, tx, permits, stop) = (ctx.clone(), tx.clone(), permits.clone(), stop.clone());
-        tokio::spawn(async move {
-            let external_id = record.external_id().to_owned();
-            let mut guard = SlotGuard::new(ctx.registry.clone(), &external_id, line);
-            // Waits without a permit: its parent may still need one.
-            let problem = match in_loop {
-                true => None,
-                false => ctx.parent_problem(&record).await,
-            };
-            let result = match problem {
-                Some(problem) => problem,
-                None => {
-                    // The semaphore is never closed: the permit always comes.
-                    let permit = permits.acquire_owned().await;
-                    if stop.requested().is_some() {
-                        interrupted()
-                    } else {
-                        stop.started(&external_id);
-                        let result = ctx.process(&record).await;
-                        stop.ended(&external_id);
-                        drop(permit);
-                        result
-                    }
-                }
-            };
-            guard.set(result.slot_state());
-            drop(guard);
-            send(&tx, line, Some(external_id), result).await;
-        });
-    }
-}
-
-/// Counts rows, writes the report, shows progress; ends when every sender is gone.
-async fn collect(
-    mut rx: mpsc::Receiver<Done>,
-    shared: Arc<std::sync::Mutex<Summary>>,
-    mut report: Report,
-    mut progress: Progress,
-    bytes: Arc<AtomicU64>,
-) -> (Summary, Option<String>) {
-    let mut error = None;
-    let mut summary = shared.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    while let Some(done) = rx.recv().await {
-        summary.add(&done.result);
-        let row = |outcome, kind, messages| Row {
-            line: done.line,
-            account: summary.account.clone(),
-            external_id: done.external_id.clone(),
-            outcome,
-            kind,
-            messages,
-        };
-        let row = match done.result {
-            RowResult::Problem {
-                rejected,
-                kind,
-                messages,
-            } => Some(row(
-                if rejected { "rejected" } else { "failed" },
-                kind,
-                messages,
-            )),
-            // Landed, but the provider kept what it held for fields the record no longer has.
-            RowResult::Landed(_, _, not_cleared) if !not_cleared.is_empty() => {
-                let message = format!(
-                    "{} has no way to clear a field: it keeps any value it held for {} (the record no longer has them)",
-                    summary.provider,
-                    not_cleared.join(", ")
-                );
-                Some(row("updated", "not_cleared".into(), vec![message]))
-            }
-            _ => None,
-        };
-        if let Some(row) = row
-            && let Err(e) = report.add(&row)
-        {
-            error.get_or_insert(e);
-        }
-        progress.update(bytes.load(Ordering::Relaxed), &summary);
-        // What the run reports if it must end before every row has (a stop past its grace).
-        shared
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone_from(&summary);
-    }
-    progress.finish();
-    summary.report = report.finish().unwrap_or_else(|e| {
-        error.get_or_insert(e);
-        None
-    });
-    (summary, error)
 }

@@ -1,0 +1,141 @@
+//! Payments recorded as outside-processed transactions: `POST /transactions` once, a repeated
+//! `requestId` recognised, and the transaction it refers to found.
+
+use billsync_core::reqwest::{Method, StatusCode};
+use billsync_core::{
+    Error, ErrorKind, Outcome, Payment, PreparedRequest, RecordKind, Result, RetrySafety, Upserted,
+};
+
+use crate::PROVIDER;
+use crate::answers::{id_from_location, parse_object};
+use crate::client::RebillyClient;
+use crate::error::{RebillyProblem, decode_error, error_from_response};
+use crate::wire::{TransactionResponse, TransactionResult};
+
+impl RebillyClient {
+    /// `GET /transactions?filter=requestId:{id}&limit=1`: finds the transaction a duplicate
+    /// `requestId` refers to.
+    pub(crate) fn lookup_request(&self, request_id: &str) -> Result<PreparedRequest> {
+        let mut url = self.endpoint(&["transactions"])?;
+        url.query_pairs_mut()
+            .append_pair("filter", &format!("requestId:{request_id}"))
+            .append_pair("limit", "1");
+        let req = PreparedRequest::new(
+            Method::GET,
+            url,
+            "transactions.getByRequestId",
+            RetrySafety::Idempotent,
+        );
+        self.authorized(req)
+    }
+
+    pub(crate) async fn record_payment(&self, payment: &Payment) -> Result<Upserted> {
+        let req = self.prepare_transaction(payment)?;
+        if let Some(id) = self
+            .ids
+            .get(&self.account, RecordKind::Payment, &payment.external_id)?
+        {
+            return Ok(Upserted::new(PROVIDER, payment, Outcome::Unchanged, id, 0));
+        }
+        let request_id = crate::mapping::request_id(&payment.external_id);
+        let resp = self.http.send(&req).await?;
+        let mut requests = resp.attempts;
+        let (outcome, id) = match resp.status {
+            StatusCode::CREATED | StatusCode::OK => {
+                let body: TransactionResponse = parse_object(&resp, "a transaction")?;
+                let id = body
+                    .id
+                    .clone()
+                    .filter(|id| !id.is_empty())
+                    .or_else(|| id_from_location(&resp.headers))
+                    .ok_or_else(|| decode_error(&resp, "a transaction (no id)"))?;
+                if let Some(
+                    result @ (TransactionResult::Declined
+                    | TransactionResult::Abandoned
+                    | TransactionResult::Canceled),
+                ) = body.result
+                {
+                    return Err(Error::new(
+                        ErrorKind::Rejected,
+                        format!(
+                            "Rebilly recorded transaction {id} with result {result:?} instead of approved"
+                        ),
+                    )
+                    .with_provider(PROVIDER)
+                    .with_status(resp.status.as_u16())
+                    .with_detail(body));
+                }
+                // 200 is not a documented answer to a create: it can only be Rebilly handing
+                // back the transaction a repeated `requestId` already created.
+                let outcome = if resp.status == StatusCode::CREATED {
+                    Outcome::Created
+                } else {
+                    Outcome::Unchanged
+                };
+                (outcome, id)
+            }
+            status if status.is_success() => {
+                return Err(decode_error(&resp, "a transaction (status not 201)"));
+            }
+            _ => {
+                let problem = RebillyProblem::parse(&resp);
+                let duplicate = matches!(resp.status.as_u16(), 400 | 409 | 422)
+                    && problem
+                        .as_ref()
+                        .is_some_and(RebillyProblem::is_duplicate_request_id);
+                if !duplicate {
+                    return Err(error_from_response(&resp));
+                }
+                let given = problem
+                    .as_ref()
+                    .and_then(|p| p.transaction_id.clone().or_else(|| p.id.clone()))
+                    .filter(|id| !id.is_empty())
+                    .or_else(|| id_from_location(&resp.headers));
+                let id = match given {
+                    Some(id) => id,
+                    None => {
+                        let (found, attempts) = self.find_by_request_id(&request_id).await?;
+                        requests += attempts;
+                        found.ok_or_else(|| {
+                            Error::new(
+                                ErrorKind::Conflict,
+                                format!(
+                                    "Rebilly says requestId `{request_id}` was already used, but no transaction with it was found"
+                                ),
+                            )
+                            .with_provider(PROVIDER)
+                            .with_status(resp.status.as_u16())
+                        })?
+                    }
+                };
+                (Outcome::Unchanged, id)
+            }
+        };
+        self.ids.put(
+            &self.account,
+            RecordKind::Payment,
+            &payment.external_id,
+            &id,
+        )?;
+        Ok(Upserted::new(PROVIDER, payment, outcome, id, requests))
+    }
+
+    pub(crate) async fn find_by_request_id(
+        &self,
+        request_id: &str,
+    ) -> Result<(Option<String>, u32)> {
+        let req = self.lookup_request(request_id)?;
+        let resp = self.http.send(&req).await?;
+        if !resp.status.is_success() {
+            return Err(error_from_response(&resp));
+        }
+        let list: Vec<TransactionResponse> = resp
+            .json(PROVIDER)
+            .map_err(|_| decode_error(&resp, "a list of transactions"))?;
+        let id = list
+            .into_iter()
+            .filter(|t| t.request_id.as_deref().is_none_or(|r| r == request_id))
+            .find_map(|t| t.id.filter(|id| !id.is_empty()));
+        Ok((id, resp.attempts))
+    }
+}
