@@ -6,59 +6,22 @@ use std::time::Duration;
 
 use billsync_sandbox::{Provider, Sandbox, SandboxConfig};
 
-const BIN: &str = env!("CARGO_BIN_EXE_billsync");
+mod common;
+use common::{generated, report_rows, text, workdir};
 
-fn workdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("billsync-e2e-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// The account every test here syncs to.
+const TENANT: &str = "e2e";
+
+fn command(sandbox: &Sandbox, dir: &Path) -> tokio::process::Command {
+    common::command(sandbox, dir, TENANT)
+}
+
+async fn sync(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Output {
+    common::sync(sandbox, dir, TENANT, args).await
 }
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
-}
-
-/// The binary with the sandbox's credentials in its environment (and nothing else of ours).
-fn command(sandbox: &Sandbox, dir: &Path) -> tokio::process::Command {
-    let mut c = tokio::process::Command::new(BIN);
-    c.current_dir(dir)
-        .env("HYFIN_BASE_URL", sandbox.hyfin_base_url())
-        .env("HYFIN_SITE_ID", "site-e2e")
-        .env("HYFIN_API_TOKEN", billsync_sandbox::DEFAULT_HYFIN_TOKEN)
-        .env("REBILLY_BASE_URL", sandbox.rebilly_base_url())
-        .env("REBILLY_API_KEY", billsync_sandbox::DEFAULT_REBILLY_KEY)
-        .env("REBILLY_ORGANIZATION_ID", "org-e2e")
-        .env("REBILLY_WEBSITE_ID", "web-e2e")
-        .env("PAYABLI_BASE_URL", sandbox.payabli_base_url())
-        .env("PAYABLI_API_TOKEN", billsync_sandbox::DEFAULT_PAYABLI_TOKEN)
-        .env("PAYABLI_ENTRYPOINT", "entry-e2e");
-    c
-}
-
-async fn sync(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Output {
-    command(sandbox, dir)
-        .arg("sync")
-        .args(args)
-        .output()
-        .await
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn report_rows(path: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -200,16 +163,6 @@ async fn missing_credentials_exit_2_naming_the_variable() {
     assert!(err.contains("REBILLY_API_KEY"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
     assert_eq!(sandbox.stats().rebilly.requests, 0);
-}
-
-fn generated(path: &Path, n: usize, prefix: &str) {
-    let mut text = String::new();
-    for i in 0..n {
-        text.push_str(&format!(
-            "{{\"external_id\":\"{prefix}-{i:05}\",\"display_name\":\"Gen {prefix} {i}\",\"primary_contact\":{{\"first_name\":\"G\",\"last_name\":\"N{i}\",\"emails\":[{{\"value\":\"g{i}@example.com\"}}]}}}}\n"
-        ));
-    }
-    std::fs::write(path, text).unwrap();
 }
 
 /// Starts a sync, kills it with SIGKILL after `after`, and returns.
