@@ -16,6 +16,12 @@
 //!
 //! With only one provider's feature on, no other provider crate is compiled.
 //!
+//! ## Any provider, configured as data
+//! [`connect`] builds a client of any enabled provider from a key/value [`Options`] map (from a
+//! settings file, a database, the environment with [`connect_from_env`]); [`providers`] lists
+//! the enabled providers with their configuration keys. Code that holds the
+//! `Box<dyn Provider>` never names a provider type.
+//!
 //! ## When you need `state`
 //!
 //! A client remembers the provider ids it learns in an [`IdMap`]; the default
@@ -33,6 +39,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use billsync_core::*;
+
+mod connect;
+pub use connect::{connect, connect_from_env, connect_with, provider, providers};
 
 #[cfg(feature = "hyfin")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyfin")))]

@@ -4,12 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// Push customers and payments into billing providers (Hyfin, Rebilly, Payabli).
+/// Push customers and payments into billing providers.
 ///
-/// Credentials come from the environment (HYFIN_BASE_URL, HYFIN_SITE_ID, HYFIN_API_TOKEN;
-/// REBILLY_API_KEY, REBILLY_ORGANIZATION_ID, REBILLY_WEBSITE_ID; PAYABLI_API_TOKEN,
-/// PAYABLI_ENTRYPOINT; each provider also reads `<PROVIDER>_BASE_URL`), optionally filled in from
-/// a profile of billsync.toml; --sandbox points every provider at a local emulator instead.
+/// Credentials and settings come from the environment (`billsync providers` lists each
+/// provider's variables), filled in from a profile of billsync.toml where the environment does
+/// not set them; --sandbox points every provider at a local emulator instead.
 #[derive(Debug, Parser)]
 #[command(name = "billsync", version, about)]
 pub struct Cli {
@@ -23,7 +22,8 @@ pub struct Cli {
     /// Configuration file with profiles.
     #[arg(long, global = true, default_value = "billsync.toml")]
     pub config: PathBuf,
-    /// Run against a fresh in-process sandbox of all three providers (no credentials needed).
+    /// Run against a fresh in-process sandbox of every provider it emulates (no credentials
+    /// needed).
     #[arg(long, global = true)]
     pub sandbox: bool,
     /// More log lines on standard error: -v info, -vv debug, -vvv trace (overrides RUST_LOG,
@@ -50,32 +50,46 @@ pub enum LogFormat {
     Json,
 }
 
-/// The providers billsync can sync into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProviderName {
-    /// Hyfin.
-    Hyfin,
-    /// Rebilly.
-    Rebilly,
-    /// Payabli.
-    Payabli,
-}
+/// A provider of the enabled features, by name (`billsync providers` lists them).
+#[derive(Clone, Copy)]
+pub struct ProviderName(&'static dyn billsync::ProviderFactory);
 
 impl ProviderName {
-    /// Every provider.
-    pub const ALL: [ProviderName; 3] = [
-        ProviderName::Hyfin,
-        ProviderName::Rebilly,
-        ProviderName::Payabli,
-    ];
+    /// Every enabled provider.
+    pub fn all() -> impl Iterator<Item = ProviderName> {
+        billsync::providers().iter().map(|f| ProviderName(*f))
+    }
 
     /// The lower-case name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderName::Hyfin => "hyfin",
-            ProviderName::Rebilly => "rebilly",
-            ProviderName::Payabli => "payabli",
-        }
+        self.0.name()
+    }
+
+    /// What the provider says of itself: its configuration keys, its limits, its sandbox.
+    pub fn factory(self) -> &'static dyn billsync::ProviderFactory {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for ProviderName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq for ProviderName {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::str::FromStr for ProviderName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        billsync::provider(s)
+            .map(ProviderName)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -104,9 +118,9 @@ pub enum Command {
     ///
     /// The file is streamed (constant memory). Records unchanged since they last landed are not
     /// sent again. A run killed at any moment can be run again: records whose request was in
-    /// flight are resent when a repeat cannot duplicate them; a Hyfin customer create that may
-    /// have landed is reported as `outcome_unknown` instead (check it at Hyfin, then run again
-    /// with --resend-unknown). Exit 0 when every row landed, 1 when some were rejected or failed,
+    /// flight are resent when a repeat cannot duplicate them; a create that may have landed at a
+    /// provider that keys records by its own id only is reported as `outcome_unknown` instead
+    /// (check it at the provider, then run again with --resend-unknown). Exit 0 when every row landed, 1 when some were rejected or failed,
     /// 2 on usage or configuration errors.
     ///
     /// CSV columns (customers): external_id, display_name, company, first_name, last_name,
@@ -129,10 +143,10 @@ pub enum Command {
         /// Upserts in flight at once.
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
-        /// HTTP requests per second or minute (`N/s`, `N/m`, or `off`), counting every request
-        /// (lookups, contacts and retries included); defaults to the provider's documented
-        /// limit (Payabli: 200/m, 3000 per 15 min, 10000/h; Rebilly's sandbox: 3000 writes per
-        /// 10 min), and to none against a local sandbox.
+        /// HTTP requests per second, minute or hour (`N/s`, `N/m`, `N/h`, `off` or
+        /// `documented`), counting every request (lookups, contacts and retries included);
+        /// defaults to the provider's documented limits (`billsync providers` lists them), and
+        /// to none against a local sandbox.
         #[arg(long)]
         rate_limit: Option<String>,
         /// Where to write rejected and failed rows (JSON Lines), and updates that could not
@@ -180,6 +194,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "customers")]
         kind: Kind,
     },
+    /// List the enabled providers with their configuration keys, environment variables and
+    /// documented request limits.
+    Providers,
     /// List the provider accounts a state file holds, with counts per kind and status (done,
     /// pending, failed, outcome unknown) and the provider ids it remembers.
     Status {
@@ -187,7 +204,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run the local emulator of the three providers in the foreground (Ctrl-C stops it).
+    /// Run the local emulator of the providers in the foreground (Ctrl-C stops it).
     Sandbox {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 8787)]

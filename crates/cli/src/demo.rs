@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use billsync_sandbox::Sandbox;
 
 use crate::args::{Kind, ProviderName};
-use crate::config::{self, Source};
+use crate::config::{self, Profile, Source};
 use crate::stdout::say;
 use crate::sync::{self, Summary, SyncOptions};
 use billsync_state::SqliteState;
@@ -55,7 +55,7 @@ fn write(dir: &Path, name: &str, text: &str) -> Result<PathBuf, String> {
 }
 
 /// Runs the demo.
-pub async fn run() -> Result<(), String> {
+pub async fn run(profile: &Profile) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("billsync-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let customers = write(&dir, "customers.jsonl", CUSTOMERS)?;
@@ -64,9 +64,14 @@ pub async fn run() -> Result<(), String> {
     let sandbox = Sandbox::start()
         .await
         .map_err(|e| format!("cannot start the sandbox: {e}"))?;
-    let source = Source::sandbox(&sandbox);
+    let source = Source::Sandbox(&sandbox, profile);
+    let names: Vec<ProviderName> = ProviderName::all()
+        .filter(|p| sandbox.provider_base_url(p.as_str()).is_some())
+        .collect();
+    let listed: Vec<&str> = names.iter().map(|p| p.as_str()).collect();
     say!(
-        "billsync demo: a local sandbox of Hyfin, Rebilly and Payabli at http://{}",
+        "billsync demo: a local sandbox of {} at http://{}",
+        listed.join(", "),
         sandbox.addr()
     );
     say!(
@@ -79,16 +84,10 @@ pub async fn run() -> Result<(), String> {
         PAYMENTS.lines().count()
     );
 
-    for name in ProviderName::ALL {
+    for name in names {
         let state = SqliteState::open(dir.join(format!("state-{}.sqlite", name.as_str())))
             .map_err(|e| e.to_string())?;
-        let provider = config::provider(
-            name,
-            &source,
-            state.clone(),
-            &config::RateChoice::Documented,
-        )
-        .map_err(|e| e.to_string())?;
+        let provider = config::provider(name, &source, state.clone(), None)?;
         let takes_payments = provider.capabilities().payments.is_supported();
         let runs: Vec<(&str, &PathBuf, Kind)> = {
             let mut r = vec![("1 first sync", &customers, Kind::Customers)];
@@ -170,11 +169,11 @@ pub async fn run() -> Result<(), String> {
             );
         }
         let stats = sandbox.stats();
-        let p = match name {
-            ProviderName::Hyfin => stats.hyfin,
-            ProviderName::Rebilly => stats.rebilly,
-            ProviderName::Payabli => stats.payabli,
-        };
+        let p = name
+            .as_str()
+            .parse::<billsync_sandbox::Provider>()
+            .map(|p| *stats.provider(p))
+            .unwrap_or_default();
         say!(
             "  the sandbox saw {} requests: {} created, {} updated\n",
             p.requests,

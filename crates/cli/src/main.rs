@@ -1,11 +1,13 @@
-//! `billsync`: bulk-sync files of customers and payments into Hyfin, Rebilly or Payabli, with
+//! `billsync`: bulk-sync files of customers and payments into billing providers, with
 //! progress, resume and a report of rejected rows. `billsync --help` lists the commands.
 
 mod config;
+#[cfg(feature = "sandbox")]
 mod demo;
+mod local;
 mod logs;
 mod progress;
-mod rate;
+mod providers;
 mod render;
 mod status;
 mod stdout;
@@ -16,7 +18,6 @@ mod sync;
 use billsync_cli::{args, input, report};
 
 use std::io::Read;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -38,11 +39,13 @@ fn usage(msg: impl Into<String>) -> Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logs::install(cli.verbose, cli.quiet, cli.log_format);
-    // Before any thread exists: fill unset variables from the profile.
-    if let Err(e) = config::apply_profile(&cli.config, cli.profile.as_deref()) {
-        eprintln!("billsync: {e}");
-        return ExitCode::from(2);
-    }
+    let profile = match config::read_profile(&cli.config, cli.profile.as_deref()) {
+        Ok(profile) => profile,
+        Err(e) => {
+            eprintln!("billsync: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -53,7 +56,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, &profile)) {
         Ok(code) => ExitCode::from(code),
         Err(Failure(msg, code)) => {
             eprintln!("billsync: {msg}");
@@ -62,24 +65,26 @@ fn main() -> ExitCode {
     }
 }
 
-async fn sandbox_if(asked: bool) -> Result<(Option<billsync_sandbox::Sandbox>, Source), Failure> {
+/// A sandbox, when `--sandbox` asks for one.
+async fn sandbox_if(asked: bool) -> Result<Option<local::Sandbox>, Failure> {
     if !asked {
-        return Ok((None, Source::Env));
+        return Ok(None);
     }
-    let s = billsync_sandbox::Sandbox::start()
-        .await
-        .map_err(|e| usage(format!("cannot start the sandbox: {e}")))?;
-    let source = Source::sandbox(&s);
-    Ok((Some(s), source))
+    local::start().await.map(Some).map_err(usage)
 }
 
 fn client(
     name: ProviderName,
-    source: &Source,
+    sandbox: Option<&local::Sandbox>,
+    profile: &config::Profile,
     ids: Arc<dyn billsync::IdMap>,
-    rate: &config::RateChoice,
+    rate_limit: Option<&str>,
 ) -> Result<Arc<dyn billsync::Provider>, Failure> {
-    config::provider(name, source, ids, rate).map_err(|e| usage(e.to_string()))
+    let source = match sandbox {
+        Some(s) => Source::Sandbox(s, profile),
+        None => Source::Env(profile),
+    };
+    config::provider(name, &source, ids, rate_limit).map_err(usage)
 }
 
 fn open_state(path: &Path) -> Result<Arc<SqliteState>, Failure> {
@@ -110,10 +115,14 @@ fn read_one(file: &Path) -> Result<String, Failure> {
     Ok(text)
 }
 
-async fn run(cli: Cli) -> Result<u8, Failure> {
+async fn run(cli: Cli, profile: &config::Profile) -> Result<u8, Failure> {
     match cli.command {
         Command::Demo => {
-            demo::run().await.map_err(usage)?;
+            local::demo(profile).await.map_err(usage)?;
+            Ok(0)
+        }
+        Command::Providers => {
+            providers::print();
             Ok(0)
         }
         Command::Status { json } => {
@@ -128,20 +137,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Sandbox { port, data } => {
-            let config = billsync_sandbox::SandboxConfig {
-                data,
-                ..billsync_sandbox::SandboxConfig::default()
-            };
-            let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            say!(
-                "billsync sandbox on http://{addr}: /hyfin, /rebilly, /payabli/api; stats at /_sandbox/stats (Ctrl-C stops)"
-            );
-            println!("inspector: http://{addr}/_sandbox/ (every request and record, live)");
-            billsync_sandbox::serve(addr, config, async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| usage(format!("the sandbox stopped: {e}")))?;
+            local::serve(port, data).await.map_err(usage)?;
             Ok(0)
         }
         Command::Sync {
@@ -157,13 +153,15 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             json,
             grace_period,
         } => {
-            let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
+            let sandbox = sandbox_if(cli.sandbox).await?;
             let state = open_state(&cli.state)?;
-            let rate = match rate_limit {
-                Some(text) => rate::parse_rate(&text).map_err(usage)?,
-                None => config::RateChoice::Documented,
-            };
-            let provider = client(to, &source, state.clone(), &rate)?;
+            let provider = client(
+                to,
+                sandbox.as_ref(),
+                profile,
+                state.clone(),
+                rate_limit.as_deref(),
+            )?;
             let kind_name = if kind == args::Kind::Customers {
                 "customers"
             } else {
@@ -211,9 +209,9 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             })
         }
         Command::Upsert { kind, file, to } => {
-            let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
+            let sandbox = sandbox_if(cli.sandbox).await?;
             let state = open_state(&cli.state)?;
-            let provider = client(to, &source, state.clone(), &config::RateChoice::Documented)?;
+            let provider = client(to, sandbox.as_ref(), profile, state.clone(), None)?;
             let text = read_one(&file)?;
             let name = file.display().to_string();
             let result = match kind {
@@ -248,7 +246,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             }
         }
         Command::Render { file, to, kind } => {
-            let (_sandbox, source) = sandbox_if(cli.sandbox).await?;
+            let sandbox = sandbox_if(cli.sandbox).await?;
             // Rendering reads what is remembered of earlier syncs when a state file exists, and
             // never creates one.
             let ids: Arc<dyn billsync::IdMap> = if cli.state.exists() {
@@ -256,7 +254,7 @@ async fn run(cli: Cli) -> Result<u8, Failure> {
             } else {
                 Arc::new(billsync::MemoryIdMap::new())
             };
-            let provider = client(to, &source, ids, &config::RateChoice::Documented)?;
+            let provider = client(to, sandbox.as_ref(), profile, ids, None)?;
             let all_valid = render::run(&file, kind, provider.as_ref()).map_err(usage)?;
             Ok(if all_valid { 0 } else { 1 })
         }

@@ -123,7 +123,7 @@ mod tests {
         report
             .add(&Row {
                 line: 7,
-                account: "hyfin https://h.example site=1".into(),
+                account: "acme https://h.example site=1".into(),
                 external_id: Some(huge.clone()),
                 outcome: "rejected",
                 kind: "malformed".into(),

@@ -53,8 +53,8 @@ mod tests {
     #[test]
     fn one_line_per_account_and_kind() {
         let accounts = vec![AccountSummary {
-            account: "payabli https://p.example/api entrypoint=a".into(),
-            provider: "payabli".into(),
+            account: "acme https://p.example/api entrypoint=a".into(),
+            provider: "acme".into(),
             legacy: false,
             kinds: vec![KindCounts {
                 kind: "customer".into(),
@@ -71,7 +71,7 @@ mod tests {
         assert_eq!(
             cells,
             [
-                "payabli",
+                "acme",
                 "https://p.example/api",
                 "entrypoint=a",
                 "customer",

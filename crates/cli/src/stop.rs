@@ -144,6 +144,7 @@ impl Signals {
 }
 
 /// How long in-flight upserts may take to finish after a stop is asked for, by default.
+#[cfg_attr(not(feature = "sandbox"), allow(dead_code))]
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
 
 #[cfg(test)]

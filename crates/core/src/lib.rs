@@ -14,6 +14,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod account;
+mod connect;
 mod error;
 mod http;
 mod idempotency;
@@ -26,11 +27,15 @@ mod request;
 pub mod retry;
 pub mod secret;
 mod send_failure;
+pub mod testing;
 pub mod time;
 mod upsert;
 mod validate;
 
 pub use account::Account;
+pub use connect::{
+    ClientSettings, ConfigKey, KeyRole, Options, ProviderFactory, RATE_LIMIT_KEY, parse_rate_limit,
+};
 pub use error::{Error, ErrorKind, FieldError, ProviderDetail, Result};
 pub use http::{HttpClient, HttpSettings, RawResponse};
 pub use idempotency::IdempotencyKey;

@@ -1,11 +1,14 @@
 //! Hyfin client configuration.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use billsync_core::reqwest::header::HeaderName;
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Account, Error, HttpSettings, RateLimit, Result, parse_base_url};
+use billsync_core::{
+    Account, ClientSettings, Error, HttpSettings, Options, RateLimit, Result, parse_base_url,
+};
 
 use crate::HyfinCustomerApi;
 
@@ -39,49 +42,12 @@ impl HyfinConfig {
         HyfinConfigBuilder::default()
     }
 
-    /// Reads the configuration from the environment:
-    ///
-    /// | variable | meaning | default |
-    /// |---|---|---|
-    /// | `HYFIN_BASE_URL` | the deployment's base URL | required |
-    /// | `HYFIN_SITE_ID` | the merchant site id | required |
-    /// | `HYFIN_API_TOKEN` | the API access token | required |
-    /// | `HYFIN_AUTH_HEADER` | header carrying the token | `Authorization` |
-    /// | `HYFIN_AUTH_SCHEME` | text before the token (empty for none) | `Bearer` |
-    /// | `HYFIN_CURRENCY` | the one currency payments may be in | `USD` |
-    /// | `HYFIN_CUSTOMER_API` | customer API: `v4`, or `v3` (keyed by external id) | `v4` |
+    /// Reads the configuration from the environment: the variables of
+    /// [`KEYS`](crate::KEYS) (`HYFIN_BASE_URL`, `HYFIN_SITE_ID`, `HYFIN_API_TOKEN` required;
+    /// `HYFIN_AUTH_HEADER`, `HYFIN_AUTH_SCHEME`, `HYFIN_CURRENCY`, `HYFIN_CUSTOMER_API`), read
+    /// as by [`HyfinConfig::from_options`].
     pub fn from_env() -> Result<Self> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let require = |name: &str| {
-            var(name).ok_or_else(|| {
-                Error::config(format!("environment variable {name} is not set"))
-                    .with_provider(crate::PROVIDER)
-            })
-        };
-        let mut builder = HyfinConfig::builder()
-            .base_url(require("HYFIN_BASE_URL")?)
-            .site_id(require("HYFIN_SITE_ID")?)
-            .api_token(SecretString::from(require("HYFIN_API_TOKEN")?));
-        if let Some(header) = var("HYFIN_AUTH_HEADER") {
-            let scheme = std::env::var("HYFIN_AUTH_SCHEME")
-                .unwrap_or_else(|_| DEFAULT_AUTH_SCHEME.to_owned());
-            builder = builder.auth_header(header, scheme);
-        } else if let Ok(scheme) = std::env::var("HYFIN_AUTH_SCHEME") {
-            builder = builder.auth_header(DEFAULT_AUTH_HEADER, scheme);
-        }
-        if let Some(currency) = var("HYFIN_CURRENCY") {
-            builder = builder.currency(currency);
-        }
-        if let Some(api) = var("HYFIN_CUSTOMER_API") {
-            let parsed = api.parse().map_err(|_: Error| {
-                Error::config(format!(
-                    "HYFIN_CUSTOMER_API `{api}` is not a Hyfin customer API; use `v4` or `v3`"
-                ))
-                .with_provider(crate::PROVIDER)
-            })?;
-            builder = builder.customer_api(parsed);
-        }
-        builder.build()
+        HyfinConfig::from_options(&Options::from_env(crate::KEYS))
     }
 
     /// The Hyfin account this configuration writes to: the normalized base URL (each
@@ -132,9 +98,12 @@ impl fmt::Debug for HyfinConfig {
     }
 }
 
-/// Builds a [`HyfinConfig`].
-#[derive(Default)]
-pub struct HyfinConfigBuilder {
+/// Builds a [`HyfinConfig`] ([`HyfinConfig::builder`]) or, as a
+/// [`HyfinClientBuilder`](crate::HyfinClientBuilder), a client in one step
+/// ([`HyfinClient::builder`](crate::HyfinClient::builder)).
+pub struct HyfinConfigBuilder<T = HyfinConfig> {
+    pub(crate) client: ClientSettings,
+    target: PhantomData<fn() -> T>,
     base_url: Option<String>,
     site_id: Option<String>,
     token: Option<SecretString>,
@@ -144,7 +113,23 @@ pub struct HyfinConfigBuilder {
     customer_api: HyfinCustomerApi,
 }
 
-impl fmt::Debug for HyfinConfigBuilder {
+impl<T> Default for HyfinConfigBuilder<T> {
+    fn default() -> Self {
+        HyfinConfigBuilder {
+            client: ClientSettings::default(),
+            target: PhantomData,
+            base_url: None,
+            site_id: None,
+            token: None,
+            auth: None,
+            currency: None,
+            http: None,
+            customer_api: HyfinCustomerApi::default(),
+        }
+    }
+}
+
+impl<T> fmt::Debug for HyfinConfigBuilder<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HyfinConfigBuilder")
             .field("base_url", &self.base_url)
@@ -154,7 +139,7 @@ impl fmt::Debug for HyfinConfigBuilder {
     }
 }
 
-impl HyfinConfigBuilder {
+impl<T> HyfinConfigBuilder<T> {
     /// The deployment's base URL, e.g. `https://partner.hyfin.app` (paths `/api/v4/...` are
     /// appended).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
@@ -169,8 +154,8 @@ impl HyfinConfigBuilder {
     }
 
     /// The API access token.
-    pub fn api_token(mut self, token: SecretString) -> Self {
-        self.token = Some(token);
+    pub fn api_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.token = Some(token.into());
         self
     }
 
@@ -202,20 +187,20 @@ impl HyfinConfigBuilder {
         self
     }
 
-    /// Checks and builds the configuration.
-    pub fn build(self) -> Result<HyfinConfig> {
+    /// Checks the settings and builds the configuration.
+    pub(crate) fn build_config(self) -> Result<HyfinConfig> {
         let p = crate::PROVIDER;
-        let base_url = self
-            .base_url
-            .ok_or_else(|| Error::config("base_url is required").with_provider(p))?;
+        let base_url = self.base_url.ok_or_else(|| {
+            Error::config("base_url is required (HYFIN_BASE_URL)").with_provider(p)
+        })?;
         let base_url = parse_base_url(&base_url, "base_url").map_err(|e| e.with_provider(p))?;
         let site_id = self
             .site_id
             .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| Error::config("site_id is required").with_provider(p))?;
-        let token = self
-            .token
-            .ok_or_else(|| Error::config("api_token is required").with_provider(p))?;
+            .ok_or_else(|| Error::config("site_id is required (HYFIN_SITE_ID)").with_provider(p))?;
+        let token = self.token.ok_or_else(|| {
+            Error::config("api_token is required (HYFIN_API_TOKEN)").with_provider(p)
+        })?;
         let (header, scheme) = self.auth.unwrap_or_else(|| {
             (
                 DEFAULT_AUTH_HEADER.to_owned(),
@@ -251,5 +236,12 @@ impl HyfinConfigBuilder {
             http: self.http.unwrap_or_default(),
             customer_api: self.customer_api,
         })
+    }
+}
+
+impl HyfinConfigBuilder<HyfinConfig> {
+    /// Checks and builds the configuration.
+    pub fn build(self) -> Result<HyfinConfig> {
+        self.build_config()
     }
 }

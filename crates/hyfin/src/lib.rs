@@ -168,6 +168,7 @@
 
 mod client;
 mod config;
+mod connect;
 mod customer_api;
 pub mod customer_v3;
 mod error;
@@ -179,6 +180,9 @@ pub mod wire;
 pub use client::{CONTACT_API_VERSION, CUSTOMER_API_VERSION, HyfinClient, PAYMENT_API_VERSION};
 pub use config::{
     DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME, DEFAULT_CURRENCY, HyfinConfig, HyfinConfigBuilder,
+};
+pub use connect::{
+    FACTORY, HyfinClientBuilder, HyfinFactory, KEYS, LOCAL_SANDBOX_SITE, LOCAL_SANDBOX_TOKEN,
 };
 pub use customer_api::{CUSTOMER_LOOKUP_API_VERSION, CUSTOMER_V3_API_VERSION, HyfinCustomerApi};
 pub use error::HyfinError;

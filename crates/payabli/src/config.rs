@@ -1,10 +1,14 @@
 //! Payabli client configuration.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Account, Error, HttpSettings, RateLimit, Result, is_loopback, parse_base_url};
+use billsync_core::{
+    Account, ClientSettings, Error, HttpSettings, Options, RateLimit, Result, is_loopback,
+    parse_base_url,
+};
 
 use crate::PROVIDER;
 
@@ -40,7 +44,7 @@ impl Environment {
             "sandbox" => Ok(Environment::Sandbox),
             "production" | "live" => Ok(Environment::Production),
             other => Err(Error::config(format!(
-                "PAYABLI_ENVIRONMENT `{other}` is neither `sandbox` nor `production`"
+                "environment `{other}` (PAYABLI_ENVIRONMENT) is neither `sandbox` nor `production`"
             ))
             .with_provider(PROVIDER)),
         }
@@ -65,32 +69,12 @@ impl PayabliConfig {
         PayabliConfigBuilder::default()
     }
 
-    /// Reads the configuration from the environment:
-    ///
-    /// | variable | meaning | default |
-    /// |---|---|---|
-    /// | `PAYABLI_API_TOKEN` | the API token (`requestToken` header) | required |
-    /// | `PAYABLI_ENTRYPOINT` | the paypoint's entrypoint | required |
-    /// | `PAYABLI_ENVIRONMENT` | `sandbox` or `production` | `sandbox` |
-    /// | `PAYABLI_BASE_URL` | any base URL, overriding the preset | |
+    /// Reads the configuration from the environment: the variables of
+    /// [`KEYS`](crate::KEYS) (`PAYABLI_API_TOKEN`, `PAYABLI_ENTRYPOINT` required;
+    /// `PAYABLI_ENVIRONMENT`, `PAYABLI_BASE_URL`, ...), read as by
+    /// [`PayabliConfig::from_options`].
     pub fn from_env() -> Result<Self> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let require = |name: &str| {
-            var(name).ok_or_else(|| {
-                Error::config(format!("environment variable {name} is not set"))
-                    .with_provider(PROVIDER)
-            })
-        };
-        let mut builder = PayabliConfig::builder()
-            .api_token(SecretString::from(require("PAYABLI_API_TOKEN")?))
-            .entrypoint(require("PAYABLI_ENTRYPOINT")?);
-        if let Some(env) = var("PAYABLI_ENVIRONMENT") {
-            builder = builder.environment(Environment::parse(&env)?);
-        }
-        if let Some(url) = var("PAYABLI_BASE_URL") {
-            builder = builder.base_url(url);
-        }
-        builder.build()
+        PayabliConfig::from_options(&Options::from_env(crate::KEYS))
     }
 
     /// The Payabli account this configuration writes to: the normalized base URL (sandbox,
@@ -142,9 +126,12 @@ impl fmt::Debug for PayabliConfig {
     }
 }
 
-/// Builds a [`PayabliConfig`].
-#[derive(Default)]
-pub struct PayabliConfigBuilder {
+/// Builds a [`PayabliConfig`] ([`PayabliConfig::builder`]) or, as a
+/// [`PayabliClientBuilder`](crate::PayabliClientBuilder), a client in one step
+/// ([`PayabliClient::builder`](crate::PayabliClient::builder)).
+pub struct PayabliConfigBuilder<T = PayabliConfig> {
+    pub(crate) client: ClientSettings,
+    target: PhantomData<fn() -> T>,
     environment: Environment,
     base_url: Option<String>,
     entrypoint: Option<String>,
@@ -155,7 +142,24 @@ pub struct PayabliConfigBuilder {
     http: Option<HttpSettings>,
 }
 
-impl fmt::Debug for PayabliConfigBuilder {
+impl<T> Default for PayabliConfigBuilder<T> {
+    fn default() -> Self {
+        PayabliConfigBuilder {
+            client: ClientSettings::default(),
+            target: PhantomData,
+            environment: Environment::default(),
+            base_url: None,
+            entrypoint: None,
+            token: None,
+            force_customer_creation: false,
+            replace_existing: false,
+            identifier_fields: None,
+            http: None,
+        }
+    }
+}
+
+impl<T> fmt::Debug for PayabliConfigBuilder<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PayabliConfigBuilder")
             .field("environment", &self.environment)
@@ -166,7 +170,7 @@ impl fmt::Debug for PayabliConfigBuilder {
     }
 }
 
-impl PayabliConfigBuilder {
+impl<T> PayabliConfigBuilder<T> {
     /// The environment whose preset base URL is used (default sandbox).
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
@@ -187,8 +191,8 @@ impl PayabliConfigBuilder {
     }
 
     /// The API token, sent as `requestToken`.
-    pub fn api_token(mut self, token: SecretString) -> Self {
-        self.token = Some(token);
+    pub fn api_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.token = Some(token.into());
         self
     }
 
@@ -224,8 +228,8 @@ impl PayabliConfigBuilder {
         self
     }
 
-    /// Checks and builds the configuration.
-    pub fn build(self) -> Result<PayabliConfig> {
+    /// Checks the settings and builds the configuration.
+    pub(crate) fn build_config(self) -> Result<PayabliConfig> {
         let base = self
             .base_url
             .unwrap_or_else(|| self.environment.base_url().to_owned());
@@ -233,16 +237,18 @@ impl PayabliConfigBuilder {
         let entrypoint = self
             .entrypoint
             .filter(|e| !e.trim().is_empty())
-            .ok_or_else(|| Error::config("entrypoint is required").with_provider(PROVIDER))?;
+            .ok_or_else(|| {
+                Error::config("entrypoint is required (PAYABLI_ENTRYPOINT)").with_provider(PROVIDER)
+            })?;
         if entrypoint.chars().count() > MAX_ENTRYPOINT_CHARS {
             return Err(Error::config(format!(
                 "entrypoint is longer than {MAX_ENTRYPOINT_CHARS} characters"
             ))
             .with_provider(PROVIDER));
         }
-        let token = self
-            .token
-            .ok_or_else(|| Error::config("api_token is required").with_provider(PROVIDER))?;
+        let token = self.token.ok_or_else(|| {
+            Error::config("api_token is required (PAYABLI_API_TOKEN)").with_provider(PROVIDER)
+        })?;
         Ok(PayabliConfig {
             base_url,
             entrypoint,
@@ -254,5 +260,12 @@ impl PayabliConfigBuilder {
                 .unwrap_or_else(|| vec!["customernumber".to_owned()]),
             http: self.http.unwrap_or_default(),
         })
+    }
+}
+
+impl PayabliConfigBuilder<PayabliConfig> {
+    /// Checks and builds the configuration.
+    pub fn build(self) -> Result<PayabliConfig> {
+        self.build_config()
     }
 }

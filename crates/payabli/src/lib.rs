@@ -94,6 +94,7 @@
 
 mod client;
 mod config;
+mod connect;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -105,6 +106,10 @@ pub use client::{IDEMPOTENCY_HEADER, PayabliClient, TOKEN_HEADER};
 pub use config::{
     Environment, MAX_ENTRYPOINT_CHARS, PRODUCTION_BASE_URL, PayabliConfig, PayabliConfigBuilder,
     SANDBOX_BASE_URL,
+};
+pub use connect::{
+    FACTORY, KEYS, LOCAL_SANDBOX_ENTRYPOINT, LOCAL_SANDBOX_TOKEN, PayabliClientBuilder,
+    PayabliFactory,
 };
 pub use error::PayabliError;
 

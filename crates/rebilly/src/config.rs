@@ -1,10 +1,14 @@
 //! Rebilly client configuration.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Account, Error, HttpSettings, RateLimit, Result, is_loopback, parse_base_url};
+use billsync_core::{
+    Account, ClientSettings, Error, HttpSettings, Options, RateLimit, Result, is_loopback,
+    parse_base_url,
+};
 
 pub use crate::options::{
     Environment, IdPolicy, LIVE_BASE_URL, Revision, SANDBOX_BASE_URL, Unmapped,
@@ -43,53 +47,13 @@ impl RebillyConfig {
         RebillyConfigBuilder::default()
     }
 
-    /// Reads the configuration from the environment:
-    ///
-    /// | variable | meaning | default |
-    /// |---|---|---|
-    /// | `REBILLY_API_KEY` | secret API key (`REB-APIKEY`) | one of the two is required |
-    /// | `REBILLY_JWT` | JWT (`Authorization: Bearer`), used when no API key is set | |
-    /// | `REBILLY_ORGANIZATION_ID` | the organization id | required |
-    /// | `REBILLY_WEBSITE_ID` | the website id (required to record payments) | none |
-    /// | `REBILLY_ENVIRONMENT` | `sandbox` or `live` | `sandbox` |
-    /// | `REBILLY_BASE_URL` | base URL, overriding the environment's preset | the preset |
-    ///
-    /// The options that change what is sent ([`Revision`], [`IdPolicy`], [`Unmapped`]) are set
-    /// in code only, on the builder.
+    /// Reads the configuration from the environment: the variables of
+    /// [`KEYS`](crate::KEYS) (`REBILLY_API_KEY` or `REBILLY_JWT`, `REBILLY_ORGANIZATION_ID`
+    /// required; `REBILLY_WEBSITE_ID`, `REBILLY_ENVIRONMENT`, `REBILLY_BASE_URL`), read as by
+    /// [`RebillyConfig::from_options`]. The options that change what is sent ([`Revision`],
+    /// [`IdPolicy`], [`Unmapped`]) are set in code only, on the builder.
     pub fn from_env() -> Result<Self> {
-        Self::builder_from_env()?.build()
-    }
-
-    /// A builder filled from the environment (see [`RebillyConfig::from_env`]), to adjust before
-    /// [`RebillyConfigBuilder::build`].
-    pub fn builder_from_env() -> Result<RebillyConfigBuilder> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let mut builder = RebillyConfig::builder();
-        match (var("REBILLY_API_KEY"), var("REBILLY_JWT")) {
-            (Some(key), _) => builder = builder.api_key(SecretString::from(key)),
-            (None, Some(jwt)) => builder = builder.jwt(SecretString::from(jwt)),
-            (None, None) => {
-                return Err(Error::config(
-                    "environment variable REBILLY_API_KEY (or REBILLY_JWT) is not set",
-                )
-                .with_provider(crate::PROVIDER));
-            }
-        }
-        let org = var("REBILLY_ORGANIZATION_ID").ok_or_else(|| {
-            Error::config("environment variable REBILLY_ORGANIZATION_ID is not set")
-                .with_provider(crate::PROVIDER)
-        })?;
-        builder = builder.organization_id(org);
-        if let Some(website) = var("REBILLY_WEBSITE_ID") {
-            builder = builder.website_id(website);
-        }
-        if let Some(env) = var("REBILLY_ENVIRONMENT") {
-            builder = builder.environment(Environment::parse(&env)?);
-        }
-        if let Some(url) = var("REBILLY_BASE_URL") {
-            builder = builder.base_url(url);
-        }
-        Ok(builder)
+        RebillyConfig::from_options(&Options::from_env(crate::KEYS))
     }
 
     /// The Rebilly account this configuration writes to: the normalized base URL (sandbox or
@@ -170,9 +134,13 @@ impl fmt::Debug for RebillyConfig {
     }
 }
 
-/// Builds a [`RebillyConfig`].
-#[derive(Default, Clone)]
-pub struct RebillyConfigBuilder {
+/// Builds a [`RebillyConfig`] ([`RebillyConfig::builder`]) or, as a
+/// [`RebillyClientBuilder`](crate::RebillyClientBuilder), a client in one step
+/// ([`RebillyClient::builder`](crate::RebillyClient::builder)).
+#[derive(Clone)]
+pub struct RebillyConfigBuilder<T = RebillyConfig> {
+    pub(crate) client: ClientSettings,
+    target: PhantomData<fn() -> T>,
     environment: Environment,
     base_url: Option<String>,
     organization_id: Option<String>,
@@ -185,7 +153,26 @@ pub struct RebillyConfigBuilder {
     http: Option<HttpSettings>,
 }
 
-impl fmt::Debug for RebillyConfigBuilder {
+impl<T> Default for RebillyConfigBuilder<T> {
+    fn default() -> Self {
+        RebillyConfigBuilder {
+            client: ClientSettings::default(),
+            target: PhantomData,
+            environment: Environment::default(),
+            base_url: None,
+            organization_id: None,
+            website_id: None,
+            credentials: None,
+            revision: Revision::default(),
+            edd_required: false,
+            id_policy: IdPolicy::default(),
+            unmapped: Unmapped::default(),
+            http: None,
+        }
+    }
+}
+
+impl<T> fmt::Debug for RebillyConfigBuilder<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RebillyConfigBuilder")
             .field("environment", &self.environment)
@@ -198,7 +185,7 @@ impl fmt::Debug for RebillyConfigBuilder {
     }
 }
 
-impl RebillyConfigBuilder {
+impl<T> RebillyConfigBuilder<T> {
     /// The environment whose preset base URL is used (default [`Environment::Sandbox`]).
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
@@ -225,13 +212,15 @@ impl RebillyConfigBuilder {
     }
 
     /// Authenticate with a secret API key (`REB-APIKEY` header).
-    pub fn api_key(mut self, key: SecretString) -> Self {
+    pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
+        let key = key.into();
         self.credentials = Some(Credentials::ApiKey(key));
         self
     }
 
     /// Authenticate with a JWT (`Authorization: Bearer` header).
-    pub fn jwt(mut self, token: SecretString) -> Self {
+    pub fn jwt(mut self, token: impl Into<SecretString>) -> Self {
+        let token = token.into();
         self.credentials = Some(Credentials::Jwt(token));
         self
     }
@@ -267,8 +256,8 @@ impl RebillyConfigBuilder {
         self
     }
 
-    /// Checks and builds the configuration.
-    pub fn build(self) -> Result<RebillyConfig> {
+    /// Checks the settings and builds the configuration.
+    pub(crate) fn build_config(self) -> Result<RebillyConfig> {
         let p = crate::PROVIDER;
         let base = self
             .base_url
@@ -278,7 +267,10 @@ impl RebillyConfigBuilder {
             .organization_id
             .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| Error::config("organization_id is required").with_provider(p))?;
+            .ok_or_else(|| {
+                Error::config("organization_id is required (REBILLY_ORGANIZATION_ID)")
+                    .with_provider(p)
+            })?;
         if organization_id.chars().count() > 50 {
             return Err(
                 Error::config("organization_id is longer than 50 characters").with_provider(p),
@@ -292,7 +284,10 @@ impl RebillyConfigBuilder {
             return Err(Error::config("website_id is longer than 50 characters").with_provider(p));
         }
         let credentials = self.credentials.ok_or_else(|| {
-            Error::config("a credential is required: api_key or jwt").with_provider(p)
+            Error::config(
+                "a credential is required: api_key or jwt (REBILLY_API_KEY or REBILLY_JWT)",
+            )
+            .with_provider(p)
         })?;
         Ok(RebillyConfig {
             base_url,
@@ -305,6 +300,13 @@ impl RebillyConfigBuilder {
             unmapped: self.unmapped,
             http: self.http.unwrap_or_default(),
         })
+    }
+}
+
+impl RebillyConfigBuilder<RebillyConfig> {
+    /// Checks and builds the configuration.
+    pub fn build(self) -> Result<RebillyConfig> {
+        self.build_config()
     }
 }
 
@@ -322,14 +324,14 @@ mod tests {
             .unwrap();
         assert_eq!(c.base_url().as_str(), "https://api-sandbox.rebilly.com/");
         let c = RebillyConfig::builder()
-            .environment(Environment::Live)
+            .environment(Environment::Production)
             .organization_id("org-1")
             .api_key(key())
             .build()
             .unwrap();
         assert_eq!(c.base_url().as_str(), "https://api.rebilly.com/");
         let b = RebillyConfig::builder()
-            .environment(Environment::Live)
+            .environment(Environment::Production)
             .base_url("http://127.0.0.1:9/rebilly")
             .organization_id("org-1")
             .api_key(key());

@@ -138,6 +138,7 @@
 mod answers;
 mod client;
 mod config;
+mod connect;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -150,6 +151,10 @@ pub use client::{API_KEY_HEADER, RebillyClient};
 pub use config::{
     Environment, IdPolicy, LIVE_BASE_URL, RebillyConfig, RebillyConfigBuilder, Revision,
     SANDBOX_BASE_URL, Unmapped,
+};
+pub use connect::{
+    FACTORY, KEYS, LOCAL_SANDBOX_KEY, LOCAL_SANDBOX_ORGANIZATION, LOCAL_SANDBOX_WEBSITE,
+    RebillyClientBuilder, RebillyFactory,
 };
 pub use error::{
     InvalidField, RETRY_AFTER_HEADER, RebillyProblem, error_from_response, retry_after,

@@ -14,8 +14,8 @@ pub enum Environment {
     /// `https://api-sandbox.rebilly.com` (the default).
     #[default]
     Sandbox,
-    /// `https://api.rebilly.com`.
-    Live,
+    /// `https://api.rebilly.com` (Rebilly calls it "live").
+    Production,
 }
 
 impl Environment {
@@ -23,17 +23,17 @@ impl Environment {
     pub fn base_url(self) -> &'static str {
         match self {
             Environment::Sandbox => SANDBOX_BASE_URL,
-            Environment::Live => LIVE_BASE_URL,
+            Environment::Production => LIVE_BASE_URL,
         }
     }
 
-    /// Parses `sandbox` or `live` (case-insensitive).
+    /// Parses `sandbox` or `production` (case-insensitive; Rebilly's `live` is accepted too).
     pub fn parse(value: &str) -> Result<Self> {
         match value.trim().to_ascii_lowercase().as_str() {
             "sandbox" => Ok(Environment::Sandbox),
-            "live" | "production" => Ok(Environment::Live),
+            "live" | "production" => Ok(Environment::Production),
             other => Err(Error::config(format!(
-                "REBILLY_ENVIRONMENT `{other}` is neither `sandbox` nor `live`"
+                "environment `{other}` (REBILLY_ENVIRONMENT) is neither `sandbox` nor `production` (or `live`)"
             ))
             .with_provider(crate::PROVIDER)),
         }

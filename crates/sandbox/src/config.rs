@@ -50,6 +50,15 @@ impl Provider {
         }
     }
 
+    /// The path the sandbox serves the provider under: `/hyfin`, `/rebilly`, `/payabli/api`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Provider::Hyfin => "/hyfin",
+            Provider::Rebilly => "/rebilly",
+            Provider::Payabli => "/payabli/api",
+        }
+    }
+
     /// The record kinds [`Sandbox::records`](crate::Sandbox::records) knows for this provider:
     /// Hyfin `customer`, `contact`, `payment`; Rebilly `customer`, `transaction`; Payabli
     /// `customer`.

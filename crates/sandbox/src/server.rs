@@ -221,6 +221,18 @@ impl Sandbox {
         format!("{}/payabli/api", self.app.shared.base_url())
     }
 
+    /// The base URL of the provider called `name` (case-insensitive), when the sandbox emulates
+    /// it: [`Sandbox::hyfin_base_url`], [`Sandbox::rebilly_base_url`] or
+    /// [`Sandbox::payabli_base_url`]. Lets callers that only know a provider by name (the
+    /// command line) find it.
+    pub fn provider_base_url(&self, name: &str) -> Option<String> {
+        Some(match name.parse::<Provider>().ok()? {
+            Provider::Hyfin => self.hyfin_base_url(),
+            Provider::Rebilly => self.rebilly_base_url(),
+            Provider::Payabli => self.payabli_base_url(),
+        })
+    }
+
     /// The configuration the sandbox was started with.
     pub fn config(&self) -> &SandboxConfig {
         &self.app.shared.config

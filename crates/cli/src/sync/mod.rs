@@ -4,8 +4,8 @@
 //! Every row ends created, updated, unchanged, rejected or failed, with its reason:
 //! - **unchanged** only when the requests that would be sent (method, URL, body bytes; see
 //!   `billsync_state::fingerprint`) are those of the last time it landed in this account;
-//! - **an edit the provider cannot make** (a kind it can only create, such as Rebilly's
-//!   outside-processed payments) is rejected, naming each changed field with its old and new
+//! - **an edit the provider cannot make** (a kind it can only create, such as payments
+//!   processed elsewhere at some providers) is rejected, naming each changed field with its old and new
 //!   value;
 //! - **the same external id twice in one input**: identical rows collapse into one (the later
 //!   row ends as the first did); differing rows: the later one is rejected, naming both lines;
@@ -17,8 +17,8 @@
 //! the state, durably, before its request goes out, and `done` or `failed` after the answer. On
 //! the next run a `pending` or `outcome_unknown` record is sent again when a repeat cannot
 //! duplicate it (the provider upserts by the caller's key, looks up before creating,
-//! de-duplicates creates, or the record's provider id is known); otherwise (a Hyfin v4 customer
-//! create) it is reported `outcome_unknown` until the operator checks and runs again with
+//! de-duplicates creates, or the record's provider id is known); otherwise (a create at a provider that keys
+//! records by its own id only) it is reported `outcome_unknown` until the operator checks and runs again with
 //! `--resend-unknown`.
 //!
 //! Everything the state keeps is keyed by the provider client's account, and one run holds the
