@@ -263,9 +263,11 @@ impl Ctx {
             RecordStatus::Done if prior.fingerprint == fingerprint => {
                 // A row from before the journal kept custom field names: what was sent is what
                 // the record has now, so its names are the ones to remember.
-                let names = record.custom_field_names();
-                if prior.custom_fields.is_none() && !names.is_empty() {
-                    self.store.remember_custom_fields(key, &names)?;
+                if prior.custom_fields.is_none() {
+                    let names = record.custom_field_names();
+                    if !names.is_empty() {
+                        self.store.remember_custom_fields(key, &names)?;
+                    }
                 }
                 Ok(Some(RowResult::Unchanged))
             }
