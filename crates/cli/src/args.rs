@@ -126,7 +126,9 @@ pub enum Command {
     /// CSV columns (customers): external_id, display_name, company, first_name, last_name,
     /// email, phone, line1, line2, city, region, postal_code, country, shipping_line1,
     /// shipping_line2, shipping_city, shipping_region, shipping_postal_code, shipping_country,
-    /// notes, status, locale, parent_external_id, bill_to_parent, `custom.<name>`.
+    /// notes, status, locale, parent_external_id, bill_to_parent, `custom.<name>`. An empty
+    /// cell is an absent value; an empty `custom.<name>` cell removes a custom field that an
+    /// earlier sync with the same state file sent (docs/update-semantics.md).
     /// CSV columns (payments): external_id, customer_external_id, gateway_transaction_id,
     /// method_display_name, amount, currency, tip, tax, fee, paid_at, invoice_external_id,
     /// method, sub_type, status, active.

@@ -141,7 +141,8 @@ fn set(obj: &mut Map<String, Value>, path: &[&str], value: Value) {
     }
 }
 
-/// One CSV row as the canonical JSON record it stands for (its header already checked).
+/// One CSV row as the canonical JSON record it stands for (its header already checked). An
+/// empty cell is left out: absent, never `null` (for `custom.<name>` too).
 pub fn flatten_row(
     headers: &csv::StringRecord,
     row: &csv::StringRecord,

@@ -2,10 +2,11 @@
 //!
 //! JSON Lines: one JSON object per line, blank lines skipped. CSV: a header row, then one
 //! record per row with the flattened columns listed in `billsync sync --help`; empty cells are
-//! absent values. Both may start with a UTF-8 byte-order mark. A malformed line is reported with
-//! its number and reading goes on; a read error of the file itself ends the stream (see
-//! [`Records::failure`]). A path that is not a regular file, or an unknown CSV column, is refused
-//! when the file is opened, before any record is read.
+//! absent values (an absent custom field that an earlier sync sent is removed through the
+//! journal; a CSV cell has no way to say `null`). Both may start with a UTF-8 byte-order mark.
+//! A malformed line is reported with its number and reading goes on; a read error of the file
+//! itself ends the stream (see [`Records::failure`]). A path that is not a regular file, or an
+//! unknown CSV column, is refused when the file is opened, before any record is read.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -249,6 +250,11 @@ mod tests {
             Some("US")
         );
         assert_eq!(c.custom_fields["tier"].as_deref(), Some("gold"));
+        // An empty custom cell is absent (no key), not a removal (`None`).
+        let text = "external_id,custom.a,custom.b\nc1,gold,\n";
+        let items = read::<Customer>("c.csv", text, Kind::Customers);
+        let fields = &items[0].1.as_ref().unwrap().custom_fields;
+        assert_eq!(fields.keys().collect::<Vec<_>>(), ["a"]);
         assert_eq!(
             c.shipping_address.as_ref().unwrap().city.as_deref(),
             Some("Dallas")

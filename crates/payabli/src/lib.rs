@@ -73,9 +73,12 @@
 //! password. A create leaves such fields out. Not cleared by absence:
 //! - `customerStatus`: only sent when the record has a status (above).
 //! - `createdAt`: Payabli keeps the creation time it has.
-//! - custom fields: Payabli merges `additionalFields` into the stored ones, and billsync cannot
-//!   know which keys an earlier sync sent. A key given with a `null` value
-//!   ([`billsync_core::Customer::without_custom_field`]) is sent as `null` and removed.
+//! - custom fields: Payabli merges `additionalFields` into the stored ones, and this crate does
+//!   not know which keys an earlier sync sent. A key given with a `null` value
+//!   ([`billsync_core::Customer::without_custom_field`]) is sent as `null` and removed; a caller
+//!   that remembers the keys it sent adds those `null`s with
+//!   [`billsync_core::Customer::remove_unlisted_custom_fields`] (the billsync CLI does, from its
+//!   state file).
 //!
 //! Nothing the caller did not give is sent; the one default is `identifierFields:
 //! ["customernumber"]` (configurable), because Payabli refuses a customer without an identifier.

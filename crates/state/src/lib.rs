@@ -10,7 +10,8 @@
 //!   memory).
 //! - **The journal**: per record, whether it is pending, done, failed or of unknown outcome, and
 //!   the [`fingerprint`] of what was sent, so that an unchanged record is not sent again and a
-//!   changed one always is.
+//!   changed one always is; and the names (never the values) of the custom fields it had when it
+//!   last landed, so that a custom field the record no longer lists can be removed.
 //! - **Per-account locks**: one writer per account and state file; syncs of different accounts
 //!   share one file concurrently.
 //!

@@ -91,6 +91,11 @@ pub struct JournalEntry {
     /// What was sent, secrets redacted, for records the provider cannot edit (so that a later
     /// edit can be reported field by field); `None` otherwise.
     pub sent: Option<serde_json::Value>,
+    /// The names of the custom fields the record had, with a value, when it last landed (names
+    /// only, never values): a later sync asks the provider to remove each one the record no
+    /// longer lists. `None` when unknown (a row written before the journal kept them, or a
+    /// record that never landed).
+    pub custom_fields: Option<Vec<String>>,
 }
 
 /// A record that landed.
@@ -104,6 +109,9 @@ pub struct Landed<'a> {
     pub provider_id: &'a str,
     /// What was sent, secrets redacted, when it must be kept (see [`JournalEntry::sent`]).
     pub sent: Option<&'a serde_json::Value>,
+    /// The names of the record's custom fields that have a value now, those asked to be removed
+    /// left out (see [`JournalEntry::custom_fields`]).
+    pub custom_fields: &'a [String],
 }
 
 /// Counts of one kind of record of one account.
@@ -182,6 +190,12 @@ pub trait SyncStore: IdMap {
 
     /// Marks a record as landed.
     fn mark_done(&self, key: RecordKey<'_>, landed: Landed<'_>) -> Result<()>;
+
+    /// Sets the custom field names a record's row remembers ([`JournalEntry::custom_fields`])
+    /// and nothing else of the row; a record without a row is left without one. For a record
+    /// that is unchanged since it landed, whose row does not know them yet (written before the
+    /// journal kept them).
+    fn remember_custom_fields(&self, key: RecordKey<'_>, names: &[String]) -> Result<()>;
 
     /// Marks a record as failed (sent again next run), with a short reason.
     fn mark_failed(&self, key: RecordKey<'_>, fingerprint: &str, reason: &str) -> Result<()>;

@@ -35,6 +35,7 @@ fn landed<'a>(fingerprint: &'a str, id: &'a str) -> Landed<'a> {
         outcome: Outcome::Created,
         provider_id: id,
         sent: None,
+        custom_fields: &[],
     }
 }
 
@@ -202,4 +203,114 @@ fn one_lock_per_account_and_file() {
     let _other = state.lock(&b, false).unwrap();
     drop(held);
     state.lock(&a, false).unwrap();
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[test]
+fn custom_field_names_are_those_of_the_last_landing() {
+    let file = TempFile::new("custom-fields");
+    let state = SqliteState::open(&file.0).unwrap();
+    let a = account("payabli", "m");
+    let key = RecordKey::new(&a, RecordKind::Customer, "c1");
+    state.mark_pending(key, "f1").unwrap();
+    assert_eq!(state.entry(key).unwrap().unwrap().custom_fields, None);
+    let first = names(&["a", "b"]);
+    let landed1 = Landed {
+        custom_fields: &first,
+        ..landed("f1", "101")
+    };
+    state.mark_done(key, landed1).unwrap();
+    // A later attempt that does not land keeps what the provider was last sent.
+    state.mark_pending(key, "f2").unwrap();
+    state.mark_failed(key, "f2", "rejected").unwrap();
+    let entry = state.entry(key).unwrap().unwrap();
+    assert_eq!(entry.custom_fields, Some(first));
+    let second = names(&["a"]);
+    let landed2 = Landed {
+        custom_fields: &second,
+        ..landed("f3", "101")
+    };
+    state.mark_done(key, landed2).unwrap();
+    drop(state);
+    let state = SqliteState::open(&file.0).unwrap();
+    let entry = state.entry(key).unwrap().unwrap();
+    assert_eq!(entry.custom_fields, Some(second));
+    state.mark_done(key, landed("f4", "101")).unwrap();
+    let entry = state.entry(key).unwrap().unwrap();
+    assert_eq!(entry.custom_fields, Some(Vec::new()), "none is not unknown");
+}
+
+/// A state file as the previous schema (2) wrote it: the journal without `custom_fields`.
+fn write_schema_2(path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+         CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, provider TEXT NOT NULL);
+         CREATE TABLE account_ids (
+            account INTEGER NOT NULL REFERENCES accounts(id), kind TEXT NOT NULL,
+            external_id TEXT NOT NULL, provider_id TEXT NOT NULL,
+            PRIMARY KEY (account, kind, external_id)) WITHOUT ROWID;
+         CREATE TABLE journal (
+            account INTEGER NOT NULL REFERENCES accounts(id), kind TEXT NOT NULL,
+            external_id TEXT NOT NULL, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
+            outcome TEXT, provider_id TEXT, error TEXT, sent TEXT, updated_at TEXT NOT NULL,
+            PRIMARY KEY (account, kind, external_id)) WITHOUT ROWID;
+         INSERT INTO meta VALUES ('digest_key', zeroblob(32));
+         INSERT INTO accounts VALUES (1, 'payabli https://p.example/api entrypoint=m', 'payabli');
+         INSERT INTO account_ids VALUES (1, 'customer', 'c1', '101');
+         INSERT INTO journal VALUES (1, 'customer', 'c1', 'f-old', 'done', 'created', '101',
+            NULL, NULL, '2026-01-01T00:00:00Z');
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_file_of_the_previous_schema_opens_without_loss() {
+    let file = TempFile::new("schema-2");
+    write_schema_2(&file.0);
+    let a = account("payabli", "m");
+    assert_eq!(
+        a.key(),
+        "payabli https://p.example/api entrypoint=m",
+        "the test's account row is this account"
+    );
+    let state = SqliteState::open(&file.0).unwrap();
+    let zero_key = billsync_state::DigestKey::from_bytes([0; 32]);
+    assert_eq!(
+        state.fingerprint(&[]),
+        billsync_state::fingerprint::fingerprint(&zero_key, &[]),
+        "the fingerprint key is kept"
+    );
+    let id = state.get(&a, RecordKind::Customer, "c1").unwrap();
+    assert_eq!(id.as_deref(), Some("101"));
+    let key = RecordKey::new(&a, RecordKind::Customer, "c1");
+    let entry = state.entry(key).unwrap().unwrap();
+    assert_eq!(
+        (
+            entry.status,
+            entry.fingerprint.as_str(),
+            entry.custom_fields
+        ),
+        (RecordStatus::Done, "f-old", None)
+    );
+    let learned = names(&["tier"]);
+    state.remember_custom_fields(key, &learned).unwrap();
+    drop(state);
+    let state = SqliteState::open(&file.0).unwrap();
+    let entry = state.entry(key).unwrap().unwrap();
+    assert_eq!(entry.custom_fields, Some(learned));
+    assert_eq!(
+        entry.fingerprint, "f-old",
+        "nothing else of the row changed"
+    );
+    let conn = rusqlite::Connection::open(&file.0).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
 }

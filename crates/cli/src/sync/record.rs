@@ -35,6 +35,26 @@ impl AnyRecord {
         }
     }
 
+    /// The names of its custom fields that have a value (none for a payment): what the journal
+    /// remembers once it lands.
+    pub fn custom_field_names(&self) -> Vec<String> {
+        match self {
+            AnyRecord::Customer(c) => c.custom_field_names(),
+            AnyRecord::Payment(_) => Vec::new(),
+        }
+    }
+
+    /// The record with a removal (`null`) added for each custom field of `sent_before` it no
+    /// longer lists; `None` when there is none to add.
+    pub fn removing_unlisted_custom_fields(&self, sent_before: &[String]) -> Option<AnyRecord> {
+        let AnyRecord::Customer(c) = self else {
+            return None;
+        };
+        let mut cleared = c.clone();
+        let added = cleared.remove_unlisted_custom_fields(sent_before.iter().map(String::as_str));
+        (!added.is_empty()).then(|| AnyRecord::Customer(cleared))
+    }
+
     /// What the record says, secrets included, as a 16-byte digest: two rows with the same
     /// external id are the same row when this is equal. Kept in memory only.
     pub fn digest(&self) -> [u8; 16] {

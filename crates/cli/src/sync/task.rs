@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use billsync::{Account, ErrorKind, Outcome, PreparedRequest, Provider, RecordKind, Support};
-use billsync_state::{Landed, RecordKey, RecordStatus, SyncStore};
+use billsync_state::{JournalEntry, Landed, RecordKey, RecordStatus, SyncStore};
 
 use super::diff;
 use super::record::AnyRecord;
@@ -165,7 +165,16 @@ impl Ctx {
     /// [`Ctx::parent_problem`]).
     pub async fn process(&self, record: &AnyRecord) -> RowResult {
         let key = RecordKey::new(&self.account, self.kind, record.external_id());
-        let content = match record.content(self.provider.as_ref()) {
+        let prior = match self.store.entry(key) {
+            Ok(prior) => prior,
+            Err(e) => return state_failed(&e),
+        };
+        // A custom field sent before and no longer listed is removed (sent as `null`): the
+        // record is the whole truth, also where the provider merges custom fields.
+        let sent_before = prior.as_ref().and_then(|p| p.custom_fields.as_deref());
+        let clearing = record.removing_unlisted_custom_fields(sent_before.unwrap_or_default());
+        let sending = clearing.as_ref().unwrap_or(record);
+        let content = match sending.content(self.provider.as_ref()) {
             Ok(content) => content,
             Err(e) => {
                 let _ = self.store.mark_failed(key, "", e.kind().name());
@@ -173,7 +182,7 @@ impl Ctx {
             }
         };
         let fingerprint = self.store.fingerprint(&content);
-        match self.compare(record, key, &fingerprint, &content) {
+        match self.compare(record, prior, key, &fingerprint, &content) {
             Ok(Some(done)) => return done,
             Ok(None) => {}
             Err(e) => return state_failed(&e),
@@ -195,10 +204,10 @@ impl Ctx {
         if let Err(e) = self.store.mark_pending(key, &fingerprint) {
             return state_failed(&e);
         }
-        match record.upsert(self.provider.as_ref()).await {
+        match sending.upsert(self.provider.as_ref()).await {
             Ok(done) => {
-                // What an update would send now (the provider id is known now): the next run
-                // compares against this.
+                // What an update would send now (the provider id is known now, and the removed
+                // custom fields are no longer remembered): the next run compares against this.
                 let after = record
                     .content(self.provider.as_ref())
                     .map(|c| self.store.fingerprint(&c))
@@ -211,6 +220,7 @@ impl Ctx {
                     outcome: done.outcome,
                     provider_id: &done.provider_id,
                     sent: sent.as_ref(),
+                    custom_fields: &record.custom_field_names(),
                 };
                 match self.store.mark_done(key, landed) {
                     Ok(()) => RowResult::Landed(done.outcome, done.requests, done.not_cleared),
@@ -237,11 +247,12 @@ impl Ctx {
     fn compare(
         &self,
         record: &AnyRecord,
+        prior: Option<JournalEntry>,
         key: RecordKey<'_>,
         fingerprint: &str,
         content: &[PreparedRequest],
     ) -> billsync::Result<Option<RowResult>> {
-        let Some(prior) = self.store.entry(key)? else {
+        let Some(prior) = prior else {
             return Ok(None);
         };
         let legacy_same = prior
@@ -250,6 +261,14 @@ impl Ctx {
             .is_some_and(|old| old == record.legacy_hash(self.provider.name()));
         match prior.status {
             RecordStatus::Done if prior.fingerprint == fingerprint => {
+                // A row from before the journal kept custom field names: what was sent is what
+                // the record has now, so its names are the ones to remember.
+                if prior.custom_fields.is_none() {
+                    let names = record.custom_field_names();
+                    if !names.is_empty() {
+                        self.store.remember_custom_fields(key, &names)?;
+                    }
+                }
                 Ok(Some(RowResult::Unchanged))
             }
             RecordStatus::Done if legacy_same => {
@@ -264,6 +283,7 @@ impl Ctx {
                     outcome: Outcome::Unchanged,
                     provider_id,
                     sent: sent.as_ref(),
+                    custom_fields: &record.custom_field_names(),
                 };
                 self.store.mark_done(key, landed)?;
                 Ok(Some(RowResult::Unchanged))

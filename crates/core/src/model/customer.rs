@@ -39,11 +39,13 @@ use crate::validate::LazyPath;
 ///
 /// - `status`: absent means the provider keeps (or, on a create, defaults) its own status, so a
 ///   customer the merchant deactivated, or the provider locked, stays so. Give a status to set it.
-/// - one `custom_fields` entry: providers that merge custom fields (Payabli) keep a key the
-///   record no longer lists, since billsync cannot know which keys were sent before. Give the key
-///   with a `null` value to remove it: `"custom_fields": {"tier": "gold", "old_promo": null}`
-///   ([`Customer::without_custom_field`]). Providers whose update replaces the custom fields
-///   (Rebilly) drop it either way.
+/// - one `custom_fields` entry, for a caller that does not remember which custom fields it sent
+///   before: providers that merge custom fields (Payabli) keep a key the record no longer lists.
+///   Give the key with a `null` value to remove it:
+///   `"custom_fields": {"tier": "gold", "old_promo": null}` ([`Customer::without_custom_field`]).
+///   A caller that remembers the names it sent adds those nulls with
+///   [`Customer::remove_unlisted_custom_fields`]; the billsync CLI does, from its state file.
+///   Providers whose update replaces the custom fields (Rebilly) drop it either way.
 ///
 /// No value the caller did not give is sent, except a default a provider requires (each provider
 /// crate documents those).
@@ -75,7 +77,8 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Free-form custom fields, sent where the provider has custom fields. A `None` value
-    /// (`null` in JSON) asks the provider to remove that field (see "Updates" above).
+    /// (`null` in JSON) asks the provider to remove that field (see "Updates" above and
+    /// [`Customer::remove_unlisted_custom_fields`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub custom_fields: BTreeMap<String, Option<String>>,
     /// Whether the customer is active, inactive, locked or deleted; `None` (absent) leaves the
@@ -159,26 +162,6 @@ impl Customer {
     pub fn with_status(mut self, status: CustomerStatus) -> Self {
         self.status = Some(status);
         self
-    }
-
-    /// Adds a custom field.
-    pub fn with_custom_field(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.custom_fields.insert(key.into(), Some(value.into()));
-        self
-    }
-
-    /// Asks the provider to remove a custom field (`"key": null` in JSON): needed where the
-    /// provider merges custom fields, so a key the record no longer lists would stay.
-    pub fn without_custom_field(mut self, key: impl Into<String>) -> Self {
-        self.custom_fields.insert(key.into(), None);
-        self
-    }
-
-    /// The custom fields that have a value (not the ones asked to be removed).
-    pub fn custom_field_values(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.custom_fields
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_str(), v.as_deref()?)))
     }
 
     /// The name to show for this customer: the display name, else the company, else the primary

@@ -11,6 +11,7 @@
 mod address;
 mod codes;
 mod contact;
+mod custom_fields;
 mod customer;
 mod payment;
 

@@ -14,6 +14,8 @@ pub(super) struct Change<'a> {
     pub provider_id: Option<&'a str>,
     pub error: Option<&'a str>,
     pub sent: Option<String>,
+    /// The custom field names as a JSON array; `None` keeps what the row has.
+    pub custom_fields: Option<String>,
 }
 
 impl SqliteState {
@@ -24,7 +26,7 @@ impl SqliteState {
         };
         let mut stmt = conn
             .prepare_cached(
-                "SELECT fingerprint, status, provider_id, error, sent FROM journal
+                "SELECT fingerprint, status, provider_id, error, sent, custom_fields FROM journal
                  WHERE account = ?1 AND kind = ?2 AND external_id = ?3",
             )
             .map_err(db)?;
@@ -36,21 +38,26 @@ impl SqliteState {
                     r.get::<_, Option<String>>(2)?,
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
                 ))
             })
             .optional()
             .map_err(db)?;
-        Ok(row.map(|(fingerprint, status, provider_id, error, sent)| {
-            JournalEntry {
-                fingerprint,
-                // A status a newer version wrote is treated as "may have landed": never skipped,
-                // never resent blindly.
-                status: RecordStatus::parse(&status).unwrap_or(RecordStatus::Pending),
-                provider_id,
-                error,
-                sent: sent.and_then(|s| serde_json::from_str(&s).ok()),
-            }
-        }))
+        Ok(row.map(
+            |(fingerprint, status, provider_id, error, sent, custom_fields)| {
+                JournalEntry {
+                    fingerprint,
+                    // A status a newer version wrote is treated as "may have landed": never skipped,
+                    // never resent blindly.
+                    status: RecordStatus::parse(&status).unwrap_or(RecordStatus::Pending),
+                    provider_id,
+                    error,
+                    sent: sent.and_then(|s| serde_json::from_str(&s).ok()),
+                    // Unreadable names count as unknown: nothing is cleared on their account.
+                    custom_fields: custom_fields.and_then(|s| serde_json::from_str(&s).ok()),
+                }
+            },
+        ))
     }
 
     pub(super) fn write_entry(&self, key: RecordKey<'_>, change: Change<'_>) -> Result<()> {
@@ -61,14 +68,15 @@ impl SqliteState {
         let mut stmt = conn
             .prepare_cached(
                 "INSERT INTO journal (account, kind, external_id, fingerprint, status, outcome,
-                                      provider_id, error, sent, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                      provider_id, error, sent, custom_fields, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT (account, kind, external_id) DO UPDATE SET
                    fingerprint = excluded.fingerprint, status = excluded.status,
                    outcome = COALESCE(excluded.outcome, journal.outcome),
                    provider_id = COALESCE(excluded.provider_id, journal.provider_id),
                    error = excluded.error,
                    sent = COALESCE(excluded.sent, journal.sent),
+                   custom_fields = COALESCE(excluded.custom_fields, journal.custom_fields),
                    updated_at = excluded.updated_at",
             )
             .map_err(db)?;
@@ -82,6 +90,7 @@ impl SqliteState {
             change.provider_id,
             change.error,
             change.sent,
+            change.custom_fields,
             now()
         ])
         .map_err(db)?;
@@ -99,9 +108,36 @@ impl SqliteState {
                 provider_id: Some(landed.provider_id),
                 error: None,
                 sent,
+                custom_fields: Some(names_json(landed.custom_fields)),
             },
         )
     }
+
+    pub(super) fn set_custom_fields(&self, key: RecordKey<'_>, names: &[String]) -> Result<()> {
+        let conn = self.conn();
+        let Some(account) = self.account_id(&conn, key.account, false)? else {
+            return Ok(());
+        };
+        conn.prepare_cached(
+            "UPDATE journal SET custom_fields = ?4
+             WHERE account = ?1 AND kind = ?2 AND external_id = ?3",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                account,
+                key.kind.as_str(),
+                key.external_id,
+                names_json(names)
+            ])
+        })
+        .map_err(db)?;
+        Ok(())
+    }
+}
+
+/// Names as the JSON array the `custom_fields` column holds.
+fn names_json(names: &[String]) -> String {
+    serde_json::Value::from(names).to_string()
 }
 
 impl IdMap for SqliteState {

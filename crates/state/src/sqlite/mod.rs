@@ -5,7 +5,7 @@
 //! accounts(id, key, provider)                         -- one row per Account::key
 //! account_ids(account, kind, external_id, provider_id)           -- backs IdMap
 //! journal(account, kind, external_id, fingerprint, status, outcome, provider_id, error, sent,
-//!         updated_at)
+//!         custom_fields, updated_at)                  -- custom_fields: since schema 3
 //! ids(provider, kind, ...), records(provider, kind, ...)          -- legacy: before accounts
 //! ```
 //!
@@ -27,8 +27,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::fingerprint::DigestKey;
 
-/// The schema this version writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 2;
+/// The schema this version writes (`PRAGMA user_version`). 3 added `journal.custom_fields`
+/// (the custom field names a record had when it last landed); a file of schema 2 gets the
+/// column, empty, when opened, and keeps every row.
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -42,6 +44,7 @@ CREATE TABLE IF NOT EXISTS journal (
     account INTEGER NOT NULL REFERENCES accounts(id), kind TEXT NOT NULL,
     external_id TEXT NOT NULL, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
     outcome TEXT, provider_id TEXT, error TEXT, sent TEXT, updated_at TEXT NOT NULL,
+    custom_fields TEXT,
     PRIMARY KEY (account, kind, external_id)) WITHOUT ROWID;
 ";
 
@@ -92,7 +95,7 @@ impl SqliteState {
                 path.display()
             ))
         };
-        let conn = Connection::open(path).map_err(fail)?;
+        let mut conn = Connection::open(path).map_err(fail)?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
         )
@@ -106,10 +109,7 @@ impl SqliteState {
                 path.display()
             )));
         }
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-        ))
-        .map_err(fail)?;
+        upgrade(&mut conn).map_err(fail)?;
         let key = digest_key(&conn).map_err(fail)?;
         Ok(std::sync::Arc::new(SqliteState {
             path: path.to_owned(),
@@ -163,6 +163,24 @@ impl SqliteState {
         cache.insert(account.clone(), id);
         Ok(Some(id))
     }
+}
+
+/// Creates what is missing and brings an older file to [`SCHEMA_VERSION`], in one transaction
+/// (another process opening the file at the same time waits for it).
+fn upgrade(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute_batch(SCHEMA)?;
+    // Schema 2 made the journal without `custom_fields` (CREATE IF NOT EXISTS keeps it so).
+    let has_custom_fields: bool = tx.query_row(
+        "SELECT count(*) > 0 FROM pragma_table_info('journal') WHERE name = 'custom_fields'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_custom_fields {
+        tx.execute_batch("ALTER TABLE journal ADD COLUMN custom_fields TEXT")?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()
 }
 
 /// The file's fingerprint key, made on first use.

@@ -77,12 +77,17 @@ impl SyncStore for SqliteState {
             provider_id: None,
             error: None,
             sent: None,
+            custom_fields: None,
         };
         self.write_entry(key, change)
     }
 
     fn mark_done(&self, key: RecordKey<'_>, landed: Landed<'_>) -> Result<()> {
         self.landed(key, landed)
+    }
+
+    fn remember_custom_fields(&self, key: RecordKey<'_>, names: &[String]) -> Result<()> {
+        self.set_custom_fields(key, names)
     }
 
     fn mark_failed(&self, key: RecordKey<'_>, fingerprint: &str, reason: &str) -> Result<()> {
@@ -93,6 +98,7 @@ impl SyncStore for SqliteState {
             provider_id: None,
             error: Some(reason),
             sent: None,
+            custom_fields: None,
         };
         self.write_entry(key, change)
     }
@@ -110,6 +116,7 @@ impl SyncStore for SqliteState {
             provider_id: None,
             error: Some(reason),
             sent: None,
+            custom_fields: None,
         };
         self.write_entry(key, change)
     }
