@@ -28,6 +28,26 @@ fn same_bytes(body: &dyn Body, req: Option<&PreparedRequest>, what: &str) -> Res
     }
 }
 
+/// One request to `url` with `body`, checked (when `check`) against billsync's first
+/// prepared request.
+fn single<'a>(
+    method: Method,
+    url: String,
+    body: impl Body + 'a,
+    reqs: &[PreparedRequest],
+    check: bool,
+    what: &str,
+) -> Result<HandRecord<'a>, String> {
+    if check {
+        same_bytes(&body, reqs.first(), what)?;
+    }
+    Ok(HandRecord::Single {
+        method,
+        url,
+        body: Box::new(body),
+    })
+}
+
 /// Hyfin's multi-contact customer: each contact, then the customer.
 fn hyfin_contacts<'a>(
     clients: &'a Clients,
@@ -84,6 +104,7 @@ fn payabli_new<'a>(
     })
 }
 
+/// The hand-written loop's requests for one customer along `path`.
 pub(super) fn build_customer<'a>(
     path: Path,
     clients: &'a Clients,
@@ -106,28 +127,14 @@ pub(super) fn build_customer<'a>(
                 clients.hyfin.account(),
             )
             .map_err(err)?;
-            if check {
-                same_bytes(&body, reqs.first(), what)?;
-            }
-            HandRecord::Single {
-                method: Method::POST,
-                url: first(0)?,
-                body: Box::new(body),
-            }
+            single(Method::POST, first(0)?, body, &reqs, check, what)?
         }
         Path::HyfinCustomerContacts => hyfin_contacts(clients, customer, &reqs, check)?,
         Path::RebillyCustomer => {
             let (_, body) =
                 billsync::rebilly::mapping::customer_request(customer, clients.rebilly.config())
                     .map_err(err)?;
-            if check {
-                same_bytes(&body, reqs.first(), what)?;
-            }
-            HandRecord::Single {
-                method: Method::PUT,
-                url: first(0)?,
-                body: Box::new(body),
-            }
+            single(Method::PUT, first(0)?, body, &reqs, check, what)?
         }
         Path::PayabliCustomerKnown => {
             // An update sends `null` for every field the record lacks, as billsync does.
@@ -135,19 +142,13 @@ pub(super) fn build_customer<'a>(
                 billsync::payabli::mapping::customer_data(customer, clients.payabli.config())
                     .map_err(err)?
                     .for_update();
-            if check {
-                same_bytes(&body, reqs.first(), what)?;
-            }
-            HandRecord::Single {
-                method: Method::PUT,
-                url: first(0)?,
-                body: Box::new(body),
-            }
+            single(Method::PUT, first(0)?, body, &reqs, check, what)?
         }
         _ => payabli_new(clients, customer, &reqs, check)?,
     })
 }
 
+/// The hand-written loop's request for one payment along `path`.
 pub(super) fn build_payment<'a>(
     path: Path,
     clients: &'a Clients,
