@@ -69,7 +69,18 @@ where
     }
 }
 
-fn build() -> Result<Vec<MappingCase>, billsync::Error> {
+/// The fixtures `client` accepts as customers, leaked.
+fn customers(client: &dyn Upsert<Customer>) -> &'static [Customer] {
+    Box::leak(accepted_customers(|x| client.prepare(x).is_ok()).into_boxed_slice())
+}
+
+/// The fixtures `client` accepts as payments, leaked.
+fn payments(client: &dyn Upsert<Payment>) -> &'static [Payment] {
+    Box::leak(accepted_payments(|x| client.prepare(x).is_ok()).into_boxed_slice())
+}
+
+/// Hyfin's customer and payment cases; one customer's Hyfin id is known.
+fn hyfin_cases() -> Result<[MappingCase; 2], billsync::Error> {
     let hyfin_config = HyfinConfig::builder()
         .base_url("https://partner.hyfin.test")
         .site_id("site-123")
@@ -84,44 +95,8 @@ fn build() -> Result<Vec<MappingCase>, billsync::Error> {
     )?;
     let hyfin: &'static HyfinClient =
         leak(HyfinClient::new(hyfin_config)?.with_id_map(Arc::new(hyfin_ids)));
-    let rebilly: &'static RebillyClient = leak(RebillyClient::new(
-        RebillyConfig::builder()
-            .organization_id("org-test")
-            .website_id("web-test")
-            .api_key(SecretString::from("key"))
-            .build()?,
-    )?);
-    let payabli = |known: &[Customer]| -> Result<&'static PayabliClient, billsync::Error> {
-        let config = PayabliConfig::builder()
-            .entrypoint("entry-test")
-            .api_token(SecretString::from("token"))
-            .build()?;
-        let ids = MemoryIdMap::new();
-        for (i, c) in known.iter().enumerate() {
-            ids.put(
-                &config.account(),
-                RecordKind::Customer,
-                &c.external_id,
-                &(4000 + i).to_string(),
-            )?;
-        }
-        Ok(leak(PayabliClient::new(config)?.with_id_map(Arc::new(ids))))
-    };
-    let payabli_new = payabli(&[])?;
-
-    let customers = |c: &dyn Upsert<Customer>| -> &'static [Customer] {
-        Box::leak(accepted_customers(|x| c.prepare(x).is_ok()).into_boxed_slice())
-    };
-    let payments = |c: &dyn Upsert<Payment>| -> &'static [Payment] {
-        Box::leak(accepted_payments(|x| c.prepare(x).is_ok()).into_boxed_slice())
-    };
     let hy_c = customers(hyfin);
     let hy_p = payments(hyfin);
-    let rb_c = customers(rebilly);
-    let rb_p = payments(rebilly);
-    let pb_c = customers(payabli_new);
-    let payabli_known = payabli(pb_c)?;
-
     let ids: &'static dyn IdMap = hyfin.id_map().as_ref();
     let account = hyfin.account();
     let mut hy_c_wire = Vec::new();
@@ -136,6 +111,23 @@ fn build() -> Result<Vec<MappingCase>, billsync::Error> {
         let body = billsync::hyfin::mapping::payment_request(x, hyfin.config())?;
         hy_p_wire.push(move || to_vec(&body));
     }
+    Ok([
+        case("hyfin", "customer", hyfin, hy_c, hy_c_wire),
+        case("hyfin", "payment", hyfin, hy_p, hy_p_wire),
+    ])
+}
+
+/// Rebilly's customer and payment cases.
+fn rebilly_cases() -> Result<[MappingCase; 2], billsync::Error> {
+    let rebilly: &'static RebillyClient = leak(RebillyClient::new(
+        RebillyConfig::builder()
+            .organization_id("org-test")
+            .website_id("web-test")
+            .api_key(SecretString::from("key"))
+            .build()?,
+    )?);
+    let rb_c = customers(rebilly);
+    let rb_p = payments(rebilly);
     let mut rb_c_wire = Vec::new();
     for x in rb_c {
         let (_, body) = billsync::rebilly::mapping::customer_request(x, rebilly.config())?;
@@ -146,6 +138,35 @@ fn build() -> Result<Vec<MappingCase>, billsync::Error> {
         let body = billsync::rebilly::mapping::transaction_request(x, rebilly.config())?;
         rb_p_wire.push(move || to_vec(&body));
     }
+    Ok([
+        case("rebilly", "customer", rebilly, rb_c, rb_c_wire),
+        case("rebilly", "payment", rebilly, rb_p, rb_p_wire),
+    ])
+}
+
+/// A Payabli client that knows the Payabli ids of `known` (4000, 4001, ...).
+fn payabli_client(known: &[Customer]) -> Result<&'static PayabliClient, billsync::Error> {
+    let config = PayabliConfig::builder()
+        .entrypoint("entry-test")
+        .api_token(SecretString::from("token"))
+        .build()?;
+    let ids = MemoryIdMap::new();
+    for (i, c) in known.iter().enumerate() {
+        ids.put(
+            &config.account(),
+            RecordKind::Customer,
+            &c.external_id,
+            &(4000 + i).to_string(),
+        )?;
+    }
+    Ok(leak(PayabliClient::new(config)?.with_id_map(Arc::new(ids))))
+}
+
+/// Payabli's customer cases: every customer new, then every customer known.
+fn payabli_cases() -> Result<[MappingCase; 2], billsync::Error> {
+    let payabli_new = payabli_client(&[])?;
+    let pb_c = customers(payabli_new);
+    let payabli_known = payabli_client(pb_c)?;
     let mut pb_wire = Vec::new();
     let mut pb_wire_known = Vec::new();
     for x in pb_c {
@@ -154,11 +175,7 @@ fn build() -> Result<Vec<MappingCase>, billsync::Error> {
         pb_wire.push(move || to_vec(&body));
         pb_wire_known.push(move || to_vec(&again));
     }
-    Ok(vec![
-        case("hyfin", "customer", hyfin, hy_c, hy_c_wire),
-        case("hyfin", "payment", hyfin, hy_p, hy_p_wire),
-        case("rebilly", "customer", rebilly, rb_c, rb_c_wire),
-        case("rebilly", "payment", rebilly, rb_p, rb_p_wire),
+    Ok([
         case("payabli", "customer", payabli_new, pb_c, pb_wire),
         case(
             "payabli",
@@ -168,6 +185,14 @@ fn build() -> Result<Vec<MappingCase>, billsync::Error> {
             pb_wire_known,
         ),
     ])
+}
+
+fn build() -> Result<Vec<MappingCase>, billsync::Error> {
+    let mut cases = Vec::with_capacity(6);
+    cases.extend(hyfin_cases()?);
+    cases.extend(rebilly_cases()?);
+    cases.extend(payabli_cases()?);
+    Ok(cases)
 }
 
 /// Every mapping case. The clients and fixtures are leaked: they live as long as the

@@ -76,14 +76,9 @@ async fn browse(chromium: &Path, profile: &Path, args: &[&str], url: &str) -> St
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_inspector_shows_requests_a_request_and_record_histories_in_chromium() {
-    let Some(chromium) = chromium() else {
-        eprintln!("note: chromium is not installed; the inspector's browser test is skipped");
-        return;
-    };
-    let sandbox = Sandbox::start().await.unwrap();
-    let dir = workdir();
+/// Syncs examples/customers.jsonl, then the same with one last name edited, into `sandbox`;
+/// the id of the request that sent the edit.
+async fn sync_then_edit(sandbox: &Sandbox, dir: &Path) -> u64 {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let customers = std::fs::read_to_string(examples.join("customers.jsonl")).unwrap();
     let edited = customers.replacen(
@@ -93,7 +88,7 @@ async fn the_inspector_shows_requests_a_request_and_record_histories_in_chromium
     );
     assert_ne!(edited, customers);
     std::fs::write(dir.join("edited.jsonl"), edited).unwrap();
-    sync(&sandbox, &dir, &examples.join("customers.jsonl")).await;
+    sync(sandbox, dir, &examples.join("customers.jsonl")).await;
     // As the page would between the two syncs: reading the histories takes the versions
     // written so far (writes within one ~100 ms batch would otherwise show as one version).
     let history = format!(
@@ -102,25 +97,18 @@ async fn the_inspector_shows_requests_a_request_and_record_histories_in_chromium
     );
     let created: serde_json::Value = reqwest::get(history).await.unwrap().json().await.unwrap();
     assert!(created["total"].as_u64().unwrap_or(0) >= 20, "{created}");
-    sync(&sandbox, &dir, &dir.join("edited.jsonl")).await;
+    sync(sandbox, dir, &dir.join("edited.jsonl")).await;
 
-    let base = format!("{}/_sandbox/", sandbox.base_url());
     let url = format!(
         "{}/_sandbox/requests?external_id=Garcia-Renamed&limit=1",
         sandbox.base_url()
     );
     let list: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
-    let update_id = list["items"][0]["id"].as_u64().expect("the update request");
-    let profile = dir.join("profile");
+    list["items"][0]["id"].as_u64().expect("the update request")
+}
 
-    // The list and one request's detail, opened from the URL.
-    let dom = browse(
-        &chromium,
-        &profile,
-        &["--dump-dom"],
-        &format!("{base}#request={update_id}"),
-    )
-    .await;
+/// The list and one request's detail, as the page renders them.
+fn assert_request_page(dom: &str, update_id: u64) {
     let rows = dom
         .matches("/rebilly/organizations/org-ui/customers/")
         .count();
@@ -143,6 +131,24 @@ async fn the_inspector_shows_requests_a_request_and_record_histories_in_chromium
     );
     // The request body is pretty-printed JSON.
     assert!(dom.contains("\"lastName\": \"Garcia-Renamed\""), "{dom}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_inspector_shows_requests_a_request_and_record_histories_in_chromium() {
+    let Some(chromium) = chromium() else {
+        eprintln!("note: chromium is not installed; the inspector's browser test is skipped");
+        return;
+    };
+    let sandbox = Sandbox::start().await.unwrap();
+    let dir = workdir();
+    let update_id = sync_then_edit(&sandbox, &dir).await;
+    let base = format!("{}/_sandbox/", sandbox.base_url());
+    let profile = dir.join("profile");
+
+    // The list and one request's detail, opened from the URL.
+    let request_url = format!("{base}#request={update_id}");
+    let dom = browse(&chromium, &profile, &["--dump-dom"], &request_url).await;
+    assert_request_page(&dom, update_id);
 
     // The records view: the edited customer has two versions and the change is shown.
     let dom = browse(
@@ -162,16 +168,9 @@ async fn the_inspector_shows_requests_a_request_and_record_histories_in_chromium
     // A screenshot of a request's detail, kept in the target directory.
     let png = Path::new(env!("CARGO_TARGET_TMPDIR")).join("inspector.png");
     let _ = std::fs::remove_file(&png);
-    browse(
-        &chromium,
-        &profile,
-        &[
-            &format!("--screenshot={}", png.display()),
-            "--window-size=1400,900",
-        ],
-        &format!("{base}#request={update_id}"),
-    )
-    .await;
+    let screenshot = format!("--screenshot={}", png.display());
+    let args = [screenshot.as_str(), "--window-size=1400,900"];
+    browse(&chromium, &profile, &args, &request_url).await;
     let bytes = std::fs::read(&png).expect("a screenshot was written");
     assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000);
     eprintln!("inspector screenshot: {}", png.display());

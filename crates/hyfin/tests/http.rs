@@ -1,13 +1,13 @@
 //! Hyfin over HTTP, against wiremock: each answer Hyfin can give and what the client makes of it.
 
+mod common;
+
 use std::time::Duration;
 
-use billsync_core::secrecy::SecretString;
 use billsync_core::{
-    Address, Contact, Customer, ErrorKind, HttpSettings, Outcome, Payment, PaymentMethod,
-    PaymentSubType, RetryConfig, Upsert,
+    Address, Contact, Customer, ErrorKind, Outcome, Payment, PaymentMethod, PaymentSubType, Upsert,
 };
-use billsync_hyfin::{HyfinClient, HyfinConfig, HyfinError};
+use billsync_hyfin::{HyfinClient, HyfinCustomerApi, HyfinError};
 use serde_json::json;
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -17,30 +17,8 @@ const CUSTOMER_PATH: &str = "/api/v4/site/site-1/customer/addUpdate";
 const CONTACT_PATH: &str = "/api/v4/site/site-1/contact/addUpdate";
 const PAYMENT_PATH: &str = "/api/v3/site/site-1/payment/addUpdate";
 
-fn fast_retries() -> HttpSettings {
-    HttpSettings {
-        timeout: Duration::from_millis(500),
-        retry: RetryConfig {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            ..RetryConfig::default()
-        },
-        ..HttpSettings::default()
-    }
-}
-
 fn client(server: &MockServer) -> HyfinClient {
-    HyfinClient::new(
-        HyfinConfig::builder()
-            .base_url(server.uri())
-            .site_id("site-1")
-            .api_token(SecretString::from(TOKEN))
-            .http(fast_retries())
-            .build()
-            .unwrap(),
-    )
-    .unwrap()
+    common::client(server, TOKEN, HyfinCustomerApi::V4)
 }
 
 fn customer() -> Customer {

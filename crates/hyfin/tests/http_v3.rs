@@ -1,17 +1,17 @@
 //! Hyfin's external-id customer API (v3) over HTTP, against wiremock: creates retried safely,
 //! what each answer becomes, and the read keyed by external id.
 
+mod common;
+
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use billsync_core::secrecy::SecretString;
 use billsync_core::{
-    Contact, Customer, CustomerStatus, ErrorKind, HttpSettings, Outcome, RecordKind, RetryConfig,
-    Support, Upsert,
+    Contact, Customer, CustomerStatus, ErrorKind, Outcome, RecordKind, Support, Upsert,
 };
-use billsync_hyfin::{HyfinClient, HyfinConfig, HyfinCustomerApi, HyfinError};
+use billsync_hyfin::{HyfinClient, HyfinCustomerApi, HyfinError};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -19,31 +19,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 const TOKEN: &str = "hyfin-v3-secret-token-51c0";
 const ADD_UPDATE: &str = "/api/v3/site/site-1/customer/addUpdate";
 
-fn settings() -> HttpSettings {
-    HttpSettings {
-        timeout: Duration::from_millis(400),
-        retry: RetryConfig {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            ..RetryConfig::default()
-        },
-        ..HttpSettings::default()
-    }
-}
-
 fn client(server: &MockServer) -> HyfinClient {
-    HyfinClient::new(
-        HyfinConfig::builder()
-            .base_url(server.uri())
-            .site_id("site-1")
-            .api_token(SecretString::from(TOKEN))
-            .customer_api(HyfinCustomerApi::V3)
-            .http(settings())
-            .build()
-            .unwrap(),
-    )
-    .unwrap()
+    common::client(server, TOKEN, HyfinCustomerApi::V3)
 }
 
 fn customer() -> Customer {
@@ -309,15 +286,7 @@ async fn capabilities_follow_the_configured_api() {
         Upsert::<Customer>::capabilities(&v3).customers,
         Support::UpsertByExternalId
     );
-    let v4 = HyfinClient::new(
-        HyfinConfig::builder()
-            .base_url(server.uri())
-            .site_id("site-1")
-            .api_token(SecretString::from(TOKEN))
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let v4 = common::client(&server, TOKEN, HyfinCustomerApi::V4);
     assert_eq!(
         Upsert::<Customer>::capabilities(&v4).customers,
         Support::UpsertByProviderId
@@ -332,19 +301,9 @@ async fn a_batch_whose_first_answers_are_all_lost_syncs_each_customer_once() {
     // Every first attempt is written at Hyfin but answered too late.
     let hyfin = hyfin_v3(&server, n).await;
     // Room for a late first attempt to land after another customer's retry on a busy machine.
-    let mut http = settings();
+    let mut http = common::fast_retries();
     http.retry.max_retries = 5;
-    let client = HyfinClient::new(
-        HyfinConfig::builder()
-            .base_url(server.uri())
-            .site_id("site-1")
-            .api_token(SecretString::from(TOKEN))
-            .customer_api(HyfinCustomerApi::V3)
-            .http(http)
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let client = common::client_with(&server, TOKEN, HyfinCustomerApi::V3, http);
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..n {
         let client = client.clone();

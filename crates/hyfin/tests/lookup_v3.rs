@@ -1,11 +1,10 @@
 //! Reading a customer back by external id through Hyfin's 3.1 `GET customer/{external_id}`,
 //! against wiremock.
 
-use std::time::Duration;
+mod common;
 
-use billsync_core::secrecy::SecretString;
-use billsync_core::{ErrorKind, HttpSettings, RetryConfig};
-use billsync_hyfin::{HyfinClient, HyfinConfig};
+use billsync_core::ErrorKind;
+use billsync_hyfin::{HyfinClient, HyfinCustomerApi};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -13,25 +12,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const TOKEN: &str = "hyfin-lookup-secret-77aa";
 
 fn client(server: &MockServer) -> HyfinClient {
-    HyfinClient::new(
-        HyfinConfig::builder()
-            .base_url(server.uri())
-            .site_id("site-1")
-            .api_token(SecretString::from(TOKEN))
-            .http(HttpSettings {
-                timeout: Duration::from_millis(400),
-                retry: RetryConfig {
-                    max_retries: 2,
-                    initial_backoff: Duration::from_millis(5),
-                    max_backoff: Duration::from_millis(20),
-                    ..RetryConfig::default()
-                },
-                ..HttpSettings::default()
-            })
-            .build()
-            .unwrap(),
-    )
-    .unwrap()
+    common::client(server, TOKEN, HyfinCustomerApi::V4)
 }
 
 /// Hyfin's sample answer of `en/3.1/getCustomer`, for `external_id`.

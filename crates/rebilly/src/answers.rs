@@ -3,6 +3,7 @@
 
 use billsync_core::reqwest::header::{HeaderMap, LOCATION};
 use billsync_core::{RawResponse, Result};
+use percent_encoding::percent_decode_str;
 
 use crate::error::decode_error;
 
@@ -11,33 +12,8 @@ pub(crate) fn id_from_location(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(LOCATION)?.to_str().ok()?;
     let path = value.split(['?', '#']).next()?;
     let last = path.trim_end_matches('/').rsplit('/').next()?;
-    let decoded = percent_decode(last);
+    let decoded = percent_decode_str(last).decode_utf8_lossy().into_owned();
     (!decoded.is_empty()).then_some(decoded)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied(),
-            bytes.get(i + 2).copied(),
-        ) {
-            (b'%', Some(h), Some(l)) if hex(h).is_some() && hex(l).is_some() => {
-                let (h, l) = (hex(h).unwrap_or(0), hex(l).unwrap_or(0));
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Parses a success body that must be a JSON object, in one pass straight into `T` (a derived
@@ -53,4 +29,37 @@ pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(
         return Err(decode_error(resp, what));
     }
     serde_json::from_slice(&resp.body).map_err(|e| decode_error(resp, what).with_source(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use billsync_core::reqwest::header::HeaderValue;
+
+    use super::*;
+
+    fn location(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(LOCATION, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn the_id_is_the_last_segment_decoded() {
+        let id = |v| id_from_location(&location(v));
+        assert_eq!(
+            id("/organizations/o/customers/cus-1").as_deref(),
+            Some("cus-1")
+        );
+        assert_eq!(
+            id("https://h/customers/cus-1/?x=1#f").as_deref(),
+            Some("cus-1")
+        );
+        assert_eq!(id("/customers/a%2Fb%20c").as_deref(), Some("a/b c"));
+        assert_eq!(id("/customers/%C3%BC").as_deref(), Some("\u{fc}"));
+        assert_eq!(id("/customers/a+b").as_deref(), Some("a+b"));
+        assert_eq!(id("/customers/50%").as_deref(), Some("50%"));
+        assert_eq!(id("/customers/%zz%4").as_deref(), Some("%zz%4"));
+        assert_eq!(id("/customers/%FF").as_deref(), Some("\u{fffd}"));
+        assert_eq!(id("/"), None);
+    }
 }

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -77,36 +78,11 @@ pub(crate) fn unit(seed: u64, n: u64, salt: u64) -> f64 {
 
 /// Decodes `%XX` escapes and `+` (as a space) of one query-string component.
 pub(crate) fn percent_decode(s: &str) -> Cow<'_, str> {
-    if !s.bytes().any(|b| b == b'%' || b == b'+') {
-        return Cow::Borrowed(s);
+    if !s.contains('+') {
+        return percent_decode_str(s).decode_utf8_lossy();
     }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    let spaced = s.replace('+', " ");
+    Cow::Owned(percent_decode_str(&spaced).decode_utf8_lossy().into_owned())
 }
 
 /// The decoded `key=value` pairs of a raw query string.
@@ -192,21 +168,16 @@ pub(crate) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, String> {
     }
 }
 
+/// What a path segment keeps as it is: RFC 3986's unreserved characters.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
 pub(crate) fn encode_segment(s: &str) -> Cow<'_, str> {
-    let keep = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
-    if s.bytes().all(keep) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for b in s.bytes() {
-        if keep(b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Cow::Owned(out)
+    utf8_percent_encode(s, UNRESERVED).into()
 }
 
 #[cfg(test)]
@@ -223,6 +194,31 @@ mod tests {
         assert_eq!(percent_decode("%C3%BC"), "ü");
         assert_eq!(percent_decode("%"), "%");
         assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("%2B+%2b"), "+ +");
+        assert_eq!(percent_decode("%FF"), "\u{fffd}");
+        assert!(matches!(percent_decode("plain%"), Cow::Borrowed("plain%")));
+    }
+
+    #[test]
+    fn encodes_one_path_segment() {
+        assert_eq!(encode_segment("cus-1_a.b~c"), "cus-1_a.b~c");
+        assert!(matches!(encode_segment("cus-1"), Cow::Borrowed("cus-1")));
+        assert_eq!(encode_segment("a/b c?d"), "a%2Fb%20c%3Fd");
+        assert_eq!(encode_segment("50%+x"), "50%25%2Bx");
+        assert_eq!(encode_segment("\u{fc}"), "%C3%BC");
+    }
+
+    #[test]
+    fn query_pairs_split_then_decode() {
+        let pairs: Vec<(String, String)> = query_pairs("a=1&&b%3D=x%26y&c&d=e=f")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let want = [("a", "1"), ("b=", "x&y"), ("c", ""), ("d", "e=f")];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        assert_eq!(pairs, want);
     }
 
     #[test]

@@ -23,30 +23,30 @@ fn temp_db(name: &str) -> std::path::PathBuf {
     dir.join("sandbox.sqlite")
 }
 
+/// A POST with `body` to a Hyfin path.
+async fn hyfin_post(sb: &Sandbox, path: &str, body: &str) -> Answer {
+    hyfin(sb, Method::POST, path, Some(body)).await
+}
+
+/// A Payabli customer create with `body`.
+async fn payabli_customer(sb: &Sandbox, body: &str) -> Answer {
+    payabli(sb, Method::POST, "/Customer/single/e", Some(body)).await
+}
+
+/// A request without credentials to the sandbox's own `/_sandbox/...` endpoints.
+async fn admin(sb: &Sandbox, method: Method, path: &str) -> Answer {
+    send(method, &format!("{}{path}", sb.base_url()), &[], None).await
+}
+
+const HYFIN_PAYMENT: &str = "/api/v3/site/s/payment/addUpdate";
+const HYFIN_CUSTOMER: &str = "/api/v4/site/s/customer/addUpdate";
+
 #[tokio::test]
-async fn stats_over_http_match_the_api_and_reset_clears() {
+async fn stats_over_http_match_the_api() {
     let sb = Sandbox::start().await.unwrap();
-    hyfin(
-        &sb,
-        Method::POST,
-        "/api/v3/site/s/payment/addUpdate",
-        Some(PAYMENT),
-    )
-    .await;
-    hyfin(
-        &sb,
-        Method::POST,
-        "/api/v3/site/s/payment/addUpdate",
-        Some(PAYMENT),
-    )
-    .await;
-    hyfin(
-        &sb,
-        Method::POST,
-        "/api/v3/site/s/payment/addUpdate",
-        Some("{}"),
-    )
-    .await;
+    hyfin_post(&sb, HYFIN_PAYMENT, PAYMENT).await;
+    hyfin_post(&sb, HYFIN_PAYMENT, PAYMENT).await;
+    hyfin_post(&sb, HYFIN_PAYMENT, "{}").await;
     send(
         Method::GET,
         &format!("{}/organizations/o/customers/x", sb.rebilly_base_url()),
@@ -54,21 +54,9 @@ async fn stats_over_http_match_the_api_and_reset_clears() {
         None,
     )
     .await;
-    payabli(
-        &sb,
-        Method::POST,
-        "/Customer/single/e",
-        Some(r#"{"customerNumber":"n"}"#),
-    )
-    .await;
+    payabli_customer(&sb, r#"{"customerNumber":"n"}"#).await;
 
-    let over_http = send(
-        Method::GET,
-        &format!("{}/_sandbox/stats", sb.base_url()),
-        &[],
-        None,
-    )
-    .await;
+    let over_http = admin(&sb, Method::GET, "/_sandbox/stats").await;
     assert_eq!(over_http.status, 200);
     let parsed: Stats = serde_json::from_value(over_http.json.clone()).unwrap();
     assert_eq!(parsed, sb.stats());
@@ -81,44 +69,99 @@ async fn stats_over_http_match_the_api_and_reset_clears() {
     assert_eq!(over_http.json["payabli"]["created"], 1);
     assert_eq!(sb.stats().total_requests(), 5);
 
-    let records = send(
-        Method::GET,
-        &format!("{}/_sandbox/records/hyfin/payment", sb.base_url()),
-        &[],
-        None,
-    )
-    .await;
+    let records = admin(&sb, Method::GET, "/_sandbox/records/hyfin/payment").await;
     assert_eq!(records.json.as_array().unwrap().len(), 1);
     assert_eq!(records.json[0]["external_id"], "e-1");
-    let unknown = send(
-        Method::GET,
-        &format!("{}/_sandbox/records/hyfin/invoice", sb.base_url()),
-        &[],
-        None,
-    )
-    .await;
+    let unknown = admin(&sb, Method::GET, "/_sandbox/records/hyfin/invoice").await;
     assert_eq!(unknown.status, 404);
+}
 
-    let reset = send(
-        Method::POST,
-        &format!("{}/_sandbox/reset", sb.base_url()),
-        &[],
-        None,
-    )
-    .await;
+#[tokio::test]
+async fn reset_over_http_clears_records_and_stats() {
+    let sb = Sandbox::start().await.unwrap();
+    hyfin_post(&sb, HYFIN_PAYMENT, PAYMENT).await;
+    payabli_customer(&sb, r#"{"customerNumber":"n"}"#).await;
+    assert_eq!(sb.records(Provider::Hyfin, "payment").len(), 1);
+    assert_eq!(sb.records(Provider::Payabli, "customer").len(), 1);
+
+    let reset = admin(&sb, Method::POST, "/_sandbox/reset").await;
     assert_eq!(reset.status, 200);
     assert_eq!(sb.stats(), Stats::default());
     assert!(sb.records(Provider::Hyfin, "payment").is_empty());
     assert!(sb.records(Provider::Payabli, "customer").is_empty());
     // After a reset the same external id is a new payment again.
-    let again = hyfin(
-        &sb,
-        Method::POST,
-        "/api/v3/site/s/payment/addUpdate",
-        Some(PAYMENT),
+    let again = hyfin_post(&sb, HYFIN_PAYMENT, PAYMENT).await;
+    assert_eq!(again.json["action"], "added");
+}
+
+/// The ids of what `write_one_of_each` stored.
+struct Written {
+    hyfin_customer: String,
+    hyfin_payment: String,
+    rebilly_txn: serde_json::Value,
+    payabli_customer: i64,
+}
+
+/// One Hyfin customer and payment, one Rebilly customer and transaction, one Payabli customer.
+async fn write_one_of_each(sb: &Sandbox) -> Written {
+    let customer = hyfin_post(
+        sb,
+        HYFIN_CUSTOMER,
+        r#"{"display_name":"Kept","primary_contact":{"first_name":"K"}}"#,
     )
     .await;
-    assert_eq!(again.json["action"], "added");
+    let payment = hyfin_post(sb, HYFIN_PAYMENT, PAYMENT).await;
+    rebilly_customer(sb, "o", "cus-1").await;
+    let txn = rebilly(sb, Method::POST, "/organizations/o/transactions", Some(TXN)).await;
+    assert_eq!(txn.status, 201);
+    let created = payabli_customer(sb, r#"{"customerNumber":"P-1","firstname":"Pat"}"#).await;
+    Written {
+        hyfin_customer: customer.json["_id"].as_str().unwrap().to_owned(),
+        hyfin_payment: payment.json["_id"].as_str().unwrap().to_owned(),
+        rebilly_txn: txn.json["id"].clone(),
+        payabli_customer: created.json["responseData"]["customerId"].as_i64().unwrap(),
+    }
+}
+
+/// Hyfin after a restart: the record reads back, the external-id index is rebuilt (the same
+/// payment updates) and a new record gets a fresh id.
+async fn hyfin_kept(sb: &Sandbox, before: &Written) {
+    let path = format!("/api/v4/site/s/customer/{}", before.hyfin_customer);
+    let got = hyfin(sb, Method::GET, &path, None).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.json["display_name"], "Kept");
+    let again = hyfin_post(sb, HYFIN_PAYMENT, PAYMENT).await;
+    assert_eq!(again.json["action"], "updated");
+    assert_eq!(again.json["_id"], before.hyfin_payment.as_str());
+    let second = hyfin_post(
+        sb,
+        HYFIN_CUSTOMER,
+        r#"{"display_name":"New","primary_contact":{"first_name":"N"}}"#,
+    )
+    .await;
+    assert_ne!(second.json["_id"], before.hyfin_customer.as_str());
+    assert_eq!(sb.records(Provider::Hyfin, "customer").len(), 2);
+}
+
+/// Rebilly after a restart: the requestId window is rebuilt and the customer reads back.
+async fn rebilly_kept(sb: &Sandbox, before: &Written) {
+    let dup = rebilly(sb, Method::POST, "/organizations/o/transactions", Some(TXN)).await;
+    assert_eq!(dup.status, 200);
+    assert_eq!(dup.json["id"], before.rebilly_txn);
+    let customer = rebilly(sb, Method::GET, "/organizations/o/customers/cus-1", None).await;
+    assert_eq!(customer.json["firstName"], "Ada");
+}
+
+/// Payabli after a restart: the identifier still matches and new ids do not collide.
+async fn payabli_kept(sb: &Sandbox, before: &Written) {
+    let conflict = payabli_customer(sb, r#"{"customerNumber":"P-1"}"#).await;
+    assert_eq!(conflict.status, 409);
+    let next = payabli_customer(sb, r#"{"customerNumber":"P-2"}"#).await;
+    let next_id = next.json["responseData"]["customerId"].as_i64().unwrap();
+    assert!(next_id > before.payabli_customer);
+    let path = format!("/Customer/{}", before.payabli_customer);
+    let got = payabli(sb, Method::GET, &path, None).await;
+    assert_eq!(got.json["Firstname"], "Pat");
 }
 
 #[tokio::test]
@@ -127,110 +170,13 @@ async fn records_survive_a_restart_with_sqlite() {
     let config = SandboxConfig::default().with_data(&db);
 
     let sb = Sandbox::start_with(config.clone()).await.unwrap();
-    let customer = hyfin(
-        &sb,
-        Method::POST,
-        "/api/v4/site/s/customer/addUpdate",
-        Some(r#"{"display_name":"Kept","primary_contact":{"first_name":"K"}}"#),
-    )
-    .await;
-    let hyfin_id = customer.json["_id"].as_str().unwrap().to_owned();
-    let payment = hyfin(
-        &sb,
-        Method::POST,
-        "/api/v3/site/s/payment/addUpdate",
-        Some(PAYMENT),
-    )
-    .await;
-    let payment_id = payment.json["_id"].as_str().unwrap().to_owned();
-    rebilly_customer(&sb, "o", "cus-1").await;
-    let txn = rebilly(
-        &sb,
-        Method::POST,
-        "/organizations/o/transactions",
-        Some(TXN),
-    )
-    .await;
-    assert_eq!(txn.status, 201);
-    let created = payabli(
-        &sb,
-        Method::POST,
-        "/Customer/single/e",
-        Some(r#"{"customerNumber":"P-1","firstname":"Pat"}"#),
-    )
-    .await;
-    let payabli_id = created.json["responseData"]["customerId"].as_i64().unwrap();
+    let before = write_one_of_each(&sb).await;
     sb.shutdown().await;
 
     let sb = Sandbox::start_with(config.clone()).await.unwrap();
-    let got = hyfin(
-        &sb,
-        Method::GET,
-        &format!("/api/v4/site/s/customer/{hyfin_id}"),
-        None,
-    )
-    .await;
-    assert_eq!(got.status, 200);
-    assert_eq!(got.json["display_name"], "Kept");
-    // The external-id index is rebuilt: the same payment updates.
-    let again = hyfin(
-        &sb,
-        Method::POST,
-        "/api/v3/site/s/payment/addUpdate",
-        Some(PAYMENT),
-    )
-    .await;
-    assert_eq!(again.json["action"], "updated");
-    assert_eq!(again.json["_id"], payment_id.as_str());
-    // The requestId window is rebuilt too.
-    let dup = rebilly(
-        &sb,
-        Method::POST,
-        "/organizations/o/transactions",
-        Some(TXN),
-    )
-    .await;
-    assert_eq!(dup.status, 200);
-    assert_eq!(dup.json["id"], txn.json["id"]);
-    assert_eq!(
-        rebilly(&sb, Method::GET, "/organizations/o/customers/cus-1", None)
-            .await
-            .json["firstName"],
-        "Ada"
-    );
-    // Payabli: the identifier still matches and new ids do not collide.
-    let conflict = payabli(
-        &sb,
-        Method::POST,
-        "/Customer/single/e",
-        Some(r#"{"customerNumber":"P-1"}"#),
-    )
-    .await;
-    assert_eq!(conflict.status, 409);
-    let next = payabli(
-        &sb,
-        Method::POST,
-        "/Customer/single/e",
-        Some(r#"{"customerNumber":"P-2"}"#),
-    )
-    .await;
-    assert!(next.json["responseData"]["customerId"].as_i64().unwrap() > payabli_id);
-    assert_eq!(
-        payabli(&sb, Method::GET, &format!("/Customer/{payabli_id}"), None)
-            .await
-            .json["Firstname"],
-        "Pat"
-    );
-    // A new Hyfin record gets a fresh id.
-    let second = hyfin(
-        &sb,
-        Method::POST,
-        "/api/v4/site/s/customer/addUpdate",
-        Some(r#"{"display_name":"New","primary_contact":{"first_name":"N"}}"#),
-    )
-    .await;
-    assert_ne!(second.json["_id"], hyfin_id.as_str());
-    assert_eq!(sb.records(Provider::Hyfin, "customer").len(), 2);
+    hyfin_kept(&sb, &before).await;
+    rebilly_kept(&sb, &before).await;
+    payabli_kept(&sb, &before).await;
 
     // A reset empties the file as well.
     sb.reset();

@@ -11,7 +11,7 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -119,13 +119,10 @@ async fn write(base: &str, i: usize) -> Option<Acked> {
     })
 }
 
-async fn acknowledged_writes_survive_kill_9() {
-    let dir = std::env::temp_dir().join(format!("billsync-sandbox-crash-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join("sandbox.sqlite");
-    let _ = std::fs::remove_file(&path);
+/// Starts the child on `path`; the child and the base URL it serves.
+fn spawn_child(path: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(std::env::current_exe().expect("own path"))
-        .env(CHILD, &path)
+        .env(CHILD, path)
         .stdout(Stdio::piped())
         .spawn()
         .expect("child sandbox");
@@ -134,28 +131,31 @@ async fn acknowledged_writes_survive_kill_9() {
     BufReader::new(stdout)
         .read_line(&mut line)
         .expect("child address");
-    let base = line.trim().to_owned();
-    let mut up = false;
+    (child, line.trim().to_owned())
+}
+
+/// Whether the sandbox at `base` answers within five seconds.
+async fn comes_up(base: &str) -> bool {
     for _ in 0..500 {
-        if client()
-            .get(format!("{base}/_sandbox/stats"))
-            .send()
-            .await
-            .is_ok()
-        {
-            up = true;
-            break;
+        let stats = client().get(format!("{base}/_sandbox/stats")).send().await;
+        if stats.is_ok() {
+            return true;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert!(up, "the child sandbox did not start at {base}");
+    false
+}
 
+/// Sends `WRITES` writes, 24 at a time, kills the child once `KILL_AFTER` are acknowledged,
+/// and returns every write answered 2xx.
+async fn write_until_killed(mut child: Child, base: &str) -> Vec<Acked> {
     let acked = Arc::new(Mutex::new(Vec::new()));
     let count = Arc::new(AtomicUsize::new(0));
     let gate = Arc::new(tokio::sync::Semaphore::new(24));
     let mut tasks = Vec::new();
     for i in 0..WRITES {
-        let (base, acked, count, gate) = (base.clone(), acked.clone(), count.clone(), gate.clone());
+        let (base, acked, count, gate) =
+            (base.to_owned(), acked.clone(), count.clone(), gate.clone());
         tasks.push(tokio::spawn(async move {
             let _permit = gate.acquire_owned().await.ok()?;
             let a = write(&base, i).await?;
@@ -172,7 +172,40 @@ async fn acknowledged_writes_survive_kill_9() {
     for t in tasks {
         let _ = t.await;
     }
-    let acked = std::mem::take(&mut *acked.lock().expect("acked"));
+    std::mem::take(&mut *acked.lock().expect("acked"))
+}
+
+/// Whether the sandbox reads `a` back as it was written.
+async fn kept(sb: &Sandbox, a: &Acked) -> bool {
+    match a {
+        Acked::Rebilly { id, first } => {
+            let path = format!("/organizations/o/customers/{id}");
+            let got = rebilly(sb, Method::GET, &path, None).await;
+            got.status == 200 && got.json["firstName"] == first.as_str()
+        }
+        Acked::Hyfin { id, external_id } => {
+            let path = format!("/api/v3/site/s/payment/{id}");
+            let got = hyfin(sb, Method::GET, &path, None).await;
+            got.status == 200 && got.json["external_id"] == external_id.as_str()
+        }
+        Acked::Payabli { id, number } => {
+            let got = payabli(sb, Method::GET, &format!("/Customer/{id}"), None).await;
+            got.status == 200 && got.json["customerNumber"] == number.as_str()
+        }
+    }
+}
+
+async fn acknowledged_writes_survive_kill_9() {
+    let dir = std::env::temp_dir().join(format!("billsync-sandbox-crash-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("sandbox.sqlite");
+    let _ = std::fs::remove_file(&path);
+    let (child, base) = spawn_child(&path);
+    assert!(
+        comes_up(&base).await,
+        "the child sandbox did not start at {base}"
+    );
+    let acked = write_until_killed(child, &base).await;
     assert!(acked.len() >= KILL_AFTER, "{}", acked.len());
     assert!(
         acked.len() < WRITES,
@@ -184,33 +217,7 @@ async fn acknowledged_writes_survive_kill_9() {
         .expect("sandbox on the same file");
     let mut lost = Vec::new();
     for a in &acked {
-        let ok = match a {
-            Acked::Rebilly { id, first } => {
-                let got = rebilly(
-                    &sb,
-                    Method::GET,
-                    &format!("/organizations/o/customers/{id}"),
-                    None,
-                )
-                .await;
-                got.status == 200 && got.json["firstName"] == first.as_str()
-            }
-            Acked::Hyfin { id, external_id } => {
-                let got = hyfin(
-                    &sb,
-                    Method::GET,
-                    &format!("/api/v3/site/s/payment/{id}"),
-                    None,
-                )
-                .await;
-                got.status == 200 && got.json["external_id"] == external_id.as_str()
-            }
-            Acked::Payabli { id, number } => {
-                let got = payabli(&sb, Method::GET, &format!("/Customer/{id}"), None).await;
-                got.status == 200 && got.json["customerNumber"] == number.as_str()
-            }
-        };
-        if !ok {
+        if !kept(&sb, a).await {
             lost.push(a);
         }
     }

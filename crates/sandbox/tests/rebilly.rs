@@ -1,4 +1,5 @@
-//! Rebilly: customers, transactions, de-duplication and rate limits through the HTTP API.
+//! Rebilly: customers, authentication and rate limits through the HTTP API (transactions:
+//! rebilly_transactions.rs).
 
 mod common;
 
@@ -8,10 +9,6 @@ use billsync_sandbox::RateLimit;
 use common::*;
 use reqwest::Method;
 use serde_json::json;
-
-const TXN: &str = r#"{"type":"sale","websiteId":"web-1","customerId":"cus-1","currency":"USD","amount":35.15,
-  "isProcessedOutside":true,"processedTime":"2021-01-01T14:32:18Z","requestId":"pay-65432325",
-  "paymentInstruction":{"methods":["cash"],"receivedBy":"front desk"}}"#;
 
 #[tokio::test]
 async fn customer_put_creates_then_updates() {
@@ -77,11 +74,10 @@ async fn customer_put_creates_then_updates() {
     assert_eq!((s.created, s.updated, s.rejected), (1, 1, 1));
 }
 
-#[tokio::test]
-async fn customer_validation_problems() {
-    let sb = Sandbox::start().await.unwrap();
+/// Customer bodies that break one documented limit each, and the field Rebilly names.
+fn customer_problems() -> Vec<(serde_json::Value, &'static str)> {
     let long = |n: usize| "x".repeat(n);
-    let cases: Vec<(serde_json::Value, &str)> = vec![
+    vec![
         (
             json!({"primaryAddress": {"firstName": long(46)}}),
             "primaryAddress.firstName",
@@ -148,7 +144,14 @@ async fn customer_validation_problems() {
         ),
         (json!({"websiteId": long(51)}), "websiteId"),
         (json!({"customFields": "x"}), "customFields"),
-    ];
+    ]
+}
+
+#[tokio::test]
+async fn customer_validation_problems() {
+    let sb = Sandbox::start().await.unwrap();
+    let long = |n: usize| "x".repeat(n);
+    let cases = customer_problems();
     for (body, field) in &cases {
         let a = rebilly(
             &sb,
@@ -230,213 +233,6 @@ async fn auth_and_malformed_bodies() {
             assert_eq!(a.json["status"], 400);
         }
     }
-}
-
-#[tokio::test]
-async fn transactions_dedupe_by_request_id() {
-    let sb = Sandbox::start().await.unwrap();
-    rebilly_customer(&sb, "org-1", "cus-1").await;
-    let first = rebilly(
-        &sb,
-        Method::POST,
-        "/organizations/org-1/transactions",
-        Some(TXN),
-    )
-    .await;
-    assert_eq!(first.status, 201, "{}", first.text);
-    let t = &first.json;
-    let id = t["id"].as_str().unwrap().to_owned();
-    assert_eq!(
-        first.header("location").unwrap(),
-        format!(
-            "{}/organizations/org-1/transactions/{id}",
-            sb.rebilly_base_url()
-        )
-    );
-    assert_eq!(t["result"], "approved");
-    assert_eq!(t["status"], "completed");
-    assert_eq!(t["requestId"], "pay-65432325");
-    assert_eq!(t["customerId"], "cus-1");
-    assert_eq!(t["amount"], 35.15);
-    assert_eq!(t["currency"], "USD");
-    assert_eq!(t["isProcessedOutside"], true);
-    assert_eq!(t["processedTime"], "2021-01-01T14:32:18Z");
-
-    // The same requestId: the original transaction, 200, nothing new.
-    let again = rebilly(
-        &sb,
-        Method::POST,
-        "/organizations/org-1/transactions",
-        Some(TXN),
-    )
-    .await;
-    assert_eq!(again.status, 200, "{}", again.text);
-    assert_eq!(again.json, first.json);
-    assert_eq!(sb.records(Provider::Rebilly, "transaction").len(), 1);
-    let s = sb.stats().rebilly;
-    assert_eq!((s.created, s.deduplicated), (2, 1));
-
-    let found = rebilly(
-        &sb,
-        Method::GET,
-        "/organizations/org-1/transactions?filter=requestId:pay-65432325&limit=1",
-        None,
-    )
-    .await;
-    assert_eq!(found.status, 200);
-    assert_eq!(found.json.as_array().unwrap().len(), 1);
-    assert_eq!(found.json[0]["id"], id.as_str());
-    let none = rebilly(
-        &sb,
-        Method::GET,
-        "/organizations/org-1/transactions?filter=requestId:other&limit=1",
-        None,
-    )
-    .await;
-    assert_eq!(none.json, json!([]));
-    let by_id = rebilly(
-        &sb,
-        Method::GET,
-        &format!("/organizations/org-1/transactions/{id}"),
-        None,
-    )
-    .await;
-    assert_eq!(by_id.json["id"], id.as_str());
-
-    // Another requestId is a new transaction; no requestId never de-duplicates.
-    let mut other: serde_json::Value = serde_json::from_str(TXN).unwrap();
-    other["requestId"] = json!("pay-2");
-    assert_eq!(
-        rebilly(
-            &sb,
-            Method::POST,
-            "/organizations/org-1/transactions",
-            Some(&other.to_string())
-        )
-        .await
-        .status,
-        201
-    );
-    other.as_object_mut().unwrap().remove("requestId");
-    for _ in 0..2 {
-        assert_eq!(
-            rebilly(
-                &sb,
-                Method::POST,
-                "/organizations/org-1/transactions",
-                Some(&other.to_string())
-            )
-            .await
-            .status,
-            201
-        );
-    }
-    let all = rebilly(
-        &sb,
-        Method::GET,
-        "/organizations/org-1/transactions?filter=customerId:cus-1",
-        None,
-    )
-    .await;
-    assert_eq!(all.json.as_array().unwrap().len(), 4);
-    assert_eq!(all.header("pagination-total"), Some("4"));
-}
-
-#[tokio::test]
-async fn request_id_window_expires() {
-    let config = SandboxConfig {
-        rebilly_request_id_window: Duration::from_millis(300),
-        ..SandboxConfig::default()
-    };
-    let sb = Sandbox::start_with(config).await.unwrap();
-    rebilly_customer(&sb, "o", "cus-1").await;
-    assert_eq!(
-        rebilly(
-            &sb,
-            Method::POST,
-            "/organizations/o/transactions",
-            Some(TXN)
-        )
-        .await
-        .status,
-        201
-    );
-    assert_eq!(
-        rebilly(
-            &sb,
-            Method::POST,
-            "/organizations/o/transactions",
-            Some(TXN)
-        )
-        .await
-        .status,
-        200
-    );
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(
-        rebilly(
-            &sb,
-            Method::POST,
-            "/organizations/o/transactions",
-            Some(TXN)
-        )
-        .await
-        .status,
-        201
-    );
-}
-
-#[tokio::test]
-async fn transaction_validation() {
-    let sb = Sandbox::start().await.unwrap();
-    rebilly_customer(&sb, "o", "cus-1").await;
-    let base: serde_json::Value = serde_json::from_str(TXN).unwrap();
-    let cases: Vec<(&str, serde_json::Value)> = vec![
-        ("type", json!(null)),
-        ("type", json!("refund")),
-        ("websiteId", json!(null)),
-        ("customerId", json!(null)),
-        ("customerId", json!("cus-unknown")),
-        ("currency", json!(null)),
-        ("currency", json!("usd")),
-        ("currency", json!("USDX")),
-        ("amount", json!(null)),
-        ("amount", json!("35.15")),
-        ("amount", json!(-5)),
-        ("requestId", json!("has space")),
-        ("requestId", json!("x".repeat(51))),
-        ("processedTime", json!("yesterday")),
-        ("description", json!("x".repeat(256))),
-    ];
-    for (field, value) in cases {
-        let mut body = base.clone();
-        body[field] = value.clone();
-        let a = rebilly(
-            &sb,
-            Method::POST,
-            "/organizations/o/transactions",
-            Some(&body.to_string()),
-        )
-        .await;
-        assert_eq!(a.status, 422, "{field}={value}: {}", a.text);
-        assert_eq!(
-            a.json["invalidFields"][0]["field"], field,
-            "{field}={value}: {}",
-            a.text
-        );
-    }
-    let mut inside = base.clone();
-    inside["isProcessedOutside"] = json!(false);
-    let a = rebilly(
-        &sb,
-        Method::POST,
-        "/organizations/o/transactions",
-        Some(&inside.to_string()),
-    )
-    .await;
-    assert_eq!(a.status, 422);
-    assert_eq!(a.json["invalidFields"][0]["field"], "processedTime");
-    assert!(sb.records(Provider::Rebilly, "transaction").is_empty());
 }
 
 #[tokio::test]

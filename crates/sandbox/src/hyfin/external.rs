@@ -9,14 +9,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::answers::{P, reject, server_error};
-use super::handlers::{merge, respond, stamp_new};
+use super::answers::reject;
+use super::handlers::{answer, put, save};
 use super::store::Store;
 use super::validation::{self, Errors};
-use crate::record::Rec;
 use crate::state::Ctx;
-use crate::stats::Count;
-use crate::util::{absent, now_ms, parse_object, rfc3339};
+use crate::util::{absent, parse_object};
 
 /// `POST /api/v3/site/{site}/customer/addUpdate` and the v3.1 path.
 pub(super) async fn add_update(
@@ -37,39 +35,19 @@ pub(super) async fn upsert(cx: &Ctx<Store>, site: &str, mut obj: Map<String, Val
     let Some(external_id) = external_id.filter(|_| errors.is_empty()) else {
         return reject(&cx.sh, StatusCode::BAD_REQUEST, errors);
     };
-    let now = now_ms();
-    let stamp = rfc3339(now);
     obj.remove("_id");
     let (action, id, pending) = {
         let mut sites = cx.store.lock();
         let store = sites.entry(site.to_owned()).or_default();
         let known = store.customer_ids.get(&external_id).cloned();
-        let (action, id) = match known.and_then(|id| store.customers.get_mut(&id).map(|r| (id, r)))
-        {
-            Some((id, rec)) => {
-                merge(rec, obj, &stamp);
-                (Count::Updated, id)
+        let (action, id) = put(&cx.sh, &mut store.customers, known, obj, |obj| {
+            if absent(obj, "active") && absent(obj, "deleted") {
+                obj.insert("active".to_owned(), Value::Bool(true));
             }
-            None => {
-                let seq = cx.sh.next_seq();
-                let id = cx.sh.hex_id(seq, |id| store.customers.contains_key(id));
-                if absent(&obj, "active") && absent(&obj, "deleted") {
-                    obj.insert("active".to_owned(), Value::Bool(true));
-                }
-                stamp_new(&mut obj, &id, &stamp);
-                store.customer_ids.insert(external_id, id.clone());
-                store.customers.insert(id.clone(), Rec::new(seq, now, &obj));
-                (Count::Created, id)
-            }
-        };
-        let pending = store
-            .customers
-            .get(&id)
-            .map(|r| cx.sh.save(P, "customer", site, &id, r));
+        });
+        store.customer_ids.insert(external_id, id.clone());
+        let pending = save(&cx.sh, &store.customers, "customer", site, &id);
         (action, id, pending)
     };
-    match pending {
-        Some(p) => respond(&cx.sh, p, action, &id).await,
-        None => server_error(),
-    }
+    answer(&cx.sh, pending, action, &id).await
 }

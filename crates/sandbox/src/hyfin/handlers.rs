@@ -2,6 +2,8 @@
 //! `payment/addUpdate` (upsert by `external_id`). An update merges the sent top-level fields
 //! into the stored record.
 
+use std::collections::HashMap;
+
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -18,7 +20,7 @@ use crate::stats::Count;
 use crate::util::{absent, now_ms, parse_object, rfc3339, str_of};
 
 /// Waits until the write is durable, then counts it and answers.
-pub(super) async fn respond(sh: &Shared, pending: Pending, action: Count, id: &str) -> Response {
+async fn respond(sh: &Shared, pending: Pending, action: Count, id: &str) -> Response {
     match pending.durable().await {
         Ok(()) => finish(sh, action, id),
         Err(_) => server_error(),
@@ -26,7 +28,7 @@ pub(super) async fn respond(sh: &Shared, pending: Pending, action: Count, id: &s
 }
 
 /// Merges `obj` (without `_id`) into a stored record and stamps `updated_at`.
-pub(super) fn merge(rec: &mut Rec, mut obj: Map<String, Value>, stamp: &str) {
+fn merge(rec: &mut Rec, mut obj: Map<String, Value>, stamp: &str) {
     obj.remove("_id");
     let mut body = rec.object();
     body.extend(obj);
@@ -35,10 +37,61 @@ pub(super) fn merge(rec: &mut Rec, mut obj: Map<String, Value>, stamp: &str) {
 }
 
 /// Stamps a new record with its `_id` and times.
-pub(super) fn stamp_new(obj: &mut Map<String, Value>, id: &str, stamp: &str) {
+fn stamp_new(obj: &mut Map<String, Value>, id: &str, stamp: &str) {
     obj.insert("_id".to_owned(), Value::String(id.to_owned()));
     obj.insert("created_at".to_owned(), Value::String(stamp.to_owned()));
     obj.insert("updated_at".to_owned(), Value::String(stamp.to_owned()));
+}
+
+/// Merges `obj` into the record `known` names in `records`, or, when there is none, stores it
+/// as a new record with a fresh `_id` after `defaults` filled it in; what was done and the id.
+pub(super) fn put(
+    sh: &Shared,
+    records: &mut HashMap<String, Rec>,
+    known: Option<String>,
+    mut obj: Map<String, Value>,
+    defaults: impl FnOnce(&mut Map<String, Value>),
+) -> (Count, String) {
+    let now = now_ms();
+    let stamp = rfc3339(now);
+    match known.and_then(|id| records.get_mut(&id).map(|r| (id, r))) {
+        Some((id, rec)) => {
+            merge(rec, obj, &stamp);
+            (Count::Updated, id)
+        }
+        None => {
+            let seq = sh.next_seq();
+            let id = sh.hex_id(seq, |id| records.contains_key(id));
+            defaults(&mut obj);
+            stamp_new(&mut obj, &id, &stamp);
+            records.insert(id.clone(), Rec::new(seq, now, &obj));
+            (Count::Created, id)
+        }
+    }
+}
+
+/// Starts saving record `id` of `records` (a `kind` of `site`); `None` when it is not there.
+pub(super) fn save(
+    sh: &Shared,
+    records: &HashMap<String, Rec>,
+    kind: &'static str,
+    site: &str,
+    id: &str,
+) -> Option<Pending> {
+    records.get(id).map(|r| sh.save(P, kind, site, id, r))
+}
+
+/// Answers once the save has made the write durable.
+pub(super) async fn answer(
+    sh: &Shared,
+    pending: Option<Pending>,
+    action: Count,
+    id: &str,
+) -> Response {
+    match pending {
+        Some(p) => respond(sh, p, action, id).await,
+        None => server_error(),
+    }
 }
 
 /// The references of a customer that do not resolve in `site`.
@@ -74,7 +127,7 @@ pub(super) async fn customer_add_update(
     Path(site): Path<String>,
     body: Bytes,
 ) -> Response {
-    let mut obj = match parse_object(&body) {
+    let obj = match parse_object(&body) {
         Ok(o) => o,
         Err(e) => return reject(&cx.sh, StatusCode::BAD_REQUEST, vec![e]),
     };
@@ -87,8 +140,6 @@ pub(super) async fn customer_add_update(
     if !errors.is_empty() {
         return reject(&cx.sh, StatusCode::BAD_REQUEST, errors);
     }
-    let now = now_ms();
-    let stamp = rfc3339(now);
     let (action, id, pending) = {
         let mut sites = cx.store.lock();
         let errors = unresolved(sites.get(&site), &obj, id.as_deref(), &refs);
@@ -97,29 +148,11 @@ pub(super) async fn customer_add_update(
             return reject(&cx.sh, StatusCode::BAD_REQUEST, errors);
         }
         let store = sites.entry(site.clone()).or_default();
-        let (action, id) = match id.and_then(|id| store.customers.get_mut(&id).map(|r| (id, r))) {
-            Some((id, rec)) => {
-                merge(rec, obj, &stamp);
-                (Count::Updated, id)
-            }
-            None => {
-                let seq = cx.sh.next_seq();
-                let id = cx.sh.hex_id(seq, |id| store.customers.contains_key(id));
-                stamp_new(&mut obj, &id, &stamp);
-                store.customers.insert(id.clone(), Rec::new(seq, now, &obj));
-                (Count::Created, id)
-            }
-        };
-        let pending = store
-            .customers
-            .get(&id)
-            .map(|r| cx.sh.save(P, "customer", &site, &id, r));
+        let (action, id) = put(&cx.sh, &mut store.customers, id, obj, |_| {});
+        let pending = save(&cx.sh, &store.customers, "customer", &site, &id);
         (action, id, pending)
     };
-    match pending {
-        Some(p) => respond(&cx.sh, p, action, &id).await,
-        None => server_error(),
-    }
+    answer(&cx.sh, pending, action, &id).await
 }
 
 /// `POST /api/v4/site/{site}/contact/addUpdate`.
@@ -128,7 +161,7 @@ pub(super) async fn contact_add_update(
     Path(site): Path<String>,
     body: Bytes,
 ) -> Response {
-    let mut obj = match parse_object(&body) {
+    let obj = match parse_object(&body) {
         Ok(o) => o,
         Err(e) => return reject(&cx.sh, StatusCode::BAD_REQUEST, vec![e]),
     };
@@ -138,41 +171,23 @@ pub(super) async fn contact_add_update(
     if !errors.is_empty() {
         return reject(&cx.sh, StatusCode::BAD_REQUEST, errors);
     }
-    let now = now_ms();
-    let stamp = rfc3339(now);
     let (action, id, pending) = {
         let mut sites = cx.store.lock();
-        let (action, id) = match id {
-            Some(id) => {
-                let Some(rec) = sites.get_mut(&site).and_then(|s| s.contacts.get_mut(&id)) else {
-                    drop(sites);
-                    let errors = vec![format!("contact _id {id} was not found")];
-                    return reject(&cx.sh, StatusCode::BAD_REQUEST, errors);
-                };
-                merge(rec, obj, &stamp);
-                (Count::Updated, id)
-            }
-            None => {
-                let store = sites.entry(site.clone()).or_default();
-                let seq = cx.sh.next_seq();
-                let id = cx.sh.hex_id(seq, |id| store.contacts.contains_key(id));
-                contact_defaults(&mut obj);
-                stamp_new(&mut obj, &id, &stamp);
-                store.contacts.insert(id.clone(), Rec::new(seq, now, &obj));
-                (Count::Created, id)
-            }
-        };
-        let rec = sites.get(&site).and_then(|s| s.contacts.get(&id));
-        (
-            action,
-            id.clone(),
-            rec.map(|r| cx.sh.save(P, "contact", &site, &id, r)),
-        )
+        if let Some(id) = &id
+            && !sites
+                .get(&site)
+                .is_some_and(|s| s.contacts.contains_key(id))
+        {
+            drop(sites);
+            let errors = vec![format!("contact _id {id} was not found")];
+            return reject(&cx.sh, StatusCode::BAD_REQUEST, errors);
+        }
+        let store = sites.entry(site.clone()).or_default();
+        let (action, id) = put(&cx.sh, &mut store.contacts, id, obj, contact_defaults);
+        let pending = save(&cx.sh, &store.contacts, "contact", &site, &id);
+        (action, id, pending)
     };
-    match pending {
-        Some(p) => respond(&cx.sh, p, action, &id).await,
-        None => server_error(),
-    }
+    answer(&cx.sh, pending, action, &id).await
 }
 
 /// A new contact's documented defaults: `display_name` is first + last, `language` `en`.
@@ -203,41 +218,25 @@ pub(super) async fn payment_add_update(
     let Some(external_id) = external_id.filter(|_| errors.is_empty()) else {
         return reject(&cx.sh, StatusCode::BAD_REQUEST, errors);
     };
-    let now = now_ms();
-    let stamp = rfc3339(now);
     obj.remove("_id");
     let (action, id, pending) = {
         let mut sites = cx.store.lock();
         let store = sites.entry(site.clone()).or_default();
         let known = store.payment_ids.get(&external_id).cloned();
-        let (action, id) = match known.and_then(|id| store.payments.get_mut(&id).map(|r| (id, r))) {
-            Some((id, rec)) => {
-                merge(rec, obj, &stamp);
-                (Count::Updated, id)
-            }
-            None => {
-                let seq = cx.sh.next_seq();
-                let id = cx.sh.hex_id(seq, |id| store.payments.contains_key(id));
-                if absent(&obj, "status") {
-                    obj.insert("status".to_owned(), Value::String("captured".to_owned()));
-                }
-                if absent(&obj, "active") {
-                    obj.insert("active".to_owned(), Value::Bool(true));
-                }
-                stamp_new(&mut obj, &id, &stamp);
-                store.payment_ids.insert(external_id, id.clone());
-                store.payments.insert(id.clone(), Rec::new(seq, now, &obj));
-                (Count::Created, id)
-            }
-        };
-        let pending = store
-            .payments
-            .get(&id)
-            .map(|r| cx.sh.save(P, "payment", &site, &id, r));
+        let (action, id) = put(&cx.sh, &mut store.payments, known, obj, payment_defaults);
+        store.payment_ids.insert(external_id, id.clone());
+        let pending = save(&cx.sh, &store.payments, "payment", &site, &id);
         (action, id, pending)
     };
-    match pending {
-        Some(p) => respond(&cx.sh, p, action, &id).await,
-        None => server_error(),
+    answer(&cx.sh, pending, action, &id).await
+}
+
+/// A new payment's defaults: `status` `captured`, `active` `true`.
+fn payment_defaults(obj: &mut Map<String, Value>) {
+    if absent(obj, "status") {
+        obj.insert("status".to_owned(), Value::String("captured".to_owned()));
+    }
+    if absent(obj, "active") {
+        obj.insert("active".to_owned(), Value::Bool(true));
     }
 }

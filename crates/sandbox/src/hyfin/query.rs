@@ -7,9 +7,19 @@ use axum::response::Response;
 use serde_json::{Map, Value};
 
 use super::answers::reject;
-use super::store::Store;
+use super::store::{Site, Store};
+use crate::record::Rec;
 use crate::state::{Ctx, Shared};
 use crate::util::{json, str_of};
+
+/// The record `pick` chooses in `site`, as JSON.
+fn find(
+    cx: &Ctx<Store>,
+    site: &str,
+    pick: impl FnOnce(&Site) -> Option<&Rec>,
+) -> Option<Map<String, Value>> {
+    cx.store.lock().get(site).and_then(pick).map(Rec::object)
+}
 
 fn found_or_404(sh: &Shared, what: &str, id: &str, found: Option<Map<String, Value>>) -> Response {
     match found {
@@ -54,13 +64,10 @@ pub(super) async fn get_external_customer(
     State(cx): State<Ctx<Store>>,
     Path((site, external_id)): Path<(String, String)>,
 ) -> Response {
-    let found = {
-        let sites = cx.store.lock();
-        sites.get(&site).and_then(|s| {
-            let id = s.customer_ids.get(&external_id)?;
-            s.customers.get(id).map(|r| r.object())
-        })
-    };
+    let found = find(&cx, &site, |s| {
+        let id = s.customer_ids.get(&external_id)?;
+        s.customers.get(id)
+    });
     found_or_404(&cx.sh, "customer with external_id", &external_id, found)
 }
 
@@ -69,13 +76,7 @@ pub(super) async fn get_contact(
     State(cx): State<Ctx<Store>>,
     Path((site, id)): Path<(String, String)>,
 ) -> Response {
-    let found = {
-        let sites = cx.store.lock();
-        sites
-            .get(&site)
-            .and_then(|s| s.contacts.get(&id))
-            .map(|r| r.object())
-    };
+    let found = find(&cx, &site, |s| s.contacts.get(&id));
     found_or_404(&cx.sh, "contact", &id, found)
 }
 
@@ -84,12 +85,6 @@ pub(super) async fn get_payment(
     State(cx): State<Ctx<Store>>,
     Path((site, id)): Path<(String, String)>,
 ) -> Response {
-    let found = {
-        let sites = cx.store.lock();
-        sites
-            .get(&site)
-            .and_then(|s| s.payments.get(&id))
-            .map(|r| r.object())
-    };
+    let found = find(&cx, &site, |s| s.payments.get(&id));
     found_or_404(&cx.sh, "payment", &id, found)
 }

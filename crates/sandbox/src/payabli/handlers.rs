@@ -20,7 +20,7 @@ use super::customer::{apply, new_record};
 use super::store::{Inner, Store};
 use super::validation::{Problems, check_fields, non_blank, parse_flag};
 use crate::record::Rec;
-use crate::state::{Ctx, Pending};
+use crate::state::{Ctx, Pending, Shared};
 use crate::stats::Count;
 use crate::util::{chars, now_ms, parse_object, query_pairs, rfc3339};
 
@@ -61,6 +61,19 @@ fn key_seen(inner: &mut Inner, key: Option<&str>, now: Instant, cx: &Ctx<Store>)
     key.is_some_and(|k| inner.key_seen(k, now, window))
 }
 
+/// The body as a JSON object whose fields pass the documented checks, or the answer that
+/// says why not.
+fn checked_object(sh: &Shared, body: &[u8]) -> Result<Map<String, Value>, Box<Response>> {
+    let obj = parse_object(body).map_err(|e| Box::new(malformed(sh, &e)))?;
+    let mut problems = Problems::new();
+    check_fields(&obj, &mut problems);
+    if problems.is_empty() {
+        Ok(obj)
+    } else {
+        Err(Box::new(invalid(sh, problems)))
+    }
+}
+
 /// Waits until the write is durable, then counts it and answers.
 async fn answer(cx: &Ctx<Store>, pending: Pending, count: Count, data: Value) -> Response {
     if pending.durable().await.is_err() {
@@ -98,15 +111,10 @@ pub(super) async fn create_customer(
     if key_seen(&mut cx.store.lock(), key, Instant::now(), &cx) {
         return duplicated_key(&cx.sh, key.unwrap_or_default());
     }
-    let obj = match parse_object(&body) {
+    let obj = match checked_object(&cx.sh, &body) {
         Ok(o) => o,
-        Err(e) => return malformed(&cx.sh, &e),
+        Err(answer) => return *answer,
     };
-    let mut problems = Problems::new();
-    check_fields(&obj, &mut problems);
-    if !problems.is_empty() {
-        return invalid(&cx.sh, problems);
-    }
     let identified = non_blank(&obj, "customerNumber")
         || non_blank(&obj, "email")
         || (non_blank(&obj, "firstname") && non_blank(&obj, "lastname"));
@@ -209,15 +217,10 @@ pub(super) async fn update_customer(
         return customer_not_found(&cx.sh, &id_text);
     };
     let key = idempotency_key(&headers);
-    let obj = match parse_object(&body) {
+    let obj = match checked_object(&cx.sh, &body) {
         Ok(o) => o,
-        Err(e) => return malformed(&cx.sh, &e),
+        Err(answer) => return *answer,
     };
-    let mut problems = Problems::new();
-    check_fields(&obj, &mut problems);
-    if !problems.is_empty() {
-        return invalid(&cx.sh, problems);
-    }
     let now = Value::String(rfc3339(now_ms()));
     let pending = {
         let mut inner = cx.store.lock();

@@ -9,11 +9,14 @@ use billsync::hyfin::wire::{HyfinContactRequest, HyfinCustomerRequest};
 use billsync::payabli::wire::PayabliCustomerData;
 use billsync::reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use billsync::reqwest::{self, Method};
-use billsync::{Customer, MemoryIdMap, Payment, PreparedRequest, Provider};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::paths::{Clients, HYFIN_TOKEN, PAYABLI_TOKEN, Path, REBILLY_KEY, Records};
+
+mod build;
+
+use build::{build_customer, build_payment};
 
 /// A wire struct, serialized on demand.
 trait Body {
@@ -88,160 +91,6 @@ struct PayabliAnswer {
 struct PayabliQuery {
     #[serde(rename = "Records")]
     records: Vec<serde::de::IgnoredAny>,
-}
-
-fn err(e: billsync::Error) -> String {
-    e.to_string()
-}
-
-/// The URLs billsync would use for `record` now (so the hand-written loop sends to the same).
-fn urls(reqs: &[PreparedRequest]) -> Vec<String> {
-    reqs.iter().map(|r| r.url.to_string()).collect()
-}
-
-/// Checks that the hand-written loop's body is byte for byte the one billsync prepared.
-fn same_bytes(body: &dyn Body, req: Option<&PreparedRequest>, what: &str) -> Result<(), String> {
-    let ours = req.and_then(|r| r.body.as_deref());
-    if body.to_vec().as_deref() == ours {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what}: the hand-written body differs from billsync's"
-        ))
-    }
-}
-
-fn build_customer<'a>(
-    path: Path,
-    clients: &'a Clients,
-    customer: &'a Customer,
-    check: bool,
-) -> Result<HandRecord<'a>, String> {
-    let (provider, what): (&dyn Provider, _) = match path {
-        Path::HyfinCustomer | Path::HyfinCustomerContacts => (&clients.hyfin, "hyfin customer"),
-        Path::RebillyCustomer => (&clients.rebilly, "rebilly customer"),
-        _ => (&clients.payabli, "payabli customer"),
-    };
-    let reqs = provider.prepare_customer(customer).map_err(err)?;
-    let url = urls(&reqs);
-    let first = |k: usize| url.get(k).cloned().ok_or("fewer requests than planned");
-    Ok(match path {
-        Path::HyfinCustomer => {
-            let body = billsync::hyfin::mapping::customer_request(
-                customer,
-                &MemoryIdMap::new(),
-                clients.hyfin.account(),
-            )
-            .map_err(err)?;
-            if check {
-                same_bytes(&body, reqs.first(), what)?;
-            }
-            HandRecord::Single {
-                method: Method::POST,
-                url: first(0)?,
-                body: Box::new(body),
-            }
-        }
-        Path::HyfinCustomerContacts => {
-            let ids = MemoryIdMap::new();
-            let contacts =
-                billsync::hyfin::mapping::contact_requests(customer, &ids, clients.hyfin.account())
-                    .map_err(err)?;
-            if check {
-                for (k, c) in contacts.iter().enumerate() {
-                    same_bytes(c, reqs.get(k), "hyfin contact")?;
-                }
-            }
-            HandRecord::HyfinContacts {
-                contact_url: first(0)?,
-                customer_url: url.last().cloned().ok_or("no customer request")?,
-                customer: Box::new(
-                    billsync::hyfin::mapping::customer_request(
-                        customer,
-                        &ids,
-                        clients.hyfin.account(),
-                    )
-                    .map_err(err)?,
-                ),
-                contacts,
-            }
-        }
-        Path::RebillyCustomer => {
-            let (_, body) =
-                billsync::rebilly::mapping::customer_request(customer, clients.rebilly.config())
-                    .map_err(err)?;
-            if check {
-                same_bytes(&body, reqs.first(), what)?;
-            }
-            HandRecord::Single {
-                method: Method::PUT,
-                url: first(0)?,
-                body: Box::new(body),
-            }
-        }
-        Path::PayabliCustomerKnown => {
-            // An update sends `null` for every field the record lacks, as billsync does.
-            let body =
-                billsync::payabli::mapping::customer_data(customer, clients.payabli.config())
-                    .map_err(err)?
-                    .for_update();
-            if check {
-                same_bytes(&body, reqs.first(), what)?;
-            }
-            HandRecord::Single {
-                method: Method::PUT,
-                url: first(0)?,
-                body: Box::new(body),
-            }
-        }
-        _ => {
-            let body =
-                billsync::payabli::mapping::customer_data(customer, clients.payabli.config())
-                    .map_err(err)?;
-            if check {
-                same_bytes(&body, reqs.get(1), what)?;
-            }
-            let key = reqs
-                .get(1)
-                .and_then(|r| r.headers.get("idempotencykey"))
-                .and_then(|v| v.to_str().ok())
-                .ok_or("no idempotency key")?
-                .to_owned();
-            HandRecord::PayabliNew {
-                lookup_url: first(0)?,
-                create_url: first(1)?,
-                key,
-                body: Box::new(body),
-            }
-        }
-    })
-}
-
-fn build_payment<'a>(
-    path: Path,
-    clients: &'a Clients,
-    payment: &'a Payment,
-    check: bool,
-) -> Result<HandRecord<'a>, String> {
-    let (provider, body): (&dyn Provider, Box<dyn Body + 'a>) = if path == Path::HyfinPayment {
-        let body = billsync::hyfin::mapping::payment_request(payment, clients.hyfin.config())
-            .map_err(err)?;
-        (&clients.hyfin, Box::new(body))
-    } else {
-        let body =
-            billsync::rebilly::mapping::transaction_request(payment, clients.rebilly.config())
-                .map_err(err)?;
-        (&clients.rebilly, Box::new(body))
-    };
-    let reqs = provider.prepare_payment(payment).map_err(err)?;
-    if check {
-        same_bytes(body.as_ref(), reqs.first(), "payment")?;
-    }
-    Ok(HandRecord::Single {
-        method: Method::POST,
-        url: urls(&reqs).into_iter().next().ok_or("no payment request")?,
-        body,
-    })
 }
 
 impl<'a> HandBatch<'a> {
