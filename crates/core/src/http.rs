@@ -99,6 +99,7 @@ impl RawResponse {
             Error::new(ErrorKind::Decode, "the answer could not be understood")
                 .with_provider(provider)
                 .with_status(self.status.as_u16())
+                .with_attempts(self.attempts)
                 .with_source(e)
         })
     }
@@ -106,8 +107,10 @@ impl RawResponse {
 
 /// Sends [`PreparedRequest`]s with timeouts and retries, and traces each attempt.
 ///
-/// It returns the provider's final answer whatever its status: mapping statuses and bodies to
-/// errors is the provider crate's job, as only it knows the provider's error format.
+/// It returns the provider's final answer whatever its status, with the attempts it took: the
+/// provider crate turns an error answer into an [`Error`] with
+/// [`ProviderErrors::classify`](crate::ProviderErrors::classify), as only it knows the
+/// provider's error body.
 #[derive(Clone)]
 pub struct HttpClient {
     client: reqwest::Client,

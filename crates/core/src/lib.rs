@@ -14,10 +14,12 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod account;
+mod answer;
 mod error;
 mod http;
 mod idempotency;
 mod idmap;
+mod kind;
 pub mod model;
 pub mod money;
 mod provider;
@@ -26,11 +28,13 @@ mod request;
 pub mod retry;
 pub mod secret;
 mod send_failure;
+mod status;
 pub mod time;
 mod upsert;
 mod validate;
 
 pub use account::Account;
+pub use answer::ProviderErrors;
 pub use error::{Error, ErrorKind, FieldError, ProviderDetail, Result};
 pub use http::{HttpClient, HttpSettings, RawResponse};
 pub use idempotency::IdempotencyKey;
@@ -43,6 +47,7 @@ pub use request::{
     url_with_segments,
 };
 pub use retry::RetryConfig;
+pub use status::{StatusTable, default_kind};
 pub use upsert::{Capabilities, Outcome, Support, Upsert, UpsertOptions, Upserted};
 pub use validate::{FieldPath, LazyPath, Validator, is_email};
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::secret::REDACTED;
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, Result};
 
 /// Whether a request may be sent again after it may have reached the provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,11 +65,7 @@ impl PreparedRequest {
         // Request bodies are a few hundred bytes: one allocation instead of repeated growth.
         let mut bytes = Vec::with_capacity(512);
         serde_json::to_writer(&mut bytes, body).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidInput(vec![]),
-                "the request body could not be serialized",
-            )
-            .with_source(e)
+            Error::internal("the request body could not be serialized").with_source(e)
         })?;
         self.body = Some(Bytes::from(bytes));
         self.headers

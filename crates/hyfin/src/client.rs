@@ -175,7 +175,7 @@ impl HyfinClient {
     /// Sends one addUpdate and reads Hyfin's answer.
     pub(crate) async fn add_update(&self, req: &PreparedRequest) -> Result<(Accepted, u32)> {
         let resp = self.http.send(req).await?;
-        Ok((read_answer(&resp, &self.http, req.retry)?, resp.attempts))
+        Ok((read_answer(&resp, req.retry)?, resp.attempts))
     }
 
     fn outcome(action: HyfinAction, had_id: bool) -> Outcome {

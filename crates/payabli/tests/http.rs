@@ -226,7 +226,7 @@ async fn a_conflict_on_a_first_attempt_is_an_error_not_retried() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Conflict);
+    assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(
         err.to_string().contains("Duplicated idempotencyKey"),
         "{err}"
@@ -250,7 +250,7 @@ async fn a_400_envelope_is_rejected_with_explanation_and_todo() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Rejected);
+    assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(
         err.messages(),
         [
@@ -279,7 +279,7 @@ async fn declined_with_200_is_rejected() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Rejected);
+    assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(err.messages(), ["Declined"]);
 }
 
@@ -292,7 +292,7 @@ async fn unauthorized_is_auth_and_never_shows_the_token() {
         .await;
     let client = client(&server);
     let err = client.upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Auth);
+    assert_eq!(err.kind(), ErrorKind::Auth);
     for text in [err.to_string(), format!("{err:?}"), format!("{client:?}")] {
         assert!(!text.contains(TOKEN), "{text}");
     }
@@ -330,7 +330,7 @@ async fn garbage_and_bare_ids() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Decode);
+    assert_eq!(err.kind(), ErrorKind::Decode);
 
     for data in [json!(123), json!("123")] {
         let server = MockServer::start().await;
@@ -408,7 +408,7 @@ async fn payments_are_unsupported_through_the_dynamic_path() {
         "2024-01-01T00:00:00Z".parse().unwrap(),
     );
     let err = client.upsert_payment(&payment).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Unsupported);
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
     assert_eq!(
         err.to_string(),
         "payabli: payabli does not support syncing payments"

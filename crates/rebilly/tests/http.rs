@@ -199,7 +199,7 @@ async fn unauthorized_and_forbidden_are_auth_errors_without_the_key() {
         let err = Upsert::<Customer>::upsert(&client(&server), &customer())
             .await
             .unwrap_err();
-        assert_eq!(err.kind(), &ErrorKind::Auth, "{status}");
+        assert_eq!(err.kind(), ErrorKind::Auth, "{status}");
         assert_eq!(err.status(), Some(status));
         assert_eq!(err.provider(), Some("rebilly"));
         assert!(!err.is_retryable());
@@ -225,7 +225,7 @@ async fn conflict_409_is_a_conflict() {
     let err = Upsert::<Customer>::upsert(&client(&server), &customer())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Conflict);
+    assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(err.to_string().contains("Customer is locked"), "{err}");
     assert_no_key(&err);
 }
@@ -321,12 +321,10 @@ async fn rate_limit_beyond_the_bounded_wait_is_returned_with_when_to_retry() {
     let err = Upsert::<Customer>::upsert(&client(&server), &customer())
         .await
         .unwrap_err();
-    match err.kind() {
-        ErrorKind::RateLimited {
-            retry_after: Some(wait),
-        } => assert!(*wait > Duration::from_secs(590) && *wait <= Duration::from_secs(600)),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    let wait = err.retry_after().unwrap();
+    assert!(wait > Duration::from_secs(590) && wait <= Duration::from_secs(600));
+    assert_eq!((err.status(), err.attempts()), (Some(429), 1));
     assert!(err.is_retryable());
 }
 
@@ -365,7 +363,7 @@ async fn garbage_answers_are_typed_errors() {
     let err = Upsert::<Customer>::upsert(&client(&server), &customer())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Decode);
+    assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(!err.to_string().contains("maintenance"), "{err}");
 
     for (status, body, kind) in [
@@ -374,6 +372,8 @@ async fn garbage_answers_are_typed_errors() {
         (200, "[1, 2]", ErrorKind::Decode),
         (502, "<html>bad gateway</html>", ErrorKind::Unavailable),
         (422, "\u{0}\u{1}garbage", ErrorKind::Rejected),
+        // A request timeout left after the retries: unavailable, as for every provider.
+        (408, "", ErrorKind::Unavailable),
     ] {
         let server = MockServer::start().await;
         Mock::given(method("PUT"))
@@ -390,7 +390,7 @@ async fn garbage_answers_are_typed_errors() {
         let err = Upsert::<Customer>::upsert(&c, &customer())
             .await
             .unwrap_err();
-        assert_eq!(err.kind(), &kind, "{status} {body:?}");
+        assert_eq!(err.kind(), kind, "{status} {body:?}");
         assert_no_key(&err);
     }
 }
@@ -408,7 +408,7 @@ async fn invalid_records_send_nothing() {
     let err = Upsert::<Customer>::upsert(&client(&server), &c)
         .await
         .unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::InvalidInput(_)));
+    assert!(matches!(err.kind(), ErrorKind::InvalidInput));
     assert_eq!(err.field_errors()[0].path, "external_id");
 }
 
@@ -578,7 +578,7 @@ async fn other_conflicts_and_declines_are_errors() {
     let err = Upsert::<Payment>::upsert(&client(&server), &payment())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Conflict);
+    assert_eq!(err.kind(), ErrorKind::Conflict);
     assert_no_key(&err);
 
     let server = MockServer::start().await;
@@ -591,7 +591,7 @@ async fn other_conflicts_and_declines_are_errors() {
     let err = Upsert::<Payment>::upsert(&client(&server), &payment())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Rejected);
+    assert_eq!(err.kind(), ErrorKind::Rejected);
     assert!(err.to_string().contains("txn_d"), "{err}");
 }
 
