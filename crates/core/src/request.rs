@@ -258,6 +258,23 @@ mod tests {
     }
 
     #[test]
+    fn a_body_that_cannot_be_serialized_is_an_internal_error_not_invalid_input() {
+        // JSON object keys must be strings: a map keyed by pairs cannot be written.
+        let body: BTreeMap<(u8, u8), u8> = BTreeMap::from([((1, 2), 3)]);
+        let err = PreparedRequest::new(
+            Method::POST,
+            Url::parse("https://h.example/x").unwrap(),
+            "x",
+            RetrySafety::Idempotent,
+        )
+        .with_json(&body)
+        .unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Internal);
+        assert!(err.field_errors().is_empty());
+        assert_eq!(err.attempts(), 0);
+    }
+
+    #[test]
     fn secrets_never_render() {
         let req = PreparedRequest::new(
             Method::POST,

@@ -1,35 +1,35 @@
 //! What an HTTP status means, the same for every provider unless the provider documents
-//! otherwise.
-//!
-//! | status | kind |
-//! |---|---|
-//! | 400, 422 | [`InvalidInput`](ErrorKind::InvalidInput) when the body lists field problems, else [`Rejected`](ErrorKind::Rejected) |
-//! | 401, 403 | [`Auth`](ErrorKind::Auth) |
-//! | 404 | [`NotFound`](ErrorKind::NotFound) |
-//! | 409 | [`Conflict`](ErrorKind::Conflict) |
-//! | 408 | [`Unavailable`](ErrorKind::Unavailable) |
-//! | 429 | [`RateLimited`](ErrorKind::RateLimited) |
-//! | other 4xx | [`Rejected`](ErrorKind::Rejected) |
-//! | 5xx | [`Unavailable`](ErrorKind::Unavailable); [`OutcomeUnknown`](ErrorKind::OutcomeUnknown) for a request that is [`RetrySafety::NotAfterSend`] |
-//! | anything else (1xx, 2xx, 3xx) | [`Decode`](ErrorKind::Decode): not an error status, yet not the answer expected |
-//!
-//! These answers come after the HTTP core's retries, so a 408 or a 5xx is what was left once
-//! they were spent. A 408 is the provider saying it gave up waiting for the request, not that it
-//! refused it: a later retry may succeed, so it is `Unavailable` (retryable) for every provider,
-//! like a 5xx. A 5xx to a create the provider cannot de-duplicate was not retried, and the record
-//! may or may not exist: `OutcomeUnknown`, never a retryable kind that would invite a duplicate.
+//! otherwise (the table is on [`StatusTable`]).
 
 use crate::{ErrorKind, RetrySafety};
 
-/// A provider's status table: the default one above, plus the statuses whose meaning the
+/// A provider's status table: the default one below, plus the statuses whose meaning the
 /// provider documents differently, given as data.
+///
+/// | status | kind |
+/// |---|---|
+/// | 400, 422 | [`InvalidInput`](ErrorKind::InvalidInput) when the body lists field problems, else [`Rejected`](ErrorKind::Rejected) |
+/// | 401, 403 | [`Auth`](ErrorKind::Auth) |
+/// | 404 | [`NotFound`](ErrorKind::NotFound) |
+/// | 409 | [`Conflict`](ErrorKind::Conflict) |
+/// | 408 | [`Unavailable`](ErrorKind::Unavailable) |
+/// | 429 | [`RateLimited`](ErrorKind::RateLimited) |
+/// | other 4xx | [`Rejected`](ErrorKind::Rejected) |
+/// | 5xx | [`Unavailable`](ErrorKind::Unavailable); [`OutcomeUnknown`](ErrorKind::OutcomeUnknown) for a request that is [`RetrySafety::NotAfterSend`] |
+/// | anything else (1xx, 2xx, 3xx) | [`Decode`](ErrorKind::Decode): not an error status, yet not the answer expected |
+///
+/// These answers come after the HTTP core's retries, so a 408 or a 5xx is what was left once
+/// they were spent. A 408 is the provider saying it gave up waiting for the request, not that it
+/// refused it: a later retry may succeed, so it is `Unavailable` (retryable) for every provider,
+/// like a 5xx. A 5xx to a create the provider cannot de-duplicate was not retried, and the record
+/// may or may not exist: `OutcomeUnknown`, never a retryable kind that would invite a duplicate.
 ///
 /// ```
 /// use billsync_core::{ErrorKind, RetrySafety, StatusTable};
 ///
-/// // A provider that documents 402 as "payment required" for a card it refused.
-/// const STATUSES: StatusTable = StatusTable::with_overrides(&[(402, ErrorKind::Rejected)]);
-/// assert_eq!(STATUSES.kind(402, false, RetrySafety::Idempotent), ErrorKind::Rejected);
+/// // A provider that documents 402 as its answer to a suspended account's credentials.
+/// const STATUSES: StatusTable = StatusTable::with_overrides(&[(402, ErrorKind::Auth)]);
+/// assert_eq!(STATUSES.kind(402, false, RetrySafety::Idempotent), ErrorKind::Auth);
 /// assert_eq!(STATUSES.kind(404, false, RetrySafety::Idempotent), ErrorKind::NotFound);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +68,7 @@ impl Default for StatusTable {
     }
 }
 
-/// The default meaning of `status` (see the [module documentation](self)).
+/// The default meaning of `status` (the table of [`StatusTable`]).
 pub fn default_kind(status: u16, has_field_errors: bool, safety: RetrySafety) -> ErrorKind {
     match status {
         400 | 422 if has_field_errors => ErrorKind::InvalidInput,
