@@ -1,0 +1,194 @@
+//! Payabli over HTTP, against wiremock: every error answer, and the duplicates it tells apart.
+
+mod common;
+
+use billsync_core::{ErrorKind, Outcome, Upsert};
+use billsync_payabli::PayabliError;
+use common::*;
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn a_400_envelope_is_rejected_with_explanation_and_todo() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "isSuccess": false, "responseCode": 3003, "responseText": "Invalid parameter",
+            "pageidentifier": null,
+            "responseData": {"explanation": "Invalid customer identifiers", "todoAction": "Send an identifier"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server).upsert(&customer()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Rejected);
+    assert_eq!(
+        err.messages(),
+        [
+            "Invalid parameter",
+            "Invalid customer identifiers",
+            "to do: Send an identifier"
+        ]
+    );
+    assert_eq!(
+        err.detail::<PayabliError>().unwrap().response_code,
+        Some(3003)
+    );
+}
+
+#[tokio::test]
+async fn declined_with_200_is_rejected() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "isSuccess": false, "responseCode": 2, "responseText": "Declined", "responseData": null
+        })))
+        .mount(&server)
+        .await;
+    let err = client(&server).upsert(&customer()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Rejected);
+    assert_eq!(err.messages(), ["Declined"]);
+}
+
+#[tokio::test]
+async fn unauthorized_is_auth_and_never_shows_the_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client.upsert(&customer()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Auth);
+    for text in [err.to_string(), format!("{err:?}"), format!("{client:?}")] {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn rate_limited_then_success() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(8))
+        .mount(&server)
+        .await;
+    let done = client(&server).upsert(&customer()).await.unwrap();
+    assert_eq!((done.outcome, done.requests), (Outcome::Created, 3));
+}
+
+#[tokio::test]
+async fn garbage_and_bare_ids() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>gateway</html>"))
+        .mount(&server)
+        .await;
+    let err = client(&server).upsert(&customer()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+
+    for data in [json!(123), json!("123")] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(none_found())
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"isSuccess": true, "responseData": data})),
+            )
+            .mount(&server)
+            .await;
+        let done = client(&server).upsert(&customer()).await.unwrap();
+        assert_eq!(done.provider_id, "123");
+    }
+}
+
+#[tokio::test]
+async fn a_409_envelope_to_a_create_is_an_existing_customer_found_and_updated() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(QUERY))
+        .respond_with(none_found())
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(QUERY))
+        .respond_with(found(55))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // No "already exists" wording: the 409 with Payabli's envelope is what counts.
+    Mock::given(method("POST"))
+        .and(path(CREATE))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
+            "isSuccess": false, "responseCode": 3, "responseText": "Conflict",
+            "responseData": {"explanation": "Identifiers matched.", "todoAction": "Update it."}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/Customer/55"))
+        .respond_with(updated())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let done = client(&server).upsert(&customer()).await.unwrap();
+    assert_eq!(
+        (done.outcome, done.provider_id.as_str(), done.requests),
+        (Outcome::Updated, "55", 4)
+    );
+}
+
+#[tokio::test]
+async fn two_server_errors_then_a_rejection_reports_three_attempts_and_the_code() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("Service Unavailable"))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "isSuccess": false, "responseCode": 3003, "responseText": "Invalid parameter",
+            "responseData": {"explanation": "zip is invalid", "todoAction": "Fix the zip."}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server).upsert(&customer()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Rejected);
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(err.codes(), ["3003"]);
+    assert_eq!(err.status(), Some(400));
+}
