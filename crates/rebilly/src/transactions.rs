@@ -3,8 +3,8 @@
 
 use billsync_core::reqwest::{Method, StatusCode};
 use billsync_core::{
-    Error, ErrorKind, Outcome, Payment, PreparedRequest, ProviderErrors, RecordKind, Result,
-    RetrySafety, Upserted,
+    Error, ErrorKind, Outcome, Payment, PreparedRequest, ProviderErrors, RawResponse, RecordKind,
+    Result, RetrySafety, Upserted,
 };
 
 use crate::PROVIDER;
@@ -81,39 +81,9 @@ impl RebillyClient {
             }
             _ => {
                 let err = RebillyProblem::classify(&resp, req.retry);
-                let reuse = request_id_reuse(&resp, err.detail::<RebillyProblem>());
-                let id = match reuse {
-                    RequestIdReuse::No => return Err(err),
-                    RequestIdReuse::Named(id) => id,
-                    RequestIdReuse::Possibly { said } => {
-                        let found = match self.find_by_request_id(&request_id).await {
-                            Ok((found, attempts)) => {
-                                requests += attempts;
-                                found
-                            }
-                            // The lookup failing says nothing about a conflict nobody said was
-                            // the `requestId`'s: report the answer itself.
-                            Err(lookup) => return Err(if said { lookup } else { err }),
-                        };
-                        match found {
-                            Some(id) => id,
-                            None if said => {
-                                return Err(Error::new(
-                                    ErrorKind::Conflict,
-                                    format!(
-                                        "Rebilly says requestId `{request_id}` was already used, but no transaction with it was found"
-                                    ),
-                                )
-                                .with_provider(PROVIDER)
-                                .with_status(resp.status.as_u16())
-                                .with_attempts(resp.attempts)
-                                .with_codes(err.codes().iter().cloned())
-                                .with_messages(err.messages().iter().cloned()));
-                            }
-                            None => return Err(err),
-                        }
-                    }
-                };
+                let id = self
+                    .reused_request_id(&resp, err, &request_id, &mut requests)
+                    .await?;
                 (Outcome::Unchanged, id)
             }
         };
@@ -124,6 +94,47 @@ impl RebillyClient {
             &id,
         )?;
         Ok(Upserted::new(PROVIDER, payment, outcome, id, requests))
+    }
+
+    /// The transaction an error answer to `POST /transactions` refers to when the answer is
+    /// about a reused `requestId` (see [`request_id_reuse`]), or `err` (the answer's error)
+    /// when it is not. `requests` counts the lookup's attempts.
+    async fn reused_request_id(
+        &self,
+        resp: &RawResponse,
+        err: Error,
+        request_id: &str,
+        requests: &mut u32,
+    ) -> Result<String> {
+        let said = match request_id_reuse(resp, err.detail::<RebillyProblem>()) {
+            RequestIdReuse::No => return Err(err),
+            RequestIdReuse::Named(id) => return Ok(id),
+            RequestIdReuse::Possibly { said } => said,
+        };
+        let found = match self.find_by_request_id(request_id).await {
+            Ok((found, attempts)) => {
+                *requests += attempts;
+                found
+            }
+            // The lookup failing says nothing about a conflict nobody said was the
+            // `requestId`'s: report the answer itself.
+            Err(lookup) => return Err(if said { lookup } else { err }),
+        };
+        match found {
+            Some(id) => Ok(id),
+            None if said => Err(Error::new(
+                ErrorKind::Conflict,
+                format!(
+                    "Rebilly says requestId `{request_id}` was already used, but no transaction with it was found"
+                ),
+            )
+            .with_provider(PROVIDER)
+            .with_status(resp.status.as_u16())
+            .with_attempts(resp.attempts)
+            .with_codes(err.codes().iter().cloned())
+            .with_messages(err.messages().iter().cloned())),
+            None => Err(err),
+        }
     }
 
     pub(crate) async fn find_by_request_id(
