@@ -12,7 +12,8 @@ use tracing::Instrument;
 use crate::retry::{RetryAfterParser, standard_retry_after};
 use crate::send_failure::SendFailure;
 use crate::{
-    Error, ErrorKind, PreparedRequest, RateGate, RateLimit, Result, RetryConfig, RetrySafety,
+    Error, ErrorKind, PreparedRequest, ProviderErrors, RateGate, RateLimit, Result, RetryConfig,
+    RetrySafety,
 };
 
 /// The largest response body read; a larger one is a decode error (protects memory).
@@ -158,6 +159,13 @@ impl HttpClient {
             retry_after: standard_retry_after,
             gate: Arc::new(RateGate::new(None)),
         })
+    }
+
+    /// A client for the provider whose error format `B` describes: its name and its
+    /// retry-after signal ([`ProviderErrors::retry_after`]), so that the retry loop waits as
+    /// long as the provider's errors say.
+    pub fn for_provider<B: ProviderErrors>(settings: &HttpSettings) -> Result<Self> {
+        Ok(HttpClient::new(B::PROVIDER, settings)?.with_retry_after_parser(B::retry_after))
     }
 
     /// Limits every request of this client and its clones to `limit` (none: unlimited, but a

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use billsync_core::reqwest::Method;
+use billsync_core::reqwest::header::HeaderMap;
 use billsync_core::url::Url;
 use billsync_core::{
     ErrorKind, HttpClient, HttpSettings, PreparedRequest, ProviderErrors, RawResponse, RetryConfig,
@@ -30,6 +31,15 @@ impl ProviderErrors for TestProblem {
 
     fn codes(&self) -> Vec<String> {
         vec![self.code.clone()]
+    }
+
+    /// This provider says how long to wait in seconds in `x-wait`, or in `Retry-After`.
+    fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+        let own = headers
+            .get("x-wait")
+            .and_then(|v| v.to_str().ok()?.parse().ok());
+        own.map(Duration::from_secs)
+            .or_else(|| billsync_core::retry::standard_retry_after(headers))
     }
 }
 
@@ -140,4 +150,41 @@ async fn timeouts_of_a_repeatable_request_end_as_transport_with_every_attempt() 
     let err = http(2).send(&put(&server)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport);
     assert_eq!(err.attempts(), 3);
+}
+
+#[tokio::test]
+async fn a_client_for_a_provider_waits_as_its_errors_say() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(429).insert_header("x-wait", "120"))
+        .mount(&server)
+        .await;
+    let req = put(&server);
+    // The provider's own signal asks for more than `max_retry_wait`: no retry, and the error
+    // says when to come back.
+    let settings = HttpSettings {
+        retry: RetryConfig {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(10),
+            max_retry_wait: Duration::from_millis(50),
+            ..RetryConfig::default()
+        },
+        ..HttpSettings::default()
+    };
+    let http = HttpClient::for_provider::<TestProblem>(&settings).unwrap();
+    assert_eq!(http.provider(), "test");
+    let resp = http.send(&req).await.unwrap();
+    let err = TestProblem::classify(&resp, req.retry);
+    assert_eq!(
+        (err.attempts(), err.retry_after()),
+        (1, Some(Duration::from_secs(120)))
+    );
+    // A client that does not know the signal backs off and retries every time.
+    let resp = http_plain(&settings).send(&req).await.unwrap();
+    assert_eq!(resp.attempts, 4);
+}
+
+fn http_plain(settings: &HttpSettings) -> HttpClient {
+    HttpClient::new("plain", settings).unwrap()
 }

@@ -75,7 +75,7 @@ impl fmt::Debug for PayabliClient {
 impl PayabliClient {
     /// A client with an in-memory id map.
     pub fn new(config: PayabliConfig) -> Result<Self> {
-        let http = HttpClient::new(PROVIDER, &config.http)?
+        let http = HttpClient::for_provider::<PayabliError>(&config.http)?
             .with_rate_limit(config.documented_rate_limit());
         let p = |e: Error| e.with_provider(PROVIDER);
         let mut create = url_with_segments(
