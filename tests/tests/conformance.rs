@@ -184,7 +184,7 @@ async fn every_fixture_is_accepted_or_rejected_as_its_snapshot_says() {
                         "{provider}/{name}: the sandbox refused it: {e}"
                     );
                     assert!(
-                        matches!(e.kind(), ErrorKind::InvalidInput(_)),
+                        matches!(e.kind(), ErrorKind::InvalidInput),
                         "{provider}/{name}: {e}"
                     );
                     assert_eq!(
@@ -277,7 +277,7 @@ async fn a_wrong_key_is_an_auth_error() {
     for provider in PROVIDERS {
         let client = client(&sandbox, provider, "not-the-key");
         let err = client.upsert_customer(&customer(3)).await.unwrap_err();
-        assert_eq!(err.kind(), &ErrorKind::Auth, "{provider}: {err}");
+        assert_eq!(err.kind(), ErrorKind::Auth, "{provider}: {err}");
         assert_eq!(err.provider(), Some(provider));
         assert!(!err.to_string().contains("not-the-key"));
     }

@@ -108,7 +108,7 @@ fn payments_are_unsupported() {
     let err = client
         .prepare_payment(&payment("card_captured_hyfin_seed"))
         .unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Unsupported);
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
     assert_eq!(err.provider(), Some("payabli"));
 }
 

@@ -1,8 +1,11 @@
-//! The one error type of billsync, with a normalized kind every provider maps into.
+//! The one error type of billsync, with a normalized kind every provider maps into and the
+//! details behind accessors.
 
 use std::any::Any;
 use std::fmt;
 use std::time::Duration;
+
+pub use crate::kind::ErrorKind;
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -20,66 +23,6 @@ pub struct FieldError {
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
-/// What went wrong, normalized across providers.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// The record breaks a canonical or provider rule; nothing was sent (or the provider said
-    /// so field by field). Every problem is listed.
-    InvalidInput(Vec<FieldError>),
-    /// The client is misconfigured (missing credential, bad base URL); nothing was sent.
-    Config,
-    /// The provider refused the credentials (401/403).
-    Auth,
-    /// The provider has no record with the id that was sent.
-    NotFound,
-    /// The write conflicts with the provider's state (duplicate key, concurrent change).
-    Conflict,
-    /// The provider rejected the record; its messages are in [`Error::messages`].
-    Rejected,
-    /// The provider asked us to slow down; `retry_after` says when to try again, if it said.
-    RateLimited {
-        /// How long to wait before retrying, when the provider said.
-        retry_after: Option<Duration>,
-    },
-    /// The provider is down or failing (5xx), after the configured retries.
-    Unavailable,
-    /// The request could not be delivered (connection refused, DNS, TLS); it never reached the
-    /// provider.
-    Transport,
-    /// The request may have reached the provider but no answer came (timeout, connection reset
-    /// mid-request) and it cannot be retried without risking a duplicate.
-    OutcomeUnknown,
-    /// The provider's answer could not be understood (not JSON, wrong shape).
-    Decode,
-    /// The provider does not support this operation.
-    Unsupported,
-    /// A failure inside billsync or its local storage (a state file that cannot be read or
-    /// written), not at the provider.
-    Internal,
-}
-
-impl ErrorKind {
-    /// A short stable name for reports and logs (`invalid_input`, `rate_limited`, ...).
-    pub fn name(&self) -> &'static str {
-        match self {
-            ErrorKind::InvalidInput(_) => "invalid_input",
-            ErrorKind::Config => "config",
-            ErrorKind::Auth => "auth",
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::Conflict => "conflict",
-            ErrorKind::Rejected => "rejected",
-            ErrorKind::RateLimited { .. } => "rate_limited",
-            ErrorKind::Unavailable => "unavailable",
-            ErrorKind::Transport => "transport",
-            ErrorKind::OutcomeUnknown => "outcome_unknown",
-            ErrorKind::Decode => "decode",
-            ErrorKind::Unsupported => "unsupported",
-            ErrorKind::Internal => "internal",
-        }
     }
 }
 
@@ -110,6 +53,10 @@ struct Inner {
     status: Option<u16>,
     message: String,
     messages: Vec<String>,
+    field_errors: Vec<FieldError>,
+    codes: Vec<String>,
+    retry_after: Option<Duration>,
+    attempts: u32,
     detail: Option<Box<dyn ProviderDetail>>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -129,6 +76,10 @@ impl Error {
                 status: None,
                 message: message.into(),
                 messages: Vec::new(),
+                field_errors: Vec::new(),
+                codes: Vec::new(),
+                retry_after: None,
+                attempts: 0,
                 detail: None,
                 source: None,
             }),
@@ -139,12 +90,21 @@ impl Error {
     pub fn invalid_input(fields: Vec<FieldError>) -> Self {
         let n = fields.len();
         Error::new(
-            ErrorKind::InvalidInput(fields),
+            ErrorKind::InvalidInput,
             format!(
                 "invalid record ({n} problem{}), nothing was sent",
                 if n == 1 { "" } else { "s" }
             ),
         )
+        .with_field_errors(fields)
+    }
+
+    /// A rate-limited error: the provider asked to slow down, and said when to come back if
+    /// `retry_after` is known.
+    pub fn rate_limited(message: impl Into<String>, retry_after: Option<Duration>) -> Self {
+        let mut err = Error::new(ErrorKind::RateLimited, message);
+        err.inner.retry_after = retry_after;
+        err
     }
 
     /// A configuration error.
@@ -188,6 +148,39 @@ impl Error {
         self
     }
 
+    /// Adds field problems (a provider's per-field validation answer, or our own checks).
+    pub fn with_field_errors(mut self, fields: impl IntoIterator<Item = FieldError>) -> Self {
+        self.inner.field_errors.extend(fields);
+        self
+    }
+
+    /// Adds the provider's own error codes (Payabli's `responseCode`, Rebilly's problem `type`),
+    /// each cut to a bounded length.
+    pub fn with_codes<I, S>(mut self, codes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.inner.codes.extend(
+            codes
+                .into_iter()
+                .map(|c| truncate(c.into(), MAX_MESSAGE_CHARS)),
+        );
+        self
+    }
+
+    /// Records how long the provider asked to wait before trying again.
+    pub fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        self.inner.retry_after = wait;
+        self
+    }
+
+    /// Records how many HTTP attempts the failed request took (set by the HTTP core).
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.inner.attempts = attempts;
+        self
+    }
+
     /// Attaches the provider's parsed error detail.
     pub fn with_detail(mut self, detail: impl ProviderDetail) -> Self {
         self.inner.detail = Some(Box::new(detail));
@@ -201,8 +194,8 @@ impl Error {
     }
 
     /// The normalized kind.
-    pub fn kind(&self) -> &ErrorKind {
-        &self.inner.kind
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
     }
 
     /// The provider's name (`hyfin`, `rebilly`, `payabli`), when a provider was involved.
@@ -220,12 +213,30 @@ impl Error {
         &self.inner.messages
     }
 
-    /// The field problems, for [`ErrorKind::InvalidInput`]; empty otherwise.
+    /// The field problems: every one of an [`ErrorKind::InvalidInput`] error, whether billsync
+    /// found them before sending or the provider listed them; empty otherwise.
     pub fn field_errors(&self) -> &[FieldError] {
-        match &self.inner.kind {
-            ErrorKind::InvalidInput(fields) => fields,
-            _ => &[],
-        }
+        &self.inner.field_errors
+    }
+
+    /// The provider's own error codes, in the order it gave them: Payabli's `responseCode`,
+    /// Rebilly's problem `type`. Empty when the provider gave none (Hyfin documents no codes,
+    /// only messages).
+    pub fn codes(&self) -> &[String] {
+        &self.inner.codes
+    }
+
+    /// How long the provider asked to wait before trying again (a 429's `Retry-After` or the
+    /// provider's own header), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+
+    /// How many HTTP attempts the failed request took, retries included; 0 when nothing was
+    /// sent (a record refused by validation, a configuration error). For an upsert made of
+    /// several requests, it counts the attempts of the request that failed.
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
     }
 
     /// The provider's parsed error detail, if it is a `T`.
@@ -239,10 +250,7 @@ impl Error {
     /// Whether retrying the same call later may succeed: rate limits, unavailability and
     /// transport failures where the request never reached the provider.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self.inner.kind,
-            ErrorKind::RateLimited { .. } | ErrorKind::Unavailable | ErrorKind::Transport
-        )
+        self.inner.kind.is_retryable()
     }
 
     /// Every message of the error as lines: our sentence, then each field problem or provider
@@ -308,6 +316,10 @@ impl fmt::Debug for Error {
             .field("status", &self.inner.status)
             .field("message", &self.inner.message)
             .field("messages", &self.inner.messages)
+            .field("field_errors", &self.inner.field_errors)
+            .field("codes", &self.inner.codes)
+            .field("retry_after", &self.inner.retry_after)
+            .field("attempts", &self.inner.attempts)
             .field("detail", &self.inner.detail)
             .field("source", &self.inner.source)
             .finish()
@@ -324,49 +336,4 @@ impl std::error::Error for Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn display_is_one_sentence_with_provider_status_and_messages() {
-        let e = Error::new(ErrorKind::Rejected, "the record was rejected")
-            .with_provider("hyfin")
-            .with_status(400)
-            .with_messages(["invalid field2", "missing field_name"]);
-        assert_eq!(
-            e.to_string(),
-            "hyfin: the record was rejected (HTTP 400): invalid field2; missing field_name"
-        );
-        assert!(!e.is_retryable());
-        assert_eq!(e.kind().name(), "rejected");
-    }
-
-    #[test]
-    fn long_messages_are_cut_and_many_are_summarized() {
-        let e = Error::new(ErrorKind::Rejected, "rejected")
-            .with_messages((0..15).map(|i| format!("m{i} {}", "x".repeat(1000))));
-        let text = e.to_string();
-        assert!(text.ends_with("; and 5 more"), "{text}");
-        assert!(text.len() < 4000);
-    }
-
-    #[test]
-    fn detail_downcasts_to_the_providers_type() {
-        #[derive(Debug)]
-        struct Body(u32);
-        let e = Error::new(ErrorKind::Conflict, "conflict").with_detail(Body(7));
-        assert_eq!(e.detail::<Body>().map(|b| b.0), Some(7));
-        assert!(e.detail::<String>().is_none());
-    }
-
-    #[test]
-    fn retryable_kinds() {
-        let retry = |k| Error::new(k, "x").is_retryable();
-        assert!(retry(ErrorKind::RateLimited { retry_after: None }));
-        assert!(retry(ErrorKind::Unavailable));
-        assert!(retry(ErrorKind::Transport));
-        assert!(!retry(ErrorKind::OutcomeUnknown));
-        assert!(!retry(ErrorKind::Auth));
-        assert!(!retry(ErrorKind::InvalidInput(vec![])));
-    }
-}
+mod tests;

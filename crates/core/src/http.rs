@@ -12,7 +12,8 @@ use tracing::Instrument;
 use crate::retry::{RetryAfterParser, standard_retry_after};
 use crate::send_failure::SendFailure;
 use crate::{
-    Error, ErrorKind, PreparedRequest, RateGate, RateLimit, Result, RetryConfig, RetrySafety,
+    Error, ErrorKind, PreparedRequest, ProviderErrors, RateGate, RateLimit, Result, RetryConfig,
+    RetrySafety,
 };
 
 /// The largest response body read; a larger one is a decode error (protects memory).
@@ -99,6 +100,7 @@ impl RawResponse {
             Error::new(ErrorKind::Decode, "the answer could not be understood")
                 .with_provider(provider)
                 .with_status(self.status.as_u16())
+                .with_attempts(self.attempts)
                 .with_source(e)
         })
     }
@@ -106,8 +108,10 @@ impl RawResponse {
 
 /// Sends [`PreparedRequest`]s with timeouts and retries, and traces each attempt.
 ///
-/// It returns the provider's final answer whatever its status: mapping statuses and bodies to
-/// errors is the provider crate's job, as only it knows the provider's error format.
+/// It returns the provider's final answer whatever its status, with the attempts it took: the
+/// provider crate turns an error answer into an [`Error`] with
+/// [`ProviderErrors::classify`](crate::ProviderErrors::classify), as only it knows the
+/// provider's error body.
 #[derive(Clone)]
 pub struct HttpClient {
     client: reqwest::Client,
@@ -155,6 +159,13 @@ impl HttpClient {
             retry_after: standard_retry_after,
             gate: Arc::new(RateGate::new(None)),
         })
+    }
+
+    /// A client for the provider whose error format `B` describes: its name and its
+    /// retry-after signal ([`ProviderErrors::retry_after`]), so that the retry loop waits as
+    /// long as the provider's errors say.
+    pub fn for_provider<B: ProviderErrors>(settings: &HttpSettings) -> Result<Self> {
+        Ok(HttpClient::new(B::PROVIDER, settings)?.with_retry_after_parser(B::retry_after))
     }
 
     /// Limits every request of this client and its clones to `limit` (none: unlimited, but a

@@ -15,10 +15,12 @@
 
 mod account;
 mod connect;
+mod answer;
 mod error;
 mod http;
 mod idempotency;
 mod idmap;
+mod kind;
 pub mod model;
 pub mod money;
 mod provider;
@@ -28,6 +30,7 @@ pub mod retry;
 pub mod secret;
 mod send_failure;
 pub mod testing;
+mod status;
 pub mod time;
 mod upsert;
 mod validate;
@@ -36,6 +39,7 @@ pub use account::Account;
 pub use connect::{
     ClientSettings, ConfigKey, KeyRole, Options, ProviderFactory, RATE_LIMIT_KEY, parse_rate_limit,
 };
+pub use answer::ProviderErrors;
 pub use error::{Error, ErrorKind, FieldError, ProviderDetail, Result};
 pub use http::{HttpClient, HttpSettings, RawResponse};
 pub use idempotency::IdempotencyKey;
@@ -48,6 +52,7 @@ pub use request::{
     url_with_segments,
 };
 pub use retry::RetryConfig;
+pub use status::{StatusTable, default_kind};
 pub use upsert::{Capabilities, Outcome, Support, Upsert, UpsertOptions, Upserted};
 pub use validate::{FieldPath, LazyPath, Validator, is_email};
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::secret::REDACTED;
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, Result};
 
 /// Whether a request may be sent again after it may have reached the provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,11 +65,7 @@ impl PreparedRequest {
         // Request bodies are a few hundred bytes: one allocation instead of repeated growth.
         let mut bytes = Vec::with_capacity(512);
         serde_json::to_writer(&mut bytes, body).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidInput(vec![]),
-                "the request body could not be serialized",
-            )
-            .with_source(e)
+            Error::internal("the request body could not be serialized").with_source(e)
         })?;
         self.body = Some(Bytes::from(bytes));
         self.headers
@@ -259,6 +255,23 @@ mod tests {
         let base = Url::parse("https://h.example/base/").unwrap();
         let url = url_with_segments(&base, &["site", "a/b c?d", "x"]).unwrap();
         assert_eq!(url.as_str(), "https://h.example/base/site/a%2Fb%20c%3Fd/x");
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_serialized_is_an_internal_error_not_invalid_input() {
+        // JSON object keys must be strings: a map keyed by pairs cannot be written.
+        let body: BTreeMap<(u8, u8), u8> = BTreeMap::from([((1, 2), 3)]);
+        let err = PreparedRequest::new(
+            Method::POST,
+            Url::parse("https://h.example/x").unwrap(),
+            "x",
+            RetrySafety::Idempotent,
+        )
+        .with_json(&body)
+        .unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Internal);
+        assert!(err.field_errors().is_empty());
+        assert_eq!(err.attempts(), 0);
     }
 
     #[test]

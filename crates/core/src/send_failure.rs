@@ -57,7 +57,7 @@ impl SendFailure {
                 ),
             }
         };
-        let err = err.with_provider(provider);
+        let err = err.with_provider(provider).with_attempts(attempts);
         match self.source {
             // reqwest errors carry the URL, which holds no secret (credentials go in headers).
             Some(source) => err.with_source(source),

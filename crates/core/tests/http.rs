@@ -113,7 +113,8 @@ async fn a_timeout_on_a_create_is_outcome_unknown_and_sent_once() {
         .send(&request(&server.uri(), RetrySafety::NotAfterSend))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::OutcomeUnknown);
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
+    assert_eq!(err.attempts(), 1);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
     assert!(!err.to_string().contains("k-secret"));
 }
@@ -134,9 +135,10 @@ async fn connection_refused_is_retried_even_for_creates_then_a_transport_error()
         ))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Transport);
+    assert_eq!(err.kind(), ErrorKind::Transport);
     assert!(err.is_retryable());
     assert!(err.to_string().contains("3 attempts"), "{err}");
+    assert_eq!(err.attempts(), 3);
 }
 
 #[tokio::test]

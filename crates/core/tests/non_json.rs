@@ -91,7 +91,7 @@ async fn when_retries_run_out_the_last_page_is_returned_for_the_provider_to_refu
     assert_eq!((resp.status.as_u16(), resp.attempts), (200, 3));
     assert_eq!(&resp.body[..], PROXY_PAGE.as_bytes());
     let err = resp.json::<serde_json::Value>("test").unwrap_err();
-    assert_eq!(err.kind(), &billsync_core::ErrorKind::Decode);
+    assert_eq!(err.kind(), billsync_core::ErrorKind::Decode);
 }
 
 #[tokio::test]

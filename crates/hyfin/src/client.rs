@@ -17,7 +17,7 @@ use tracing::Instrument;
 use crate::PROVIDER;
 use crate::config::HyfinConfig;
 use crate::customer_api::{CUSTOMER_V3_API_VERSION, HyfinCustomerApi};
-use crate::error::{Accepted, read_answer};
+use crate::error::{Accepted, HyfinError, read_answer};
 use crate::mapping::{CustomerPlan, customer_plan, payment_request};
 use crate::wire::{HyfinAction, HyfinContactRequest, HyfinCustomerRequest};
 
@@ -68,7 +68,7 @@ impl fmt::Debug for HyfinClient {
 impl HyfinClient {
     /// A client with an in-memory id map.
     pub fn new(config: HyfinConfig) -> Result<Self> {
-        let http = HttpClient::new(PROVIDER, &config.http)?
+        let http = HttpClient::for_provider::<HyfinError>(&config.http)?
             .with_rate_limit(config.documented_rate_limit());
         let endpoint = |version: &str, resource: &str| {
             url_with_segments(
@@ -175,7 +175,7 @@ impl HyfinClient {
     /// Sends one addUpdate and reads Hyfin's answer.
     pub(crate) async fn add_update(&self, req: &PreparedRequest) -> Result<(Accepted, u32)> {
         let resp = self.http.send(req).await?;
-        Ok((read_answer(&resp, &self.http, req.retry)?, resp.attempts))
+        Ok((read_answer(&resp, req.retry)?, resp.attempts))
     }
 
     fn outcome(action: HyfinAction, had_id: bool) -> Outcome {

@@ -99,7 +99,7 @@ mod tests {
             HyfinCustomerApi::V3
         );
         let err = "v3.1".parse::<HyfinCustomerApi>().unwrap_err();
-        assert_eq!(err.kind(), &billsync_core::ErrorKind::Config);
+        assert_eq!(err.kind(), billsync_core::ErrorKind::Config);
         assert!(err.to_string().contains("use `v4` or `v3`"), "{err}");
         assert_eq!(HyfinCustomerApi::default(), HyfinCustomerApi::V4);
         for api in HyfinCustomerApi::ALL {

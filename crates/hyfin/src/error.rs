@@ -1,17 +1,47 @@
-//! Hyfin's answers → `Upserted` data or a normalized `Error`.
+//! Hyfin's error body, and reading an addUpdate answer into `Accepted` data or an `Error`.
+//!
+//! Hyfin reports failures as `{"success": false, "errors": [...]}` whatever the HTTP status, and
+//! documents no error codes (only message strings) and no statuses: errors map through core's
+//! default status table with no override, and [`Error::codes`](billsync_core::Error::codes) is
+//! empty for Hyfin.
 
-use billsync_core::{Error, ErrorKind, HttpClient, RawResponse, Result, RetrySafety};
+use billsync_core::{Error, ProviderErrors, RawResponse, Result, RetrySafety};
 
 use crate::PROVIDER;
 use crate::wire::{HyfinAction, HyfinResponse};
 
 /// Hyfin's error detail, reachable with `error.detail::<HyfinError>()`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct HyfinError {
     /// HTTP status of the answer.
     pub status: u16,
+    /// The body's `success` flag, when it had one.
+    pub success: Option<bool>,
     /// Every message of Hyfin's `errors` list (empty when the body had none).
     pub errors: Vec<String>,
+}
+
+impl ProviderErrors for HyfinError {
+    const PROVIDER: &'static str = PROVIDER;
+
+    /// The body when it is a JSON object in Hyfin's answer shape (`success`, `errors`).
+    fn parse(resp: &RawResponse) -> Option<Self> {
+        let body: HyfinResponse = serde_json::from_slice(&resp.body).ok()?;
+        Some(HyfinError {
+            status: resp.status.as_u16(),
+            success: body.success,
+            errors: body.errors,
+        })
+    }
+
+    fn messages(&self) -> Vec<String> {
+        self.errors.clone()
+    }
+
+    fn is_failure(&self) -> bool {
+        self.success == Some(false)
+    }
 }
 
 /// A successful addUpdate: what Hyfin did and the record's id.
@@ -21,86 +51,36 @@ pub(crate) struct Accepted {
     pub id: String,
 }
 
-/// Reads an addUpdate answer. Hyfin reports failures as `{"success": false, "errors": [...]}`
-/// whatever the HTTP status, so the body is read first; statuses decide the kind when the body
-/// is not Hyfin's. A 5xx answer to a create that Hyfin cannot de-duplicate means the record
-/// may or may not exist, which is reported as `OutcomeUnknown` rather than a retryable error.
-pub(crate) fn read_answer(
-    resp: &RawResponse,
-    http: &HttpClient,
-    safety: RetrySafety,
-) -> Result<Accepted> {
-    let status = resp.status.as_u16();
-    let parsed: Option<HyfinResponse> = serde_json::from_slice(&resp.body).ok();
-    if resp.status.is_success() {
-        if let Some(body) = &parsed {
-            match (body.success, &body.id) {
-                (Some(true), Some(id)) if !id.trim().is_empty() => {
-                    return Ok(Accepted {
-                        action: body.action.unwrap_or(HyfinAction::Unknown),
-                        id: id.clone(),
-                    });
-                }
-                (Some(false), _) => return Err(rejected(status, body.errors.clone())),
-                _ => {}
-            }
-        }
-        return Err(Error::new(
-            ErrorKind::Decode,
-            "the answer was not a Hyfin addUpdate result",
-        )
-        .with_provider(PROVIDER)
-        .with_status(status));
+/// Reads an addUpdate answer: `{"success": true, "_id": ...}` is accepted; `success: false` (any
+/// status) or an error status is the error core's table gives it (a 5xx to a create that Hyfin
+/// cannot de-duplicate is `OutcomeUnknown`: the record may or may not exist); a success status
+/// with any other body is a decode error.
+pub(crate) fn read_answer(resp: &RawResponse, safety: RetrySafety) -> Result<Accepted> {
+    if !resp.status.is_success() {
+        return Err(HyfinError::classify(resp, safety));
     }
-    Err(failure(resp, http, safety, parsed.map(|b| b.errors)))
+    match serde_json::from_slice::<HyfinResponse>(&resp.body) {
+        Ok(HyfinResponse {
+            success: Some(true),
+            id: Some(id),
+            action,
+            ..
+        }) if !id.trim().is_empty() => Ok(Accepted {
+            action: action.unwrap_or(HyfinAction::Unknown),
+            id,
+        }),
+        Ok(HyfinResponse {
+            success: Some(false),
+            ..
+        }) => Err(HyfinError::classify(resp, safety)),
+        _ => Err(decode_error(resp, "a Hyfin addUpdate result")),
+    }
 }
 
-/// The error for an answer with a non-2xx status, from the status and Hyfin's `errors` list
-/// (when the body was Hyfin's).
-pub(crate) fn failure(
-    resp: &RawResponse,
-    http: &HttpClient,
-    safety: RetrySafety,
-    errors: Option<Vec<String>>,
-) -> Error {
-    let status = resp.status.as_u16();
-    let errors = errors.unwrap_or_default();
-    let (kind, message) = match status {
-        401 | 403 => (ErrorKind::Auth, "the API token was refused"),
-        404 => (ErrorKind::NotFound, "the site or record was not found"),
-        409 => (
-            ErrorKind::Conflict,
-            "the write conflicts with the record's state",
-        ),
-        429 => (
-            ErrorKind::RateLimited {
-                retry_after: http.retry_after(&resp.headers),
-            },
-            "rate limited; retries exhausted",
-        ),
-        500..=599 if safety == RetrySafety::NotAfterSend => (
-            ErrorKind::OutcomeUnknown,
-            "the service failed while adding a record; it was not retried because Hyfin cannot de-duplicate it, so check whether the record exists",
-        ),
-        408 | 500..=599 => (
-            ErrorKind::Unavailable,
-            "the service is unavailable; retries exhausted",
-        ),
-        _ => return rejected(status, errors),
-    };
-    Error::new(kind, message)
-        .with_provider(PROVIDER)
-        .with_status(status)
-        .with_messages(errors.iter().cloned())
-        .with_detail(HyfinError { status, errors })
+/// The error for an answer whose body is not `what`.
+pub(crate) fn decode_error(resp: &RawResponse, what: &str) -> Error {
+    resp.decode_error(PROVIDER, what)
 }
 
-/// Hyfin refused the record: `{"success": false, "errors": [...]}`, or a 4xx without a more
-/// specific meaning.
-pub(crate) fn rejected(status: u16, errors: Vec<String>) -> Error {
-    Error::new(ErrorKind::Rejected, "the record was rejected")
-        .with_provider(PROVIDER)
-        .with_status(status)
-        .with_messages(errors.iter().cloned())
-        .with_detail(HyfinError { status, errors })
-}
+#[cfg(test)]
+mod tests;

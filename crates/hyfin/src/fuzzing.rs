@@ -1,28 +1,17 @@
 //! A narrow entry point for fuzz targets (not a stable API): every decoder of Hyfin's answers.
 
-use std::sync::OnceLock;
+use billsync_core::{RawResponse, RetrySafety};
 
-use billsync_core::{HttpClient, HttpSettings, RawResponse, RetrySafety};
-
-use crate::PROVIDER;
 use crate::wire::HyfinResponse;
-
-fn http() -> Option<&'static HttpClient> {
-    static HTTP: OnceLock<Option<HttpClient>> = OnceLock::new();
-    HTTP.get_or_init(|| HttpClient::new(PROVIDER, &HttpSettings::default()).ok())
-        .as_ref()
-}
 
 /// Decodes `resp` as the client would an addUpdate answer (customer, contact or payment), for
 /// both retry safeties, and renders the outcome. Must never panic, whatever the answer.
 pub fn decode_answer(resp: &RawResponse) -> String {
     let mut seen = String::new();
-    if let Some(http) = http() {
-        for safety in [RetrySafety::Idempotent, RetrySafety::NotAfterSend] {
-            match crate::error::read_answer(resp, http, safety) {
-                Ok(accepted) => seen.push_str(&format!("{accepted:?}")),
-                Err(e) => seen.push_str(&format!("{e} {:?} {e:?}", e.all_messages())),
-            }
+    for safety in [RetrySafety::Idempotent, RetrySafety::NotAfterSend] {
+        match crate::error::read_answer(resp, safety) {
+            Ok(accepted) => seen.push_str(&format!("{accepted:?}")),
+            Err(e) => seen.push_str(&format!("{e} {:?} {e:?}", e.all_messages())),
         }
     }
     if let Ok(body) = serde_json::from_slice::<HyfinResponse>(&resp.body) {

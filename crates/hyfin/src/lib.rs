@@ -130,9 +130,12 @@
 //! - **Address.** Hyfin's address has no country; the country is not sent.
 //! - **Currency.** Hyfin's payment has no currency field: payments must be in the configured
 //!   currency (`USD` by default, `HYFIN_CURRENCY`); others are refused by validation.
-//! - **Answers.** Hyfin's body (`success` / `errors`) is read whatever the HTTP status; statuses
-//!   decide the error kind only when the body says nothing (401/403 auth, 429 rate limited,
-//!   5xx unavailable, other 4xx rejected).
+//! - **Answers.** Hyfin's body (`success` / `errors`) is read whatever the HTTP status: a
+//!   `success: false` under a 2xx is rejected. Error statuses map through billsync-core's
+//!   default table with no override (401/403 auth, 404 not found, 409 conflict, 408 and 5xx
+//!   unavailable, or outcome unknown for a create that cannot be repeated, 429 rate limited,
+//!   other 4xx rejected). Hyfin documents no error codes, only messages, so
+//!   [`Error::codes`](billsync_core::Error::codes) is empty.
 //! - **Not mapped.** `attachment_refs` (item shape undocumented); the payment's customer (v3
 //!   payments carry no customer field; link them through `invoice`). Canonical fields Hyfin's
 //!   customer has no place for are not sent: shipping address, custom fields, tax numbers,

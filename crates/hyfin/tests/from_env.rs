@@ -30,7 +30,7 @@ fn the_customer_api_comes_from_hyfin_customer_api() {
 
     set("HYFIN_CUSTOMER_API", "v3.1");
     let err = HyfinConfig::from_env().unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Config);
+    assert_eq!(err.kind(), ErrorKind::Config);
     assert!(err.to_string().contains("HYFIN_CUSTOMER_API"), "{err}");
     assert!(err.to_string().contains("`v4` or `v3`"), "{err}");
 }

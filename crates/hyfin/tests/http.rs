@@ -105,7 +105,7 @@ async fn rejected_carries_every_message() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Rejected);
+    assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(err.messages(), ["invalid field2", "missing field_name"]);
     assert_eq!(err.provider(), Some("hyfin"));
     assert!(
@@ -130,7 +130,7 @@ async fn unauthorized_is_an_auth_error_without_the_token() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&payment()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Auth);
+    assert_eq!(err.kind(), ErrorKind::Auth);
     assert_eq!(err.status(), Some(401));
     for text in [
         err.to_string(),
@@ -173,12 +173,9 @@ async fn rate_limited_for_too_long_says_when_to_come_back() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&payment()).await.unwrap_err();
-    assert_eq!(
-        err.kind(),
-        &ErrorKind::RateLimited {
-            retry_after: Some(Duration::from_secs(3600))
-        }
-    );
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!((err.status(), err.attempts()), (Some(429), 1));
     assert!(err.is_retryable());
 }
 
@@ -210,7 +207,7 @@ async fn server_error_on_a_customer_create_is_not_retried_blindly() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::OutcomeUnknown);
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
     assert!(!err.is_retryable());
 }
 
@@ -223,7 +220,7 @@ async fn server_errors_exhaust_retries_on_updates() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&payment()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Unavailable);
+    assert_eq!(err.kind(), ErrorKind::Unavailable);
     assert_eq!(err.status(), Some(503));
 }
 
@@ -241,7 +238,7 @@ async fn malformed_or_empty_bodies_are_decode_errors() {
             .mount(&server)
             .await;
         let err = client(&server).upsert(&payment()).await.unwrap_err();
-        assert_eq!(err.kind(), &ErrorKind::Decode, "body {body:?}");
+        assert_eq!(err.kind(), ErrorKind::Decode, "body {body:?}");
     }
 }
 
@@ -254,7 +251,7 @@ async fn timeouts_retry_idempotent_writes_but_not_creates() {
         .await;
     let client = client(&server);
     let err = client.upsert(&payment()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Transport);
+    assert_eq!(err.kind(), ErrorKind::Transport);
     assert_eq!(
         server.received_requests().await.unwrap().len(),
         3,
@@ -267,7 +264,7 @@ async fn timeouts_retry_idempotent_writes_but_not_creates() {
         .mount(&server)
         .await;
     let err = client.upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::OutcomeUnknown);
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
     assert_eq!(
         server.received_requests().await.unwrap().len(),
         1,

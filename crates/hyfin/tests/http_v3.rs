@@ -198,13 +198,13 @@ async fn exhausted_retries_are_retryable_errors_never_outcome_unknown() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Unavailable);
+    assert_eq!(err.kind(), ErrorKind::Unavailable);
     assert!(err.is_retryable());
 
     let server = MockServer::start().await;
     let hyfin = hyfin_v3(&server, 3).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Transport, "{err}");
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
     assert!(err.is_retryable());
     assert_eq!(
         bodies(&server).await.len(),
@@ -231,7 +231,7 @@ async fn rejected_and_refused_answers_carry_hyfin_s_messages_and_never_the_token
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Rejected);
+    assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(err.messages(), ["missing first_name", "invalid email"]);
     assert_eq!(err.detail::<HyfinError>().unwrap().status, 200);
     let mut texts = vec![err.to_string(), format!("{err:?}")];
@@ -244,7 +244,7 @@ async fn rejected_and_refused_answers_carry_hyfin_s_messages_and_never_the_token
             .mount(&server)
             .await;
         let err = client(&server).upsert(&customer()).await.unwrap_err();
-        assert_eq!(err.kind(), &kind);
+        assert_eq!(err.kind(), kind);
         assert_eq!(err.status(), Some(status));
         texts.extend([err.to_string(), format!("{err:?}")]);
     }

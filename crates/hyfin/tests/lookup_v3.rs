@@ -127,7 +127,7 @@ async fn answers_that_are_not_the_customer_asked_for_are_errors() {
             .customer_by_external_id("c-1")
             .await
             .unwrap_err();
-        assert_eq!(err.kind(), &kind, "{body}");
+        assert_eq!(err.kind(), kind, "{body}");
         assert!(!format!("{err} {err:?}").contains(TOKEN));
     }
 }
@@ -139,7 +139,7 @@ async fn a_blank_external_id_sends_nothing() {
         .customer_by_external_id("  ")
         .await
         .unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::InvalidInput(_)));
+    assert!(matches!(err.kind(), ErrorKind::InvalidInput));
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 

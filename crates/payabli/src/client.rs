@@ -16,7 +16,7 @@ use tracing::Instrument;
 
 use crate::PROVIDER;
 use crate::config::PayabliConfig;
-use crate::error::{PayabliError, decode_error, error_from_response};
+use crate::error::{PayabliError, decode_error, failure};
 use crate::mapping::customer_data;
 use crate::wire::{PayabliCustomerData, PayabliQueryResponse, PayabliWriteAnswer};
 
@@ -75,7 +75,7 @@ impl fmt::Debug for PayabliClient {
 impl PayabliClient {
     /// A client with an in-memory id map.
     pub fn new(config: PayabliConfig) -> Result<Self> {
-        let http = HttpClient::new(PROVIDER, &config.http)?
+        let http = HttpClient::for_provider::<PayabliError>(&config.http)?
             .with_rate_limit(config.documented_rate_limit());
         let p = |e: Error| e.with_provider(PROVIDER);
         let mut create = url_with_segments(
@@ -204,10 +204,9 @@ impl PayabliClient {
         let resp = self.http.send(&self.lookup_request(external_id)).await?;
         *requests += resp.attempts;
         if !resp.status.is_success() {
-            return Err(error_from_response(&resp, &self.http));
+            return Err(failure(&resp));
         }
-        let found: PayabliQueryResponse = serde_json::from_slice(&resp.body)
-            .map_err(|_| decode_error(&resp, "a customer query result"))?;
+        let found: PayabliQueryResponse = resp.json_as(PROVIDER, "a customer query result")?;
         // The filter may match loosely (case, prefix): keep only the exact customer number.
         Ok(found
             .records
@@ -220,13 +219,13 @@ impl PayabliClient {
     /// envelope's flag and the id are read: the record echoed in `responseData` is skipped.
     fn read(&self, resp: &RawResponse) -> Result<Option<String>> {
         if !resp.status.is_success() {
-            return Err(error_from_response(resp, &self.http));
+            return Err(failure(resp));
         }
         let env: PayabliWriteAnswer<'_> = serde_json::from_slice(&resp.body)
             .map_err(|_| decode_error(resp, "a Payabli response envelope"))?;
         match env.is_success {
             Some(true) => Ok(env.customer_id()),
-            Some(false) => Err(error_from_response(resp, &self.http)),
+            Some(false) => Err(failure(resp)),
             None => Err(decode_error(resp, "a Payabli response envelope")),
         }
     }
@@ -261,7 +260,7 @@ impl PayabliClient {
             match self.update(&id, &data, &mut requests).await {
                 Ok(()) => return Ok(done(Outcome::Updated, id, requests)),
                 // The remembered customer is gone at Payabli: look it up again below.
-                Err(e) if e.kind() == &ErrorKind::NotFound => {}
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
                 Err(e) => return Err(e),
             }
         }

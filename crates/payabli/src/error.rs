@@ -1,15 +1,19 @@
-//! Payabli's answers → normalized errors.
+//! Payabli's error body and what it says, code first: its `responseCode`, its status, and only
+//! as a last resort its wording.
 
-use billsync_core::{Error, ErrorKind, HttpClient, RawResponse};
+use billsync_core::{Error, ProviderErrors, RawResponse, RetrySafety};
 
 use crate::PROVIDER;
 use crate::wire::PayabliResponse;
 
 /// Payabli's error detail, reachable with `error.detail::<PayabliError>()`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PayabliError {
     /// HTTP status.
     pub status: u16,
+    /// `isSuccess` of the envelope, when there was one.
+    pub is_success: Option<bool>,
     /// `responseCode` of the envelope, when there was one.
     pub response_code: Option<i64>,
     /// `responseText`, or the plain-text body when it was not an envelope (cut to 300 chars).
@@ -35,6 +39,7 @@ impl PayabliError {
                 };
                 PayabliError {
                     status,
+                    is_success: env.is_success,
                     response_code: env.response_code,
                     response_text: env.response_text.clone(),
                     explanation: field("explanation"),
@@ -49,6 +54,7 @@ impl PayabliError {
                 let useful = !text.is_empty() && !text.starts_with('<');
                 PayabliError {
                     status,
+                    is_success: None,
                     response_code: None,
                     response_text: useful.then_some(text),
                     explanation: None,
@@ -73,60 +79,68 @@ impl PayabliError {
         out
     }
 
-    /// Whether Payabli says the customer already exists (identifiers matched).
+    /// Whether Payabli says a customer with the record's identifiers already exists: a `409`
+    /// answered with Payabli's envelope (a reused idempotency key is answered with plain text
+    /// instead). Payabli documents no `responseCode` for it, so, as a last resort, an answer of
+    /// another status whose text says `already exist` or `duplicate customer` counts too. The
+    /// client confirms either by looking the customer up.
     pub fn says_exists(&self) -> bool {
-        self.messages().iter().any(|m| {
-            let m = m.to_ascii_lowercase();
-            m.contains("already exist") || m.contains("duplicate customer")
-        })
+        if self.status == 409 {
+            return self.response_code.is_some();
+        }
+        self.says(&["already exist", "duplicate customer"])
     }
 
-    /// Whether this is Payabli's answer to a reused idempotency key.
+    /// Whether this is Payabli's answer to a reused idempotency key: the documented `409` with
+    /// a plain-text body (no envelope, no `responseCode`), or, as a last resort, any answer whose
+    /// text names the `idempotencyKey`.
     pub fn is_duplicate_key(&self) -> bool {
-        self.messages()
-            .iter()
-            .any(|m| m.to_ascii_lowercase().contains("idempotencykey"))
+        (self.status == 409 && self.response_code.is_none()) || self.says(&["idempotencykey"])
+    }
+
+    fn says(&self, words: &[&str]) -> bool {
+        self.messages().iter().any(|m| {
+            let m = m.to_ascii_lowercase();
+            words.iter().any(|w| m.contains(w))
+        })
     }
 }
 
-/// The error for an answer that is not a success.
-pub(crate) fn error_from_response(resp: &RawResponse, http: &HttpClient) -> Error {
-    let detail = PayabliError::from_response(resp);
-    let status = detail.status;
-    let (kind, message) = match status {
-        200..=299 => (ErrorKind::Rejected, "the customer was declined"),
-        400 | 422 => (ErrorKind::Rejected, "the customer was rejected"),
-        401 | 403 => (ErrorKind::Auth, "the API token was refused"),
-        404 => (
-            ErrorKind::NotFound,
-            "the entrypoint or customer was not found",
-        ),
-        409 => (
-            ErrorKind::Conflict,
-            "the write conflicts with an earlier one",
-        ),
-        429 => (
-            ErrorKind::RateLimited {
-                retry_after: http.retry_after(&resp.headers),
-            },
-            "rate limited; retries exhausted",
-        ),
-        500..=599 | 408 => (
-            ErrorKind::Unavailable,
-            "the service is unavailable; retries exhausted",
-        ),
-        _ => (ErrorKind::Rejected, "the request was refused"),
-    };
-    Error::new(kind, message)
-        .with_provider(PROVIDER)
-        .with_status(status)
-        .with_messages(detail.messages())
-        .with_detail(detail)
+impl ProviderErrors for PayabliError {
+    const PROVIDER: &'static str = PROVIDER;
+
+    /// Always a detail: the envelope when the body is one, else its text (an HTML page is
+    /// dropped).
+    fn parse(resp: &RawResponse) -> Option<Self> {
+        Some(PayabliError::from_response(resp))
+    }
+
+    fn messages(&self) -> Vec<String> {
+        PayabliError::messages(self)
+    }
+
+    /// The envelope's `responseCode` (e.g. `3003`, invalid parameter).
+    fn codes(&self) -> Vec<String> {
+        self.response_code.iter().map(i64::to_string).collect()
+    }
+
+    /// An envelope with `isSuccess: false` under a success status is a declined write.
+    fn is_failure(&self) -> bool {
+        self.is_success == Some(false)
+    }
+}
+
+/// The error for a Payabli answer that is not a success. Every Payabli request is safe to
+/// repeat (reads, a `PUT` by id, a create carrying an idempotency key), so a 5xx after the
+/// retries is `Unavailable`, never `OutcomeUnknown`.
+pub(crate) fn failure(resp: &RawResponse) -> Error {
+    PayabliError::classify(resp, RetrySafety::Idempotent)
 }
 
 /// A decode error for a success status whose body is not what Payabli sends.
 pub(crate) fn decode_error(resp: &RawResponse, what: &str) -> Error {
-    Error::new(ErrorKind::Decode, format!("the answer was not {what}"))
-        .with_provider(PROVIDER)
-        .with_status(resp.status.as_u16())
+    resp.decode_error(PROVIDER, what)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,18 +1,9 @@
 //! A narrow entry point for fuzz targets (not a stable API): every decoder of Payabli's answers.
 
-use std::sync::OnceLock;
+use billsync_core::RawResponse;
 
-use billsync_core::{HttpClient, HttpSettings, RawResponse};
-
-use crate::PROVIDER;
-use crate::error::{PayabliError, error_from_response};
+use crate::error::{PayabliError, failure};
 use crate::wire::{PayabliQueryResponse, PayabliResponse, id_text};
-
-fn http() -> Option<&'static HttpClient> {
-    static HTTP: OnceLock<Option<HttpClient>> = OnceLock::new();
-    HTTP.get_or_init(|| HttpClient::new(PROVIDER, &HttpSettings::default()).ok())
-        .as_ref()
-}
 
 /// Decodes `resp` in every way the client may (a response envelope, a customer query result and
 /// the ids in its records, an error with Payabli's detail), and renders the outcome. Must never
@@ -41,9 +32,7 @@ pub fn decode_answer(resp: &RawResponse) -> String {
         detail.says_exists(),
         detail.is_duplicate_key()
     ));
-    if let Some(http) = http() {
-        let error = error_from_response(resp, http);
-        seen.push_str(&format!("{error} {:?} {error:?}", error.all_messages()));
-    }
+    let error = failure(resp);
+    seen.push_str(&format!("{error} {:?} {error:?}", error.all_messages()));
     seen
 }

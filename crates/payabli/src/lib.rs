@@ -42,11 +42,19 @@
 //! ## Choices where Payabli's documentation is unclear
 //! - **Idempotency.** Every create carries an `idempotencyKey` (random per upsert unless the
 //!   caller passes one), the same on every retry, so creates are retried safely. A reused key
-//!   answers 409 ("Duplicated idempotencyKey"); after a retried create this means the first
+//!   answers 409 with a plain-text body ("Duplicated idempotencyKey: ..."): a 409 without
+//!   Payabli's envelope is read as that answer; after a retried create it means the first
 //!   attempt created the customer: the client looks it up and reports `Created`. The key's
 //!   retention is 1 or 2 minutes depending on the page; nothing here depends on which.
-//! - **"Already exists".** If a create answers that the identifiers match an existing customer
-//!   (another writer created it after our lookup), the client looks it up and updates it.
+//! - **"Already exists".** Payabli documents no `responseCode` for identifiers that match an
+//!   existing customer; a 409 answered with the envelope is read as that (another writer created
+//!   the customer after our lookup), and the client looks it up and updates it. Only for other
+//!   statuses is the wording searched ("already exist", "duplicate customer"), as a last
+//!   resort ([`PayabliError::says_exists`]); the lookup confirms either way.
+//! - **Errors.** Statuses map through billsync-core's default table with no override (a 5xx or
+//!   408 after the retries is `Unavailable`; every Payabli request is safe to repeat); an
+//!   envelope with `isSuccess: false` under a 2xx is `Rejected`. The envelope's `responseCode`
+//!   is the error's [`code`](billsync_core::Error::codes).
 //! - **`responseData`.** The create's answer may carry the whole record (`customerId` inside) or a
 //!   bare id (number or string); both are read. Without either, the customer is looked up.
 //! - **Identifiers.** Payabli rejects a customer without an identifier; with the default

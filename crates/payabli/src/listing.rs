@@ -4,8 +4,9 @@
 use billsync_core::reqwest::Method;
 use billsync_core::{PreparedRequest, RecordKind, Result};
 
+use crate::PROVIDER;
 use crate::client::PayabliClient;
-use crate::error::{decode_error, error_from_response};
+use crate::error::failure;
 use crate::wire::{PayabliQueryResponse, id_text};
 
 /// Customers per page of a listing.
@@ -45,10 +46,9 @@ impl PayabliClient {
             let resp = self.http.send(&self.list_request(from)).await?;
             requests += resp.attempts;
             if !resp.status.is_success() {
-                return Err(error_from_response(&resp, &self.http));
+                return Err(failure(&resp));
             }
-            let page: PayabliQueryResponse = serde_json::from_slice(&resp.body)
-                .map_err(|_| decode_error(&resp, "a customer query result"))?;
+            let page: PayabliQueryResponse = resp.json_as(PROVIDER, "a customer query result")?;
             for record in &page.records {
                 if let Some((number, id)) = number_and_id(record) {
                     self.ids

@@ -1,9 +1,8 @@
-//! Payabli over HTTP, against wiremock: lookup, create, update and retries (error answers:
-//! answers.rs).
+//! Payabli over HTTP, against wiremock: lookup, create, update and retries.
 
 mod common;
 
-use billsync_core::{ErrorKind, IdempotencyKey, Outcome, Upsert, UpsertOptions};
+use billsync_core::{ErrorKind, IdempotencyKey, Outcome, Payment, Provider, Upsert, UpsertOptions};
 use common::*;
 use serde_json::json;
 use wiremock::matchers::{header, header_exists, method, path, query_param};
@@ -163,9 +162,74 @@ async fn a_conflict_on_a_first_attempt_is_an_error_not_retried() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Conflict);
+    assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(
         err.to_string().contains("Duplicated idempotencyKey"),
         "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_remembered_id_gone_at_payabli_is_looked_up_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(none_found())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(10))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(created(11))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/Customer/10"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"isSuccess": false, "responseText": "Not found"})),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    assert_eq!(client.upsert(&customer()).await.unwrap().provider_id, "10");
+    let again = client.upsert(&customer()).await.unwrap();
+    assert_eq!(
+        (again.outcome, again.provider_id.as_str()),
+        (Outcome::Created, "11")
+    );
+}
+
+#[tokio::test]
+async fn invalid_input_sends_nothing() {
+    let server = MockServer::start().await;
+    let mut bad = customer();
+    bad.utc_offset_hours = Some(13);
+    bad.external_id = "x".repeat(251);
+    let err = client(&server).upsert(&bad).await.unwrap_err();
+    let paths: Vec<&str> = err.field_errors().iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["external_id", "utc_offset_hours"]);
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn payments_are_unsupported_through_the_dynamic_path() {
+    let server = MockServer::start().await;
+    let client: Box<dyn Provider> = Box::new(client(&server));
+    assert!(!client.capabilities().payments.is_supported());
+    let payment = Payment::new(
+        "p1",
+        "cust-77",
+        "1.00".parse().unwrap(),
+        "USD",
+        "2024-01-01T00:00:00Z".parse().unwrap(),
+    );
+    let err = client.upsert_payment(&payment).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert_eq!(
+        err.to_string(),
+        "payabli: payabli does not support syncing payments"
     );
 }

@@ -5,8 +5,6 @@ use billsync_core::reqwest::header::{HeaderMap, LOCATION};
 use billsync_core::{RawResponse, Result};
 use percent_encoding::percent_decode_str;
 
-use crate::error::decode_error;
-
 /// The last path segment of a `Location` header (`.../customers/cus-1` -> `cus-1`).
 pub(crate) fn id_from_location(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(LOCATION)?.to_str().ok()?;
@@ -16,19 +14,13 @@ pub(crate) fn id_from_location(headers: &HeaderMap) -> Option<String> {
     (!decoded.is_empty()).then_some(decoded)
 }
 
-/// Parses a success body that must be a JSON object, in one pass straight into `T` (a derived
-/// struct would also accept a JSON array, hence the check of the first byte).
+/// Parses a success body that must be a JSON object into `T` (core's
+/// [`RawResponse::json_object`]), naming Rebilly in the decode error.
 pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(
     resp: &RawResponse,
     what: &str,
 ) -> Result<T> {
-    if resp.body.is_empty() || !resp.looks_like_json() {
-        return Err(decode_error(resp, what));
-    }
-    if resp.body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(decode_error(resp, what));
-    }
-    serde_json::from_slice(&resp.body).map_err(|e| decode_error(resp, what).with_source(e))
+    resp.json_object(crate::PROVIDER, what)
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use billsync_core::reqwest::{Method, StatusCode};
 use billsync_core::url::Url;
 use billsync_core::{
     Account, Capabilities, Customer, HttpClient, IdMap, MemoryIdMap, Outcome, Payment,
-    PreparedRequest, Provider, RateLimit, RecordKind, Result, RetrySafety, Support, Upsert,
-    UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
+    PreparedRequest, Provider, ProviderErrors, RateLimit, RecordKind, Result, RetrySafety, Support,
+    Upsert, UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
 };
 use serde::Serialize;
 use tracing::Instrument;
@@ -17,7 +17,7 @@ use tracing::Instrument;
 use crate::PROVIDER;
 pub(crate) use crate::answers::{id_from_location, parse_object};
 use crate::config::{Credentials, RebillyConfig};
-use crate::error::{decode_error, error_from_response, retry_after};
+use crate::error::{RebillyProblem, decode_error};
 use crate::mapping::{customer_request, transaction_request};
 use crate::wire::CustomerResponse;
 
@@ -61,9 +61,8 @@ impl RebillyClient {
     /// A client with an in-memory id map. Rebilly's `X-RateLimit-Retry-After` header (an epoch
     /// timestamp) is honoured within [`RetryConfig::max_retry_wait`](billsync_core::RetryConfig).
     pub fn new(config: RebillyConfig) -> Result<Self> {
-        let http = HttpClient::new(PROVIDER, &config.http)?
-            .with_rate_limit(config.documented_rate_limit())
-            .with_retry_after_parser(retry_after);
+        let http = HttpClient::for_provider::<RebillyProblem>(&config.http)?
+            .with_rate_limit(config.documented_rate_limit());
         let organization_url = url_with_segments(
             &config.base_url,
             &["organizations", &config.organization_id],
@@ -180,7 +179,7 @@ impl RebillyClient {
             s if s.is_success() => {
                 return Err(decode_error(&resp, "a customer (status not 200/201)"));
             }
-            _ => return Err(error_from_response(&resp)),
+            _ => return Err(RebillyProblem::classify(&resp, req.retry)),
         };
         let body: CustomerResponse = parse_object(&resp, "a customer")?;
         let id = body

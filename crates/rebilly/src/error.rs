@@ -3,8 +3,10 @@
 use std::time::Duration;
 
 use billsync_core::reqwest::header::HeaderMap;
-use billsync_core::{Error, ErrorKind, FieldError, RawResponse};
+use billsync_core::{Error, FieldError, ProviderErrors, RawResponse};
 use serde::Deserialize;
+
+use crate::answers::id_from_location;
 
 /// The header holding the UTC epoch second after which a rate-limited request may be retried.
 pub const RETRY_AFTER_HEADER: &str = "x-ratelimit-retry-after";
@@ -77,10 +79,15 @@ impl RebillyProblem {
         out
     }
 
-    /// Whether the problem says the transaction's `requestId` was already used: an invalid field
-    /// `requestId` whose message, or a title or detail mentioning the request id, also says
-    /// `already`, `duplicate`, `exist`, `used` or `unique`. (A `requestId` refused for its
-    /// format is not a duplicate.)
+    /// Whether the problem's wording says the transaction's `requestId` was already used: an
+    /// invalid field `requestId` whose message, or a title or detail mentioning the request id,
+    /// also says `already`, `duplicate`, `exist`, `used` or `unique`. (A `requestId` refused for
+    /// its format is not a duplicate.)
+    ///
+    /// This is a last resort: Rebilly documents no problem type or code for a reused
+    /// `requestId`, so the client first goes by the status (`409`) and the `requestId` field,
+    /// and confirms by looking the transaction up; the wording only decides whether a lookup
+    /// that finds nothing is reported as a conflict about the `requestId`.
     pub fn is_duplicate_request_id(&self) -> bool {
         let lower = |s: &str| s.to_ascii_lowercase();
         let names_it = |s: &str| {
@@ -110,107 +117,104 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .or_else(|| billsync_core::retry::standard_retry_after(headers))
 }
 
-/// Maps a non-success answer to a normalized error: 401/403 auth, 404 not found, 409 conflict,
-/// 400/422 invalid input with every `invalidFields` entry, 429 rate limited (with the wait
-/// Rebilly asked for), 5xx unavailable, any other status rejected or, when not an error status
-/// at all, a decode error. Bodies that are not problem JSON (HTML, empty, garbage) still map by
-/// status; no body text goes into the error.
-pub fn error_from_response(resp: &RawResponse) -> Error {
-    let status = resp.status.as_u16();
-    let problem = RebillyProblem::parse(resp);
-    let (kind, sentence) = match status {
-        401 | 403 => (ErrorKind::Auth, "the credentials were refused".to_owned()),
-        404 => (ErrorKind::NotFound, "the resource was not found".to_owned()),
-        409 => (
-            ErrorKind::Conflict,
-            "the write conflicts with Rebilly's state".to_owned(),
-        ),
-        400 | 422 => {
-            let fields: Vec<FieldError> = problem
-                .iter()
-                .flat_map(|p| p.invalid_fields.iter())
-                .map(|f| FieldError {
-                    path: f.field.clone(),
-                    message: f.message.clone(),
-                })
-                .collect();
-            if fields.is_empty() {
-                (
-                    ErrorKind::Rejected,
-                    "the record was rejected as invalid".to_owned(),
-                )
-            } else {
-                let n = fields.len();
-                (
-                    ErrorKind::InvalidInput(fields),
-                    format!(
-                        "the record was rejected as invalid ({n} field problem{})",
-                        if n == 1 { "" } else { "s" }
-                    ),
-                )
-            }
-        }
-        429 => {
-            let wait = retry_after(&resp.headers);
-            let sentence = match wait {
-                Some(w) => format!("rate limited; retry in {}s", w.as_secs()),
-                None => "rate limited".to_owned(),
-            };
-            (ErrorKind::RateLimited { retry_after: wait }, sentence)
-        }
-        500..=599 => (
-            ErrorKind::Unavailable,
-            format!(
-                "Rebilly is unavailable after {} attempt{}",
-                resp.attempts,
-                if resp.attempts == 1 { "" } else { "s" }
-            ),
-        ),
-        400..=499 => (ErrorKind::Rejected, "the request was rejected".to_owned()),
-        _ => (ErrorKind::Decode, "unexpected answer status".to_owned()),
-    };
-    let mut err = Error::new(kind, sentence)
-        .with_provider(crate::PROVIDER)
-        .with_status(status);
-    if let Some(problem) = problem {
-        err = err.with_messages(problem.messages()).with_detail(problem);
+impl ProviderErrors for RebillyProblem {
+    const PROVIDER: &'static str = crate::PROVIDER;
+
+    /// The problem, when the body is a JSON object (`application/json` or
+    /// `application/problem+json`); HTML, empty or garbage bodies map by status alone.
+    fn parse(resp: &RawResponse) -> Option<Self> {
+        RebillyProblem::parse(resp)
     }
-    err
+
+    fn messages(&self) -> Vec<String> {
+        RebillyProblem::messages(self)
+    }
+
+    /// The problem `type` URI, unless it is the default `about:blank`.
+    fn codes(&self) -> Vec<String> {
+        self.problem_type
+            .iter()
+            .filter(|t| !t.trim().is_empty() && t.as_str() != "about:blank")
+            .cloned()
+            .collect()
+    }
+
+    /// Every `invalidFields` entry, in Rebilly's dot notation.
+    fn field_errors(&self) -> Vec<FieldError> {
+        self.invalid_fields
+            .iter()
+            .map(|f| FieldError {
+                path: f.field.clone(),
+                message: f.message.clone(),
+            })
+            .collect()
+    }
+
+    fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+        retry_after(headers)
+    }
+}
+
+/// What an error answer to `POST /transactions` says about a reused `requestId`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RequestIdReuse {
+    /// The answer is not about the `requestId`.
+    No,
+    /// The `requestId` may have been used: a `409` (Rebilly's status for a write that conflicts
+    /// with its state), or a `400`/`422` naming the `requestId` field. It is confirmed or not by
+    /// looking the transaction up. `said` is whether the problem also says it was used.
+    Possibly {
+        /// The problem says the `requestId` was already used.
+        said: bool,
+    },
+    /// The answer names the transaction the `requestId` created.
+    Named(String),
+}
+
+/// Reads an error answer to `POST /transactions` for a reused `requestId`: its status and the
+/// problem's fields first (codes), the problem's wording only as a last resort
+/// ([`RebillyProblem::is_duplicate_request_id`]), since Rebilly documents no problem type for a
+/// reused `requestId`.
+pub(crate) fn request_id_reuse(
+    resp: &RawResponse,
+    problem: Option<&RebillyProblem>,
+) -> RequestIdReuse {
+    let said = problem.is_some_and(RebillyProblem::is_duplicate_request_id);
+    let names_field = problem.is_some_and(|p| {
+        p.invalid_fields
+            .iter()
+            .any(|f| f.field.eq_ignore_ascii_case("requestId"))
+    });
+    let candidate = match resp.status.as_u16() {
+        409 => true,
+        400 | 422 => names_field || said,
+        _ => false,
+    };
+    if !candidate {
+        return RequestIdReuse::No;
+    }
+    let transaction_id = problem.and_then(|p| p.transaction_id.clone());
+    // A bare `id` or a `Location` names the transaction only when the problem is about the
+    // `requestId` (a 409 may name some other resource).
+    let other_id = || {
+        problem
+            .and_then(|p| p.id.clone())
+            .or_else(|| id_from_location(&resp.headers))
+    };
+    match transaction_id
+        .filter(|id| !id.is_empty())
+        .or_else(|| if said { other_id() } else { None })
+        .filter(|id| !id.is_empty())
+    {
+        Some(id) => RequestIdReuse::Named(id),
+        None => RequestIdReuse::Possibly { said },
+    }
 }
 
 /// The error for a success status whose body is not what Rebilly documents.
 pub(crate) fn decode_error(resp: &RawResponse, what: &str) -> Error {
-    Error::new(
-        ErrorKind::Decode,
-        format!("the answer could not be understood as {what}"),
-    )
-    .with_provider(crate::PROVIDER)
-    .with_status(resp.status.as_u16())
+    resp.decode_error(crate::PROVIDER, what)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn problem(json: serde_json::Value) -> RebillyProblem {
-        serde_json::from_value(json).unwrap()
-    }
-
-    #[test]
-    fn duplicate_request_ids_are_told_from_other_problems() {
-        for dup in [
-            serde_json::json!({"detail": "Transaction with this requestId already exists"}),
-            serde_json::json!({"title": "Duplicate request ID"}),
-            serde_json::json!({"invalidFields": [{"field": "requestId", "message": "must be unique"}]}),
-        ] {
-            assert!(problem(dup.clone()).is_duplicate_request_id(), "{dup}");
-        }
-        for other in [
-            serde_json::json!({"invalidFields": [{"field": "requestId", "message": "does not match pattern"}]}),
-            serde_json::json!({"title": "Conflict", "detail": "Customer already blocked"}),
-            serde_json::json!({}),
-        ] {
-            assert!(!problem(other.clone()).is_duplicate_request_id(), "{other}");
-        }
-    }
-}
+mod tests;

@@ -1,9 +1,9 @@
 //! A narrow entry point for fuzz targets (not a stable API): every decoder of Rebilly's answers.
 
-use billsync_core::RawResponse;
+use billsync_core::{ProviderErrors, RawResponse, RetrySafety};
 
 use crate::client::{id_from_location, parse_object};
-use crate::error::{RebillyProblem, error_from_response, retry_after};
+use crate::error::{RebillyProblem, request_id_reuse, retry_after};
 use crate::wire::{CustomerResponse, TransactionResponse};
 
 /// Decodes `resp` in every way the client may (a customer, a transaction, a list of
@@ -24,8 +24,10 @@ pub fn decode_answer(resp: &RawResponse) -> String {
             problem.is_duplicate_request_id()
         ));
     }
-    let error = error_from_response(resp);
+    let error = RebillyProblem::classify(resp, RetrySafety::Idempotent);
     seen.push_str(&format!("{error} {:?} {error:?}", error.all_messages()));
+    let reuse = request_id_reuse(resp, error.detail::<RebillyProblem>());
+    seen.push_str(&format!("{reuse:?}"));
     seen.push_str(&format!(
         "{:?} {:?}",
         id_from_location(&resp.headers),

@@ -116,17 +116,23 @@
 //! Rebilly's definitions say a duplicate `requestId` is "ignored" but not what the answer is.
 //! This crate reads: `201` -> [`Outcome::Created`](billsync_core::Outcome::Created); `200` with
 //! a transaction (not a documented answer to a create, so the existing transaction) ->
-//! `Unchanged`; `400`/`409`/`422` whose problem says the `requestId` was already used
-//! ([`RebillyProblem::is_duplicate_request_id`]) -> `Unchanged` with the
-//! transaction id from the problem (`transactionId` or `id`) or `Location`, else found with
-//! `GET /transactions?filter=requestId:<id>&limit=1`. A transaction recorded with result
+//! `Unchanged`. Rebilly documents no problem type for a reused `requestId`, so the answer's
+//! status and fields come first: a `409`, or a `400`/`422` with an `invalidFields` entry for
+//! `requestId`, is checked with `GET /transactions?filter=requestId:<id>&limit=1`, and a
+//! transaction found there makes the payment `Unchanged` (nothing found: the answer's own
+//! error). A problem's `transactionId` names the transaction without a lookup, as do its `id`
+//! or `Location` when its wording says the `requestId` was already used
+//! ([`RebillyProblem::is_duplicate_request_id`], the last resort, also used for a `400`/`422`
+//! without the field). A transaction recorded with result
 //! `declined`, `abandoned` or `canceled` is an [`ErrorKind::Rejected`](billsync_core::ErrorKind)
 //! error.
 //!
 //! ## Answers
 //! `201` created (id from the body, else `Location`), `200` updated; `401`/`403` auth, `404` not
 //! found, `409` conflict, `400`/`422` invalid input with every `invalidFields` entry as a
-//! [`FieldError`](billsync_core::FieldError), `429` rate limited, `5xx` unavailable. Problem
+//! [`FieldError`](billsync_core::FieldError), `429` rate limited, `408` and `5xx` unavailable
+//! (billsync-core's default status table, with no override). The problem `type` is the
+//! error's [`code`](billsync_core::Error::codes). Problem
 //! bodies parse as `application/json` or `application/problem+json` ([`RebillyProblem`] via
 //! [`Error::detail`](billsync_core::Error::detail)); HTML, empty or garbage bodies give a
 //! typed error (decode for a success status, by status otherwise), never a panic. On `429`,
@@ -156,9 +162,7 @@ pub use connect::{
     FACTORY, KEYS, LOCAL_SANDBOX_KEY, LOCAL_SANDBOX_ORGANIZATION, LOCAL_SANDBOX_WEBSITE,
     RebillyClientBuilder, RebillyFactory,
 };
-pub use error::{
-    InvalidField, RETRY_AFTER_HEADER, RebillyProblem, error_from_response, retry_after,
-};
+pub use error::{InvalidField, RETRY_AFTER_HEADER, RebillyProblem, retry_after};
 
 /// The provider's name, as in errors, spans and id maps.
 pub const PROVIDER: &str = "rebilly";

@@ -3,13 +3,14 @@
 
 use billsync_core::reqwest::{Method, StatusCode};
 use billsync_core::{
-    Error, ErrorKind, Outcome, Payment, PreparedRequest, RecordKind, Result, RetrySafety, Upserted,
+    Error, ErrorKind, Outcome, Payment, PreparedRequest, ProviderErrors, RawResponse, RecordKind,
+    Result, RetrySafety, Upserted,
 };
 
 use crate::PROVIDER;
 use crate::answers::{id_from_location, parse_object};
 use crate::client::RebillyClient;
-use crate::error::{RebillyProblem, decode_error, error_from_response};
+use crate::error::{RebillyProblem, RequestIdReuse, decode_error, request_id_reuse};
 use crate::wire::{TransactionResponse, TransactionResult};
 
 impl RebillyClient {
@@ -63,6 +64,7 @@ impl RebillyClient {
                     )
                     .with_provider(PROVIDER)
                     .with_status(resp.status.as_u16())
+                    .with_attempts(resp.attempts)
                     .with_detail(body));
                 }
                 // 200 is not a documented answer to a create: it can only be Rebilly handing
@@ -78,36 +80,10 @@ impl RebillyClient {
                 return Err(decode_error(&resp, "a transaction (status not 201)"));
             }
             _ => {
-                let problem = RebillyProblem::parse(&resp);
-                let duplicate = matches!(resp.status.as_u16(), 400 | 409 | 422)
-                    && problem
-                        .as_ref()
-                        .is_some_and(RebillyProblem::is_duplicate_request_id);
-                if !duplicate {
-                    return Err(error_from_response(&resp));
-                }
-                let given = problem
-                    .as_ref()
-                    .and_then(|p| p.transaction_id.clone().or_else(|| p.id.clone()))
-                    .filter(|id| !id.is_empty())
-                    .or_else(|| id_from_location(&resp.headers));
-                let id = match given {
-                    Some(id) => id,
-                    None => {
-                        let (found, attempts) = self.find_by_request_id(&request_id).await?;
-                        requests += attempts;
-                        found.ok_or_else(|| {
-                            Error::new(
-                                ErrorKind::Conflict,
-                                format!(
-                                    "Rebilly says requestId `{request_id}` was already used, but no transaction with it was found"
-                                ),
-                            )
-                            .with_provider(PROVIDER)
-                            .with_status(resp.status.as_u16())
-                        })?
-                    }
-                };
+                let err = RebillyProblem::classify(&resp, req.retry);
+                let id = self
+                    .reused_request_id(&resp, err, &request_id, &mut requests)
+                    .await?;
                 (Outcome::Unchanged, id)
             }
         };
@@ -120,6 +96,47 @@ impl RebillyClient {
         Ok(Upserted::new(PROVIDER, payment, outcome, id, requests))
     }
 
+    /// The transaction an error answer to `POST /transactions` refers to when the answer is
+    /// about a reused `requestId` (see [`request_id_reuse`]), or `err` (the answer's error)
+    /// when it is not. `requests` counts the lookup's attempts.
+    async fn reused_request_id(
+        &self,
+        resp: &RawResponse,
+        err: Error,
+        request_id: &str,
+        requests: &mut u32,
+    ) -> Result<String> {
+        let said = match request_id_reuse(resp, err.detail::<RebillyProblem>()) {
+            RequestIdReuse::No => return Err(err),
+            RequestIdReuse::Named(id) => return Ok(id),
+            RequestIdReuse::Possibly { said } => said,
+        };
+        let found = match self.find_by_request_id(request_id).await {
+            Ok((found, attempts)) => {
+                *requests += attempts;
+                found
+            }
+            // The lookup failing says nothing about a conflict nobody said was the
+            // `requestId`'s: report the answer itself.
+            Err(lookup) => return Err(if said { lookup } else { err }),
+        };
+        match found {
+            Some(id) => Ok(id),
+            None if said => Err(Error::new(
+                ErrorKind::Conflict,
+                format!(
+                    "Rebilly says requestId `{request_id}` was already used, but no transaction with it was found"
+                ),
+            )
+            .with_provider(PROVIDER)
+            .with_status(resp.status.as_u16())
+            .with_attempts(resp.attempts)
+            .with_codes(err.codes().iter().cloned())
+            .with_messages(err.messages().iter().cloned())),
+            None => Err(err),
+        }
+    }
+
     pub(crate) async fn find_by_request_id(
         &self,
         request_id: &str,
@@ -127,11 +144,9 @@ impl RebillyClient {
         let req = self.lookup_request(request_id)?;
         let resp = self.http.send(&req).await?;
         if !resp.status.is_success() {
-            return Err(error_from_response(&resp));
+            return Err(RebillyProblem::classify(&resp, req.retry));
         }
-        let list: Vec<TransactionResponse> = resp
-            .json(PROVIDER)
-            .map_err(|_| decode_error(&resp, "a list of transactions"))?;
+        let list: Vec<TransactionResponse> = resp.json_as(PROVIDER, "a list of transactions")?;
         let id = list
             .into_iter()
             .filter(|t| t.request_id.as_deref().is_none_or(|r| r == request_id))

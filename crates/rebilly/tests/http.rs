@@ -1,17 +1,16 @@
 //! The Rebilly client against wiremock: each answer of `PUT /customers/{id}`, retries, headers,
-//! and the key never in an error's text (transactions: transactions.rs).
+//! and the key never in an error's text.
 
 mod common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use billsync_core::secrecy::SecretString;
-use billsync_core::{Customer, ErrorKind, Outcome, Upsert};
+use billsync_core::{Customer, ErrorKind, Outcome, Provider, Upsert};
 use billsync_rebilly::{RebillyClient, RebillyProblem};
 use common::*;
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
 #[tokio::test]
 async fn created_201_reads_location_and_sends_the_key_and_body() {
     let server = MockServer::start().await;
@@ -121,7 +120,7 @@ async fn unauthorized_and_forbidden_are_auth_errors_without_the_key() {
         let err = Upsert::<Customer>::upsert(&client(&server), &customer())
             .await
             .unwrap_err();
-        assert_eq!(err.kind(), &ErrorKind::Auth, "{status}");
+        assert_eq!(err.kind(), ErrorKind::Auth, "{status}");
         assert_eq!(err.status(), Some(status));
         assert_eq!(err.provider(), Some("rebilly"));
         assert!(!err.is_retryable());
@@ -147,7 +146,7 @@ async fn conflict_409_is_a_conflict() {
     let err = Upsert::<Customer>::upsert(&client(&server), &customer())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Conflict);
+    assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(err.to_string().contains("Customer is locked"), "{err}");
     assert_no_key(&err);
 }
@@ -243,12 +242,10 @@ async fn rate_limit_beyond_the_bounded_wait_is_returned_with_when_to_retry() {
     let err = Upsert::<Customer>::upsert(&client(&server), &customer())
         .await
         .unwrap_err();
-    match err.kind() {
-        ErrorKind::RateLimited {
-            retry_after: Some(wait),
-        } => assert!(*wait > Duration::from_secs(590) && *wait <= Duration::from_secs(600)),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    let wait = err.retry_after().unwrap();
+    assert!(wait > Duration::from_secs(590) && wait <= Duration::from_secs(600));
+    assert_eq!((err.status(), err.attempts()), (Some(429), 1));
     assert!(err.is_retryable());
 }
 
@@ -287,7 +284,7 @@ async fn garbage_answers_are_typed_errors() {
     let err = Upsert::<Customer>::upsert(&client(&server), &customer())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Decode);
+    assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(!err.to_string().contains("maintenance"), "{err}");
 
     for (status, body, kind) in [
@@ -296,6 +293,8 @@ async fn garbage_answers_are_typed_errors() {
         (200, "[1, 2]", ErrorKind::Decode),
         (502, "<html>bad gateway</html>", ErrorKind::Unavailable),
         (422, "\u{0}\u{1}garbage", ErrorKind::Rejected),
+        // A request timeout left after the retries: unavailable, as for every provider.
+        (408, "", ErrorKind::Unavailable),
     ] {
         let server = MockServer::start().await;
         Mock::given(method("PUT"))
@@ -312,7 +311,7 @@ async fn garbage_answers_are_typed_errors() {
         let err = Upsert::<Customer>::upsert(&c, &customer())
             .await
             .unwrap_err();
-        assert_eq!(err.kind(), &kind, "{status} {body:?}");
+        assert_eq!(err.kind(), kind, "{status} {body:?}");
         assert_no_key(&err);
     }
 }
@@ -330,6 +329,55 @@ async fn invalid_records_send_nothing() {
     let err = Upsert::<Customer>::upsert(&client(&server), &c)
         .await
         .unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::InvalidInput(_)));
+    assert!(matches!(err.kind(), ErrorKind::InvalidInput));
     assert_eq!(err.field_errors()[0].path, "external_id");
+}
+
+#[tokio::test]
+async fn provider_exposes_both_kinds() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+    let p: &dyn Provider = &c;
+    assert_eq!(p.name(), "rebilly");
+    assert!(p.customers().is_some() && p.payments().is_some());
+    assert_eq!(
+        p.capabilities().payments,
+        billsync_core::Support::CreateOnly
+    );
+    assert!(!format!("{c:?}").contains(KEY));
+}
+
+#[tokio::test]
+async fn two_server_errors_then_a_validation_problem_reports_three_attempts_and_its_details() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(problem(
+            422,
+            serde_json::json!({
+                "type": "https://api.rebilly.com/errors/validation-error",
+                "title": "Validation error", "status": 422,
+                "invalidFields": [{"field": "email", "message": "is taken"}]
+            }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = Upsert::<Customer>::upsert(&client(&server), &customer())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(err.status(), Some(422));
+    assert_eq!(
+        err.codes(),
+        ["https://api.rebilly.com/errors/validation-error"]
+    );
+    assert_eq!(err.field_errors()[0].path, "email");
+    assert_eq!(err.field_errors()[0].message, "is taken");
 }

@@ -1,17 +1,14 @@
-//! The Rebilly client against wiremock: `POST /transactions`, its request id, retries and
-//! duplicate answers.
+//! The Rebilly client against wiremock: each answer of `POST /transactions`, a reused
+//! `requestId`, retries, and the transaction lookup.
 
 mod common;
 
 use std::sync::Arc;
 
-use billsync_core::{
-    ErrorKind, IdMap, MemoryIdMap, Outcome, Payment, Provider, RecordKind, Upsert,
-};
+use billsync_core::{ErrorKind, IdMap, MemoryIdMap, Outcome, Payment, RecordKind, Upsert};
 use common::*;
 use wiremock::matchers::{body_partial_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
 #[tokio::test]
 async fn transaction_post_carries_request_id_and_exact_amount() {
     let server = MockServer::start().await;
@@ -178,7 +175,7 @@ async fn other_conflicts_and_declines_are_errors() {
     let err = Upsert::<Payment>::upsert(&client(&server), &payment())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Conflict);
+    assert_eq!(err.kind(), ErrorKind::Conflict);
     assert_no_key(&err);
 
     let server = MockServer::start().await;
@@ -191,20 +188,65 @@ async fn other_conflicts_and_declines_are_errors() {
     let err = Upsert::<Payment>::upsert(&client(&server), &payment())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Rejected);
+    assert_eq!(err.kind(), ErrorKind::Rejected);
     assert!(err.to_string().contains("txn_d"), "{err}");
 }
 
-#[tokio::test]
-async fn provider_exposes_both_kinds() {
+/// Mounts `POST /transactions` answering `status` with `body`, and the `requestId` lookup
+/// answering `found`.
+async fn conflict_then_lookup(
+    status: u16,
+    body: serde_json::Value,
+    found: serde_json::Value,
+) -> MockServer {
     let server = MockServer::start().await;
-    let c = client(&server);
-    let p: &dyn Provider = &c;
-    assert_eq!(p.name(), "rebilly");
-    assert!(p.customers().is_some() && p.payments().is_some());
+    Mock::given(method("POST"))
+        .and(path(TRANSACTIONS_PATH))
+        .respond_with(problem(status, body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(TRANSACTIONS_PATH))
+        .and(query_param("filter", "requestId:pay-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(found))
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_409_is_checked_by_lookup_whatever_its_wording() {
+    // No word about the requestId: the status is what counts, and the lookup confirms it.
+    let server = conflict_then_lookup(
+        409,
+        serde_json::json!({"title": "Conflict", "status": 409}),
+        serde_json::json!([{"id": "txn_found", "requestId": "pay-1", "result": "approved"}]),
+    )
+    .await;
+    let done = Upsert::<Payment>::upsert(&client(&server), &payment())
+        .await
+        .unwrap();
     assert_eq!(
-        p.capabilities().payments,
-        billsync_core::Support::CreateOnly
+        (done.outcome, done.provider_id.as_str(), done.requests),
+        (Outcome::Unchanged, "txn_found", 2)
     );
-    assert!(!format!("{c:?}").contains(KEY));
+}
+
+#[tokio::test]
+async fn a_request_id_field_problem_with_no_transaction_behind_it_is_the_answers_error() {
+    let server = conflict_then_lookup(
+        422,
+        serde_json::json!({"title": "Validation error", "status": 422,
+            "invalidFields": [{"field": "requestId", "message": "does not match pattern"}]}),
+        serde_json::json!([]),
+    )
+    .await;
+    let err = Upsert::<Payment>::upsert(&client(&server), &payment())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(err.field_errors()[0].path, "requestId");
+    assert_eq!((err.status(), err.attempts()), (Some(422), 1));
 }

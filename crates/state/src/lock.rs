@@ -126,7 +126,7 @@ mod tests {
         let b = Account::new("hyfin", &base).with_scope("site", "b");
         let held = acquire(&state, &a, false).unwrap();
         let refused = acquire(&state, &a, false).unwrap_err();
-        assert_eq!(refused.kind(), &ErrorKind::Conflict);
+        assert_eq!(refused.kind(), ErrorKind::Conflict);
         let text = refused.to_string();
         assert!(
             text.contains(&format!("pid {}", std::process::id())),

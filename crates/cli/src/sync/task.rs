@@ -83,10 +83,10 @@ pub struct Ctx {
     pub warm_up: tokio::sync::OnceCell<Result<u32, String>>,
 }
 
-fn is_rejection(kind: &ErrorKind) -> bool {
+fn is_rejection(kind: ErrorKind) -> bool {
     matches!(
         kind,
-        ErrorKind::InvalidInput(_)
+        ErrorKind::InvalidInput
             | ErrorKind::Rejected
             | ErrorKind::Conflict
             | ErrorKind::Unsupported
@@ -227,14 +227,14 @@ impl Ctx {
                     Err(e) => state_failed(&e),
                 }
             }
-            Err(e) if e.kind() == &ErrorKind::OutcomeUnknown => {
+            Err(e) if e.kind() == ErrorKind::OutcomeUnknown => {
                 let _ = self
                     .store
                     .mark_outcome_unknown(key, &fingerprint, e.kind().name());
                 from_error(&e)
             }
             Err(e) => {
-                if e.kind() == &ErrorKind::Auth {
+                if e.kind() == ErrorKind::Auth {
                     self.abort.store(true, Ordering::Relaxed);
                 }
                 let _ = self.store.mark_failed(key, &fingerprint, e.kind().name());

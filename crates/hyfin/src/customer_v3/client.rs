@@ -4,15 +4,15 @@
 use billsync_core::reqwest::Method;
 use billsync_core::reqwest::StatusCode;
 use billsync_core::{
-    Customer, Error, ErrorKind, Outcome, PreparedRequest, Result, RetrySafety, Upserted, Validator,
+    Customer, Outcome, PreparedRequest, ProviderErrors, Result, RetrySafety, Upserted, Validator,
     url_with_segments,
 };
 
 use super::mapping::customer_v3_request;
 use super::wire::HyfinV3Customer;
 use crate::customer_api::CUSTOMER_LOOKUP_API_VERSION;
-use crate::error::{failure, rejected};
-use crate::wire::{HyfinAction, HyfinResponse};
+use crate::error::{HyfinError, decode_error};
+use crate::wire::HyfinAction;
 use crate::{HyfinClient, PROVIDER};
 
 impl HyfinClient {
@@ -79,38 +79,22 @@ impl HyfinClient {
     ) -> Result<Option<HyfinV3Customer>> {
         let req = self.prepare_customer_lookup(external_id)?;
         let resp = self.http.send(&req).await?;
-        let status = resp.status.as_u16();
         if resp.status == StatusCode::NOT_FOUND {
             return Ok(None);
         }
-        if !resp.status.is_success() {
-            let errors = serde_json::from_slice::<HyfinResponse>(&resp.body)
-                .ok()
-                .map(|b| b.errors);
-            return Err(failure(&resp, &self.http, req.retry, errors));
+        let failed = HyfinError::parse(&resp).is_some_and(|b| b.is_failure());
+        if !resp.status.is_success() || failed {
+            return Err(HyfinError::classify(&resp, req.retry));
         }
-        if let Ok(HyfinResponse {
-            success: Some(false),
-            errors,
-            ..
-        }) = serde_json::from_slice::<HyfinResponse>(&resp.body)
-        {
-            return Err(rejected(status, errors));
-        }
-        let decode = |what: &str| {
-            Error::new(ErrorKind::Decode, what.to_owned())
-                .with_provider(PROVIDER)
-                .with_status(status)
-        };
-        let customer: HyfinV3Customer = serde_json::from_slice(&resp.body)
-            .map_err(|e| decode("the answer was not a Hyfin customer").with_source(e))?;
+        let customer: HyfinV3Customer = resp.json_object(PROVIDER, "a Hyfin customer")?;
         match customer.external_id.as_deref() {
             Some(got) if got == external_id => Ok(Some(customer)),
-            Some(_) => Err(decode(
-                "Hyfin answered with a customer of another external id",
+            Some(_) => Err(decode_error(
+                &resp,
+                "the customer of the external id asked for (it named another)",
             )),
             None if customer.id.is_some() => Ok(Some(customer)),
-            None => Err(decode("the answer was not a Hyfin customer")),
+            None => Err(decode_error(&resp, "a Hyfin customer")),
         }
     }
 }

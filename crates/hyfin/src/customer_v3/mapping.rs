@@ -151,7 +151,7 @@ mod tests {
         contact.last_name = None;
         let c = Customer::new(" ").with_primary_contact(contact);
         let err = customer_v3_request(&c).unwrap_err();
-        assert!(matches!(err.kind(), ErrorKind::InvalidInput(_)));
+        assert!(matches!(err.kind(), ErrorKind::InvalidInput));
         let paths: Vec<&str> = err.field_errors().iter().map(|f| f.path.as_str()).collect();
         assert!(paths.contains(&"external_id"), "{paths:?}");
         assert!(paths.contains(&"primary_contact.first_name"), "{paths:?}");

@@ -1,6 +1,5 @@
-//! What the Payabli HTTP tests share: the token, paths, a client for a wiremock server with
-//! fast retries, a sample customer and Payabli's usual answers.
-#![allow(dead_code)]
+//! What the Payabli wiremock tests share: the client, a customer and Payabli's answers.
+#![allow(dead_code)] // Each test file uses its own part of these.
 
 use std::time::Duration;
 
@@ -10,14 +9,10 @@ use billsync_payabli::{PayabliClient, PayabliConfig};
 use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
 
-/// The API token; no error or Debug may show it.
 pub const TOKEN: &str = "payabli-secret-token-5c4b";
-/// The create path of entry point `entry-1`.
 pub const CREATE: &str = "/api/Customer/single/entry-1";
-/// The customer query path of entry point `entry-1`.
 pub const QUERY: &str = "/api/Query/customers/entry-1";
 
-/// A client of entry point `entry-1` at `server`: 500 ms timeout, two fast retries.
 pub fn client(server: &MockServer) -> PayabliClient {
     PayabliClient::new(
         PayabliConfig::builder()
@@ -40,7 +35,6 @@ pub fn client(server: &MockServer) -> PayabliClient {
     .unwrap()
 }
 
-/// Customer `cust-77` with one contact.
 pub fn customer() -> Customer {
     Customer::new("cust-77")
         .with_company("ABC Plumbing")
@@ -51,12 +45,10 @@ pub fn customer() -> Customer {
         )
 }
 
-/// A query answer with no record.
 pub fn none_found() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"Summary": {"totalRecords": 0}, "Records": []}))
 }
 
-/// A query answer with customer `id`.
 pub fn found(id: u64) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
         "Summary": {"totalRecords": 1},
@@ -64,7 +56,6 @@ pub fn found(id: u64) -> ResponseTemplate {
     }))
 }
 
-/// A create answer naming customer `id`.
 pub fn created(id: u64) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
         "isSuccess": true, "responseCode": 1, "responseText": "Success",
@@ -72,7 +63,6 @@ pub fn created(id: u64) -> ResponseTemplate {
     }))
 }
 
-/// An update answer.
 pub fn updated() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
         "isSuccess": true, "responseCode": 1, "responseData": " ", "responseText": "Success"

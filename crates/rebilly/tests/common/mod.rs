@@ -1,6 +1,5 @@
-//! What the Rebilly HTTP tests share: the key, paths, a client for a wiremock server with fast
-//! retries, sample records, and the check that the key never shows.
-#![allow(dead_code)]
+//! What the Rebilly wiremock tests share: the client, its settings, records and problem answers.
+#![allow(dead_code)] // Each test file uses its own part of these.
 
 use std::time::Duration;
 
@@ -12,12 +11,10 @@ use billsync_core::{
 use billsync_rebilly::{RebillyClient, RebillyConfig};
 use wiremock::{MockServer, ResponseTemplate};
 
-/// The API key; no error, log or Debug may show it.
 pub const KEY: &str = "sk_sandbox_SECRET-KEY-0123456789";
 pub const CUSTOMER_PATH: &str = "/rebilly/organizations/org-1/customers/cust-1";
 pub const TRANSACTIONS_PATH: &str = "/rebilly/organizations/org-1/transactions";
 
-/// Fast retries (5 to 10 ms apart), at most `max_retries` of them.
 pub fn settings(max_retries: u32) -> HttpSettings {
     HttpSettings {
         timeout: Duration::from_secs(5),
@@ -32,7 +29,6 @@ pub fn settings(max_retries: u32) -> HttpSettings {
     }
 }
 
-/// A config builder of `org-1`/`web-1` at `server`, without a key yet.
 pub fn config(server: &MockServer, max_retries: u32) -> billsync_rebilly::RebillyConfigBuilder {
     RebillyConfig::builder()
         .base_url(format!("{}/rebilly", server.uri()))
@@ -41,7 +37,6 @@ pub fn config(server: &MockServer, max_retries: u32) -> billsync_rebilly::Rebill
         .http(settings(max_retries))
 }
 
-/// A client of `org-1` at `server` with [`KEY`] and three retries.
 pub fn client(server: &MockServer) -> RebillyClient {
     RebillyClient::new(
         config(server, 3)
@@ -52,7 +47,6 @@ pub fn client(server: &MockServer) -> RebillyClient {
     .unwrap()
 }
 
-/// Customer `cust-1` with one contact and a billing address.
 pub fn customer() -> Customer {
     Customer::new("cust-1")
         .with_company("ABC Plumbing")
@@ -70,7 +64,6 @@ pub fn customer() -> Customer {
         )
 }
 
-/// Payment `pay-1` of 35.10 USD by card for `cust-1`.
 pub fn payment() -> Payment {
     Payment::new(
         "pay-1",
@@ -82,14 +75,12 @@ pub fn payment() -> Payment {
     .with_method(PaymentMethod::Card)
 }
 
-/// An `application/problem+json` answer.
 pub fn problem(status: u16, body: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(status)
         .insert_header("content-type", "application/problem+json")
         .set_body_json(body)
 }
 
-/// Asserts that neither Display nor Debug of `err` shows the key.
 pub fn assert_no_key(err: &billsync_core::Error) {
     for shown in [err.to_string(), format!("{err:?}")] {
         assert!(!shown.contains(KEY), "{shown}");

@@ -1,9 +1,8 @@
-//! Payabli over HTTP, against wiremock: what each error answer becomes, and what is never
-//! sent.
+//! Payabli over HTTP, against wiremock: every error answer, and the duplicates it tells apart.
 
 mod common;
 
-use billsync_core::{ErrorKind, Outcome, Payment, Provider, Upsert};
+use billsync_core::{ErrorKind, Outcome, Upsert};
 use billsync_payabli::PayabliError;
 use common::*;
 use serde_json::json;
@@ -27,7 +26,7 @@ async fn a_400_envelope_is_rejected_with_explanation_and_todo() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Rejected);
+    assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(
         err.messages(),
         [
@@ -56,7 +55,7 @@ async fn declined_with_200_is_rejected() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Rejected);
+    assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(err.messages(), ["Declined"]);
 }
 
@@ -69,7 +68,7 @@ async fn unauthorized_is_auth_and_never_shows_the_token() {
         .await;
     let client = client(&server);
     let err = client.upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Auth);
+    assert_eq!(err.kind(), ErrorKind::Auth);
     for text in [err.to_string(), format!("{err:?}"), format!("{client:?}")] {
         assert!(!text.contains(TOKEN), "{text}");
     }
@@ -107,7 +106,7 @@ async fn garbage_and_bare_ids() {
         .mount(&server)
         .await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Decode);
+    assert_eq!(err.kind(), ErrorKind::Decode);
 
     for data in [json!(123), json!("123")] {
         let server = MockServer::start().await;
@@ -128,66 +127,68 @@ async fn garbage_and_bare_ids() {
 }
 
 #[tokio::test]
-async fn a_remembered_id_gone_at_payabli_is_looked_up_again() {
+async fn a_409_envelope_to_a_create_is_an_existing_customer_found_and_updated() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(QUERY))
+        .respond_with(none_found())
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(QUERY))
+        .respond_with(found(55))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // No "already exists" wording: the 409 with Payabli's envelope is what counts.
+    Mock::given(method("POST"))
+        .and(path(CREATE))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
+            "isSuccess": false, "responseCode": 3, "responseText": "Conflict",
+            "responseData": {"explanation": "Identifiers matched.", "todoAction": "Update it."}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/Customer/55"))
+        .respond_with(updated())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let done = client(&server).upsert(&customer()).await.unwrap();
+    assert_eq!(
+        (done.outcome, done.provider_id.as_str(), done.requests),
+        (Outcome::Updated, "55", 4)
+    );
+}
+
+#[tokio::test]
+async fn two_server_errors_then_a_rejection_reports_three_attempts_and_the_code() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(none_found())
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .respond_with(created(10))
-        .up_to_n_times(1)
+        .respond_with(ResponseTemplate::new(503).set_body_string("Service Unavailable"))
+        .up_to_n_times(2)
+        .expect(2)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .respond_with(created(11))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "isSuccess": false, "responseCode": 3003, "responseText": "Invalid parameter",
+            "responseData": {"explanation": "zip is invalid", "todoAction": "Fix the zip."}
+        })))
+        .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("PUT"))
-        .and(path("/api/Customer/10"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"isSuccess": false, "responseText": "Not found"})),
-        )
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    assert_eq!(client.upsert(&customer()).await.unwrap().provider_id, "10");
-    let again = client.upsert(&customer()).await.unwrap();
-    assert_eq!(
-        (again.outcome, again.provider_id.as_str()),
-        (Outcome::Created, "11")
-    );
-}
-
-#[tokio::test]
-async fn invalid_input_sends_nothing() {
-    let server = MockServer::start().await;
-    let mut bad = customer();
-    bad.utc_offset_hours = Some(13);
-    bad.external_id = "x".repeat(251);
-    let err = client(&server).upsert(&bad).await.unwrap_err();
-    let paths: Vec<&str> = err.field_errors().iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["external_id", "utc_offset_hours"]);
-    assert!(server.received_requests().await.unwrap().is_empty());
-}
-
-#[tokio::test]
-async fn payments_are_unsupported_through_the_dynamic_path() {
-    let server = MockServer::start().await;
-    let client: Box<dyn Provider> = Box::new(client(&server));
-    assert!(!client.capabilities().payments.is_supported());
-    let payment = Payment::new(
-        "p1",
-        "cust-77",
-        "1.00".parse().unwrap(),
-        "USD",
-        "2024-01-01T00:00:00Z".parse().unwrap(),
-    );
-    let err = client.upsert_payment(&payment).await.unwrap_err();
-    assert_eq!(err.kind(), &ErrorKind::Unsupported);
-    assert_eq!(
-        err.to_string(),
-        "payabli: payabli does not support syncing payments"
-    );
+    let err = client(&server).upsert(&customer()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Rejected);
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(err.codes(), ["3003"]);
+    assert_eq!(err.status(), Some(400));
 }
