@@ -4,11 +4,12 @@ use std::io::Cursor;
 
 use billsync_cli::args::Kind;
 use billsync_cli::input::{Format, Records};
+use billsync_core::provider_kit::RawResponse;
 use billsync_core::reqwest::StatusCode;
 use billsync_core::reqwest::header::{
     CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER,
 };
-use billsync_core::{Customer, Payment, RawResponse};
+use billsync_core::{Customer, Payment};
 
 use crate::seeds;
 

@@ -15,7 +15,10 @@ fn customer() -> Customer {
 fn every_provider_describes_its_keys_with_unique_names_and_variables() {
     let providers = billsync::providers();
     let names: Vec<&str> = providers.iter().map(|p| p.name()).collect();
-    assert_eq!(names, ["hyfin", "rebilly", "payabli"]);
+    // `echo` (tests/echo, the worked example of docs/new-provider.md) is on in workspace runs
+    // with every feature.
+    assert_eq!(names[..3], ["hyfin", "rebilly", "payabli"]);
+    assert!(names[3..].iter().all(|n| *n == "echo"), "{names:?}");
     for p in providers {
         let prefix = format!("{}_", p.name().to_ascii_uppercase());
         let keys = p.keys();
@@ -89,9 +92,11 @@ fn connect_builds_the_account_from_the_options_and_names_bad_keys() {
         billsync::connect("hyfin", &Options::new().set("rate_limit", "fast")).unwrap_err();
     assert!(bad_rate.to_string().contains("N/s"), "{bad_rate}");
     let unknown = billsync::connect("acme", &Options::new()).unwrap_err();
-    assert_eq!(
-        unknown.to_string(),
-        "no provider `acme`: the enabled ones are hyfin, rebilly, payabli"
+    assert!(
+        unknown
+            .to_string()
+            .starts_with("no provider `acme`: the enabled ones are hyfin, rebilly, payabli"),
+        "{unknown}"
     );
     assert_eq!(unknown.kind().name(), "config");
 }
@@ -100,7 +105,10 @@ fn connect_builds_the_account_from_the_options_and_names_bad_keys() {
 async fn each_providers_sandbox_settings_work_against_the_sandbox_and_the_record_reads_back() {
     let sandbox = Sandbox::start().await.unwrap();
     for factory in billsync::providers() {
-        let base = sandbox.provider_base_url(factory.name()).unwrap();
+        let Some(base) = sandbox.provider_base_url(factory.name()) else {
+            assert_eq!(factory.name(), "echo", "only echo has no sandbox");
+            continue;
+        };
         let options = factory.sandbox_options(&base).unwrap();
         let client = factory.connect(&options, None).unwrap();
         let done = client.upsert_customer(&customer()).await.unwrap();

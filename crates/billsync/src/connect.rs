@@ -17,6 +17,8 @@ static PROVIDERS: &[&dyn ProviderFactory] = &[
     &billsync_rebilly::FACTORY,
     #[cfg(feature = "payabli")]
     &billsync_payabli::FACTORY,
+    #[cfg(feature = "echo")]
+    &billsync_echo::FACTORY,
 ];
 
 /// The enabled provider called `name` (case-insensitive), or a configuration error naming the

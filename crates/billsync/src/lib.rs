@@ -13,6 +13,7 @@
 //! | `payabli` | [`payabli`]          | `billsync-payabli` |
 //! | `state`   | [`state`]            | `billsync-state`   |
 //! | `full`    | all of the above     |                    |
+//! | `echo`    | [`echo`]             | `billsync-echo`: the minimal example provider of `docs/new-provider.md`, not in `full` |
 //!
 //! With only one provider's feature on, no other provider crate is compiled.
 //!
@@ -58,6 +59,10 @@ pub use billsync_payabli as payabli;
 #[cfg(feature = "state")]
 #[cfg_attr(docsrs, doc(cfg(feature = "state")))]
 pub use billsync_state as state;
+
+#[cfg(feature = "echo")]
+#[cfg_attr(docsrs, doc(cfg(feature = "echo")))]
+pub use billsync_echo as echo;
 
 /// The README's code, compiled as doctests so that it never drifts from the API.
 #[cfg(all(doctest, feature = "hyfin", feature = "state"))]

@@ -14,8 +14,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod account;
-mod connect;
 mod answer;
+mod connect;
 mod error;
 mod http;
 mod idempotency;
@@ -29,32 +29,47 @@ mod request;
 pub mod retry;
 pub mod secret;
 mod send_failure;
-pub mod testing;
 mod status;
+pub mod testing;
 pub mod time;
 mod upsert;
 mod validate;
 
 pub use account::Account;
-pub use connect::{
-    ClientSettings, ConfigKey, KeyRole, Options, ProviderFactory, RATE_LIMIT_KEY, parse_rate_limit,
-};
-pub use answer::ProviderErrors;
+pub use connect::{ConfigKey, KeyRole, Options, ProviderFactory, RATE_LIMIT_KEY, parse_rate_limit};
 pub use error::{Error, ErrorKind, FieldError, ProviderDetail, Result};
-pub use http::{HttpClient, HttpSettings, RawResponse};
+pub use http::HttpSettings;
 pub use idempotency::IdempotencyKey;
 pub use idmap::{IdMap, MemoryIdMap};
 pub use model::*;
-pub use provider::{Provider, unsupported};
-pub use ratelimit::{RateGate, RateLimit, Window, is_loopback};
-pub use request::{
-    PreparedRequest, RenderedRequest, RetrySafety, parse_base_url, secret_header_value,
-    url_with_segments,
-};
+pub use provider::Provider;
+pub use ratelimit::{RateLimit, Window};
+pub use request::{PreparedRequest, RenderedRequest, RetrySafety};
 pub use retry::RetryConfig;
-pub use status::{StatusTable, default_kind};
 pub use upsert::{Capabilities, Outcome, Support, Upsert, UpsertOptions, Upserted};
-pub use validate::{FieldPath, LazyPath, Validator, is_email};
+
+// What provider crates use, also at the root of this crate for its own modules.
+pub(crate) use answer::ProviderErrors;
+pub(crate) use http::RawResponse;
+pub(crate) use ratelimit::RateGate;
+pub(crate) use request::url_with_segments;
+pub(crate) use status::StatusTable;
+pub(crate) use validate::Validator;
+
+/// What a provider crate is built from, and callers of billsync never need: the HTTP core, the
+/// error mapping, validation, URL and header helpers. `docs/new-provider.md` walks through
+/// using them. These items follow billsync's version like the rest of the API, but they are
+/// meant for implementors: an application that only syncs records uses none of them.
+pub mod provider_kit {
+    pub use crate::answer::ProviderErrors;
+    pub use crate::connect::ClientSettings;
+    pub use crate::http::{HttpClient, RawResponse};
+    pub use crate::provider::unsupported;
+    pub use crate::ratelimit::{RateGate, is_loopback};
+    pub use crate::request::{parse_base_url, secret_header_value, url_with_segments};
+    pub use crate::status::{StatusTable, default_kind};
+    pub use crate::validate::{FieldPath, LazyPath, Validator, is_email};
+}
 
 /// Re-exported so callers and provider crates use the same versions.
 pub use {async_trait::async_trait, chrono, reqwest, rust_decimal, secrecy, url};

@@ -2,13 +2,11 @@
 
 use std::time::Duration;
 
+use billsync_core::provider_kit::{HttpClient, ProviderErrors, RawResponse};
 use billsync_core::reqwest::Method;
 use billsync_core::reqwest::header::HeaderMap;
 use billsync_core::url::Url;
-use billsync_core::{
-    ErrorKind, HttpClient, HttpSettings, PreparedRequest, ProviderErrors, RawResponse, RetryConfig,
-    RetrySafety,
-};
+use billsync_core::{ErrorKind, HttpSettings, PreparedRequest, RetryConfig, RetrySafety};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -2,13 +2,12 @@
 
 use std::time::{Duration, Instant};
 
+use billsync_core::provider_kit::HttpClient;
 use billsync_core::reqwest::Method;
 use billsync_core::reqwest::header::HeaderName;
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{
-    ErrorKind, HttpClient, HttpSettings, PreparedRequest, RetryConfig, RetrySafety,
-};
+use billsync_core::{ErrorKind, HttpSettings, PreparedRequest, RetryConfig, RetrySafety};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
+use billsync_core::provider_kit::HttpClient;
 use billsync_core::reqwest::Method;
 use billsync_core::url::Url;
-use billsync_core::{HttpClient, HttpSettings, PreparedRequest, RetryConfig, RetrySafety};
+use billsync_core::{HttpSettings, PreparedRequest, RetryConfig, RetrySafety};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

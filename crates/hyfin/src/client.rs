@@ -3,13 +3,14 @@
 use std::fmt;
 use std::sync::Arc;
 
+use billsync_core::provider_kit::{HttpClient, secret_header_value, url_with_segments};
 use billsync_core::reqwest::Method;
 use billsync_core::reqwest::header::HeaderValue;
 use billsync_core::url::Url;
 use billsync_core::{
-    Account, Capabilities, Customer, HttpClient, IdMap, MemoryIdMap, Outcome, Payment,
-    PreparedRequest, Provider, RateLimit, RecordKind, Result, RetrySafety, Support, Upsert,
-    UpsertOptions, Upserted, async_trait, secret_header_value, url_with_segments,
+    Account, Capabilities, Customer, IdMap, MemoryIdMap, Outcome, Payment, PreparedRequest,
+    Provider, RateLimit, RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted,
+    async_trait,
 };
 use serde::Serialize;
 use tracing::Instrument;

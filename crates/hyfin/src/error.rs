@@ -5,7 +5,8 @@
 //! default status table with no override, and [`Error::codes`](billsync_core::Error::codes) is
 //! empty for Hyfin.
 
-use billsync_core::{Error, ProviderErrors, RawResponse, Result, RetrySafety};
+use billsync_core::provider_kit::{ProviderErrors, RawResponse};
+use billsync_core::{Error, Result, RetrySafety};
 
 use crate::PROVIDER;
 use crate::wire::{HyfinAction, HyfinResponse};

@@ -1,6 +1,7 @@
 //! A narrow entry point for fuzz targets (not a stable API): every decoder of Hyfin's answers.
 
-use billsync_core::{RawResponse, RetrySafety};
+use billsync_core::RetrySafety;
+use billsync_core::provider_kit::RawResponse;
 
 use crate::wire::HyfinResponse;
 

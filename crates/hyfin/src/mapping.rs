@@ -6,9 +6,10 @@
 use std::borrow::Cow;
 
 use billsync_core::money::{WireAmount, check_places};
+use billsync_core::provider_kit::Validator;
 use billsync_core::{
     Account, Address, Contact, ContactPoint, Customer, CustomerStatus, IdMap, Payment,
-    PaymentMethod, PaymentStatus, PaymentSubType, Record, RecordKind, Result, Validator,
+    PaymentMethod, PaymentStatus, PaymentSubType, Record, RecordKind, Result,
 };
 
 use crate::PROVIDER;

@@ -3,14 +3,16 @@
 use std::fmt;
 use std::sync::Arc;
 
+use billsync_core::provider_kit::{
+    HttpClient, RawResponse, secret_header_value, url_with_segments,
+};
 use billsync_core::reqwest::Method;
 use billsync_core::reqwest::header::{HeaderName, HeaderValue};
 use billsync_core::url::Url;
 use billsync_core::{
-    Account, Capabilities, Customer, Error, ErrorKind, HttpClient, IdMap, IdempotencyKey,
-    MemoryIdMap, Outcome, Payment, PreparedRequest, Provider, RateLimit, RawResponse, RecordKind,
-    Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted, async_trait,
-    secret_header_value, url_with_segments,
+    Account, Capabilities, Customer, Error, ErrorKind, IdMap, IdempotencyKey, MemoryIdMap, Outcome,
+    Payment, PreparedRequest, Provider, RateLimit, RecordKind, Result, RetrySafety, Support,
+    Upsert, UpsertOptions, Upserted, async_trait,
 };
 use tracing::Instrument;
 

@@ -1,7 +1,8 @@
 //! Payabli's error body and what it says, code first: its `responseCode`, its status, and only
 //! as a last resort its wording.
 
-use billsync_core::{Error, ProviderErrors, RawResponse, RetrySafety};
+use billsync_core::provider_kit::{ProviderErrors, RawResponse};
+use billsync_core::{Error, RetrySafety};
 
 use crate::PROVIDER;
 use crate::wire::PayabliResponse;

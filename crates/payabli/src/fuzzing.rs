@@ -1,6 +1,6 @@
 //! A narrow entry point for fuzz targets (not a stable API): every decoder of Payabli's answers.
 
-use billsync_core::RawResponse;
+use billsync_core::provider_kit::RawResponse;
 
 use crate::error::{PayabliError, failure};
 use crate::wire::{PayabliQueryResponse, PayabliResponse, id_text};

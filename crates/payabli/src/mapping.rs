@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use billsync_core::money::{WireAmount, check_places};
+use billsync_core::provider_kit::Validator;
 use billsync_core::secrecy::ExposeSecret;
-use billsync_core::{Customer, CustomerStatus, Record, Result, Validator};
+use billsync_core::{Customer, CustomerStatus, Record, Result};
 
 use crate::PROVIDER;
 use crate::config::PayabliConfig;

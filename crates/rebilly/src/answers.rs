@@ -1,8 +1,9 @@
 //! Reading Rebilly's answers: the id a `Location` header names, and a success body that must be
 //! a JSON object.
 
+use billsync_core::Result;
+use billsync_core::provider_kit::RawResponse;
 use billsync_core::reqwest::header::{HeaderMap, LOCATION};
-use billsync_core::{RawResponse, Result};
 use percent_encoding::percent_decode_str;
 
 /// The last path segment of a `Location` header (`.../customers/cus-1` -> `cus-1`).

@@ -3,12 +3,10 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use billsync_core::provider_kit::{ClientSettings, is_loopback, parse_base_url};
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{
-    Account, ClientSettings, Error, HttpSettings, Options, RateLimit, Result, is_loopback,
-    parse_base_url,
-};
+use billsync_core::{Account, Error, HttpSettings, Options, RateLimit, Result};
 
 pub use crate::options::{
     Environment, IdPolicy, LIVE_BASE_URL, Revision, SANDBOX_BASE_URL, Unmapped,

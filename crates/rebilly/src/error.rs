@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
+use billsync_core::provider_kit::{ProviderErrors, RawResponse};
 use billsync_core::reqwest::header::HeaderMap;
-use billsync_core::{Error, FieldError, ProviderErrors, RawResponse};
+use billsync_core::{Error, FieldError};
 use serde::Deserialize;
 
 use crate::answers::id_from_location;

@@ -1,6 +1,7 @@
 //! A narrow entry point for fuzz targets (not a stable API): every decoder of Rebilly's answers.
 
-use billsync_core::{ProviderErrors, RawResponse, RetrySafety};
+use billsync_core::RetrySafety;
+use billsync_core::provider_kit::{ProviderErrors, RawResponse};
 
 use crate::client::{id_from_location, parse_object};
 use crate::error::{RebillyProblem, request_id_reuse, retry_after};

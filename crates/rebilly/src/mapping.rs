@@ -4,9 +4,9 @@
 //! go into one [`Validator`], finished with the provider's name: a caller sees every problem of
 //! a record at once, and nothing is sent while any remains.
 
+use billsync_core::provider_kit::{FieldPath, LazyPath, Validator};
 use billsync_core::{
-    Address, ContactPoint, Customer, CustomerStatus, FieldPath, LazyPath, Record, Result,
-    TaxNumberKind, Validator,
+    Address, ContactPoint, Customer, CustomerStatus, Record, Result, TaxNumberKind,
 };
 use sha2::{Digest, Sha256};
 

@@ -1,10 +1,10 @@
 //! Payments recorded as outside-processed transactions: `POST /transactions` once, a repeated
 //! `requestId` recognised, and the transaction it refers to found.
 
+use billsync_core::provider_kit::{ProviderErrors, RawResponse};
 use billsync_core::reqwest::{Method, StatusCode};
 use billsync_core::{
-    Error, ErrorKind, Outcome, Payment, PreparedRequest, ProviderErrors, RawResponse, RecordKind,
-    Result, RetrySafety, Upserted,
+    Error, ErrorKind, Outcome, Payment, PreparedRequest, RecordKind, Result, RetrySafety, Upserted,
 };
 
 use crate::PROVIDER;

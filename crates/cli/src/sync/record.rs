@@ -94,7 +94,7 @@ impl AnyRecord {
 
     /// The writes that would carry the record to `provider` now (see `Upsert::prepare_content`).
     pub fn content(&self, provider: &dyn Provider) -> billsync::Result<Vec<PreparedRequest>> {
-        let unsupported = |what| billsync::unsupported(provider.name(), what);
+        let unsupported = |what| billsync::provider_kit::unsupported(provider.name(), what);
         match self {
             AnyRecord::Customer(c) => provider
                 .customers()

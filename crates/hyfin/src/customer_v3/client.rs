@@ -1,12 +1,10 @@
 //! The client's side of Hyfin's external-id customer API: the upsert keyed by `external_id` and
 //! the read keyed by the same id.
 
+use billsync_core::provider_kit::{ProviderErrors, Validator, url_with_segments};
 use billsync_core::reqwest::Method;
 use billsync_core::reqwest::StatusCode;
-use billsync_core::{
-    Customer, Outcome, PreparedRequest, ProviderErrors, Result, RetrySafety, Upserted, Validator,
-    url_with_segments,
-};
+use billsync_core::{Customer, Outcome, PreparedRequest, Result, RetrySafety, Upserted};
 
 use super::mapping::customer_v3_request;
 use super::wire::HyfinV3Customer;

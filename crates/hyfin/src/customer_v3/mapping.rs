@@ -3,7 +3,8 @@
 //! Checks the canonical rules and Hyfin's own in one pass and reports every problem at once;
 //! nothing here sends anything.
 
-use billsync_core::{Contact, Customer, CustomerStatus, Record, Result, Validator};
+use billsync_core::provider_kit::Validator;
+use billsync_core::{Contact, Customer, CustomerStatus, Record, Result};
 
 use super::wire::HyfinV3CustomerRequest;
 use crate::PROVIDER;

@@ -2,9 +2,10 @@
 
 use std::time::Duration;
 
+use billsync_core::ErrorKind;
+use billsync_core::provider_kit::default_kind;
 use billsync_core::reqwest::StatusCode;
 use billsync_core::reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
-use billsync_core::{ErrorKind, default_kind};
 
 use super::*;
 

@@ -1,9 +1,10 @@
 //! Payabli's answers through core's status table, its `responseCode` as the error's code, and
 //! duplicates told by status and envelope before wording.
 
+use billsync_core::provider_kit::default_kind;
 use billsync_core::reqwest::StatusCode;
 use billsync_core::reqwest::header::HeaderMap;
-use billsync_core::{ErrorKind, RetrySafety, default_kind};
+use billsync_core::{ErrorKind, RetrySafety};
 use serde_json::json;
 
 use super::*;

@@ -3,9 +3,10 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use billsync_core::provider_kit::default_kind;
 use billsync_core::reqwest::StatusCode;
 use billsync_core::reqwest::header::{CONTENT_TYPE, HeaderValue, LOCATION};
-use billsync_core::{ErrorKind, RetrySafety, default_kind};
+use billsync_core::{ErrorKind, RetrySafety};
 use serde_json::json;
 
 use super::*;

@@ -1,9 +1,9 @@
 //! Canonical payments -> Rebilly `POST /transactions` bodies (sales processed outside Rebilly).
 
 use billsync_core::money::WireAmount;
+use billsync_core::provider_kit::Validator;
 use billsync_core::{
-    Payment, PaymentMethod as CanonicalMethod, PaymentStatus, Record, Result, Validator,
-    minor_units,
+    Payment, PaymentMethod as CanonicalMethod, PaymentStatus, Record, Result, minor_units,
 };
 
 use super::{check_id, request_id};
