@@ -55,11 +55,15 @@ pub struct PayabliClient {
     pub(crate) shared: Arc<Shared>,
 }
 
-/// Built once per client: the create and query URLs (with the configured query options) and the
-/// sensitive token header.
+/// Built once per client: the create and query URLs (with the configured query options), the
+/// base of the update URL, the header names and the sensitive token header.
 pub(crate) struct Shared {
     create: Url,
     pub(crate) query: Url,
+    /// `/Customer`: an update appends the customer id as one segment.
+    customer: Url,
+    token_name: HeaderName,
+    idempotency_name: HeaderName,
     token: HeaderValue,
 }
 
@@ -102,6 +106,7 @@ impl PayabliClient {
             &["Query", "customers", &config.entrypoint],
         )
         .map_err(p)?;
+        let customer = url_with_segments(&config.base_url, &["Customer"]).map_err(p)?;
         let token = secret_header_value(TOKEN_HEADER, "", &config.token).map_err(p)?;
         Ok(PayabliClient {
             account: config.account(),
@@ -112,6 +117,9 @@ impl PayabliClient {
             shared: Arc::new(Shared {
                 create,
                 query,
+                customer,
+                token_name: HeaderName::from_static(TOKEN_HEADER),
+                idempotency_name: HeaderName::from_static(IDEMPOTENCY_HEADER),
                 token,
             }),
         })
@@ -158,7 +166,7 @@ impl PayabliClient {
         operation: &'static str,
     ) -> PreparedRequest {
         PreparedRequest::new(method, url, operation, RetrySafety::Idempotent).with_header_value(
-            HeaderName::from_static(TOKEN_HEADER),
+            self.shared.token_name.clone(),
             self.shared.token.clone(),
         )
     }
@@ -171,7 +179,7 @@ impl PayabliClient {
         key: &IdempotencyKey,
     ) -> Result<PreparedRequest> {
         self.request(Method::POST, self.shared.create.clone(), "customer.create")
-            .with_header(HeaderName::from_static(IDEMPOTENCY_HEADER), key.as_str())?
+            .with_header(self.shared.idempotency_name.clone(), key.as_str())?
             .with_json(data)
             .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
     }
@@ -183,7 +191,7 @@ impl PayabliClient {
         customer_id: &str,
         data: &PayabliCustomerData<'_>,
     ) -> Result<PreparedRequest> {
-        let url = url_with_segments(&self.config.base_url, &["Customer", customer_id])
+        let url = url_with_segments(&self.shared.customer, &[customer_id])
             .map_err(|e| e.with_provider(PROVIDER))?;
         self.request(Method::PUT, url, "customer.update")
             .with_json(&data.for_update())
