@@ -40,10 +40,13 @@ pub struct RebillyClient {
     shared: Arc<Shared>,
 }
 
-/// What every request of a client shares, built once: the organization's base URL and the auth
-/// header (its value marked sensitive).
+/// What every request of a client shares, built once: the customers and transactions URLs under
+/// the organization's base URL, and the auth header (its value marked sensitive).
 struct Shared {
-    organization_url: Url,
+    /// `.../customers`: a customer's id is appended as one segment.
+    customers_url: Url,
+    /// `.../transactions`.
+    transactions_url: Url,
     auth_name: HeaderName,
     auth_value: HeaderValue,
 }
@@ -69,6 +72,11 @@ impl RebillyClient {
             &["organizations", &config.organization_id],
         )
         .map_err(|e| e.with_provider(PROVIDER))?;
+        let under_organization = |segment: &str| {
+            url_with_segments(&organization_url, &[segment]).map_err(|e| e.with_provider(PROVIDER))
+        };
+        let customers_url = under_organization("customers")?;
+        let transactions_url = under_organization("transactions")?;
         let (auth_name, prefix, secret) = match &config.credentials {
             Credentials::ApiKey(key) => (HeaderName::from_static(API_KEY_HEADER), "", key),
             Credentials::Jwt(jwt) => (AUTHORIZATION, "Bearer ", jwt),
@@ -81,7 +89,8 @@ impl RebillyClient {
             http,
             ids: Arc::new(MemoryIdMap::new()),
             shared: Arc::new(Shared {
-                organization_url,
+                customers_url,
+                transactions_url,
                 auth_name,
                 auth_value,
             }),
@@ -122,10 +131,9 @@ impl RebillyClient {
         &self.config
     }
 
-    /// `{base_url}/organizations/{organizationId}/{segments...}`, each segment percent-encoded.
-    pub(crate) fn endpoint(&self, segments: &[&str]) -> Result<Url> {
-        url_with_segments(&self.shared.organization_url, segments)
-            .map_err(|e| e.with_provider(PROVIDER))
+    /// `{base_url}/organizations/{organizationId}/transactions`.
+    pub(crate) fn transactions_url(&self) -> &Url {
+        &self.shared.transactions_url
     }
 
     pub(crate) fn authorized(&self, req: PreparedRequest) -> Result<PreparedRequest> {
@@ -157,7 +165,8 @@ impl RebillyClient {
 
     fn customer_put(&self, customer: &Customer) -> Result<(String, PreparedRequest)> {
         let (id, body) = customer_request(customer, &self.config)?;
-        let url = self.endpoint(&["customers", &id])?;
+        let url = url_with_segments(&self.shared.customers_url, &[&id])
+            .map_err(|e| e.with_provider(PROVIDER))?;
         Ok((
             id,
             self.json_request(Method::PUT, url, "customers.put", &body)?,
@@ -167,7 +176,7 @@ impl RebillyClient {
     /// Validates `payment` and builds its `POST /transactions` request, without sending it.
     pub fn prepare_transaction(&self, payment: &Payment) -> Result<PreparedRequest> {
         let body = transaction_request(payment, &self.config)?;
-        let url = self.endpoint(&["transactions"])?;
+        let url = self.shared.transactions_url.clone();
         self.json_request(Method::POST, url, "transactions.post", &body)
     }
 

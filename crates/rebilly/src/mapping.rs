@@ -32,7 +32,10 @@ const HASH_HEX_CHARS: usize = 16;
 /// Whether `id` fits Rebilly's resource id rule: 1 to 50 characters of `[@~-.A-Za-z0-9_]`
 /// (`parameters/resourceId.yaml`, pattern `^[@~\-\.\w]+$`, read with JSON Schema's ASCII `\w`).
 pub fn is_resource_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().count() <= MAX_ID_CHARS && id.chars().all(is_resource_id_char)
+    // Every allowed character is ASCII, so bytes are characters here and a non-ASCII byte fails.
+    !id.is_empty()
+        && id.len() <= MAX_ID_CHARS
+        && id.bytes().map(char::from).all(is_resource_id_char)
 }
 
 fn is_resource_id_char(c: char) -> bool {
@@ -83,9 +86,10 @@ pub fn rebilly_id(external_id: &str, policy: IdPolicy) -> Option<String> {
 /// every upsert of the same payment sends the same `requestId`, so Rebilly ignores a repeat
 /// within its 24-hour window.
 pub fn request_id(external_id: &str) -> String {
+    // Every allowed character is ASCII, so bytes are characters here and a non-ASCII byte fails.
     let fits = !external_id.is_empty()
-        && external_id.chars().count() <= MAX_ID_CHARS
-        && external_id.chars().all(is_request_id_char);
+        && external_id.len() <= MAX_ID_CHARS
+        && external_id.bytes().map(char::from).all(is_request_id_char);
     if fits {
         external_id.to_owned()
     } else {
