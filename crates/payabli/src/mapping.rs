@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use billsync_core::money::{WireAmount, check_places};
 use billsync_core::chrono::{DateTime, Utc};
+use billsync_core::money::{WireAmount, check_places};
 use billsync_core::secrecy::ExposeSecret;
 use billsync_core::time::utc_seconds;
 use billsync_core::{Customer, CustomerStatus, Record, Result, Validator};
@@ -152,9 +152,13 @@ fn identifier_names<'a>(data: &'a PayabliCustomerData<'_>) -> Vec<&'a str> {
 
 fn has_identifier(data: &PayabliCustomerData<'_>) -> bool {
     if data.identifier_fields.is_empty() {
-        DEFAULT_IDENTIFIERS.iter().any(|name| identifies(data, name))
+        DEFAULT_IDENTIFIERS
+            .iter()
+            .any(|name| identifies(data, name))
     } else {
-        data.identifier_fields.iter().any(|name| identifies(data, name))
+        data.identifier_fields
+            .iter()
+            .any(|name| identifies(data, name))
     }
 }
 
@@ -181,5 +185,29 @@ fn identifies(data: &PayabliCustomerData<'_>, name: &str) -> bool {
         data.additional_fields
             .iter()
             .any(|(k, v)| k.eq_ignore_ascii_case(name) && present(v.as_ref()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_at_is_written_as_chrono_writes_it() {
+        for text in [
+            "2024-03-05T09:30:00Z",
+            "1999-12-31T23:59:59Z",
+            "0001-02-03T04:05:06Z",
+            "+12345-01-01T00:00:00Z",
+        ] {
+            let t: DateTime<Utc> = text.parse().unwrap();
+            assert_eq!(
+                payabli_time(&t),
+                t.format("%Y-%m-%d %H:%M:%S").to_string(),
+                "{text}"
+            );
+        }
+        let t: DateTime<Utc> = "2024-03-05T09:30:00Z".parse().unwrap();
+        assert_eq!(payabli_time(&t), "2024-03-05 09:30:00");
     }
 }
