@@ -1,5 +1,6 @@
 //! The Rebilly client: builds requests as data, sends them, reads the answers.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -163,7 +164,7 @@ impl RebillyClient {
         self.customer_put(customer).map(|(_, req)| req)
     }
 
-    fn customer_put(&self, customer: &Customer) -> Result<(String, PreparedRequest)> {
+    fn customer_put<'a>(&self, customer: &'a Customer) -> Result<(Cow<'a, str>, PreparedRequest)> {
         let (id, body) = customer_request(customer, &self.config)?;
         let url = url_with_segments(&self.shared.customers_url, &[&id])
             .map_err(|e| e.with_provider(PROVIDER))?;
@@ -196,7 +197,7 @@ impl RebillyClient {
             .id
             .filter(|id| !id.is_empty())
             .or_else(|| id_from_location(&resp.headers))
-            .unwrap_or(sent_id);
+            .unwrap_or_else(|| sent_id.into_owned());
         self.ids.put(
             &self.account,
             RecordKind::Customer,
