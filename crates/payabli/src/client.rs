@@ -91,11 +91,7 @@ impl PayabliClient {
             .query_pairs_mut()
             .append_pair(
                 "forceCustomerCreation",
-                if config.force_customer_creation {
-                    "true"
-                } else {
-                    "false"
-                },
+                &config.force_customer_creation.to_string(),
             )
             .append_pair(
                 "replaceExisting",
@@ -165,10 +161,8 @@ impl PayabliClient {
         url: Url,
         operation: &'static str,
     ) -> PreparedRequest {
-        PreparedRequest::new(method, url, operation, RetrySafety::Idempotent).with_header_value(
-            self.shared.token_name.clone(),
-            self.shared.token.clone(),
-        )
+        PreparedRequest::new(method, url, operation, RetrySafety::Idempotent)
+            .with_header_value(self.shared.token_name.clone(), self.shared.token.clone())
     }
 
     /// `POST /Customer/single/{entry}` with the idempotency key: Payabli de-duplicates a repeat
@@ -224,16 +218,17 @@ impl PayabliClient {
             .find_map(|(number, id)| (number == external_id).then_some(id)))
     }
 
-    /// Reads a write's answer: on success, the customer id it names (if any). Only the
-    /// envelope's flag and the id are read: the record echoed in `responseData` is skipped.
-    fn read(&self, resp: &RawResponse) -> Result<Option<String>> {
+    /// The envelope of a write's answer when Payabli accepted the write; an error otherwise.
+    /// Only the envelope's flag and `responseData` (as raw JSON) are read; a create then reads
+    /// the customer id in it, an update needs no more.
+    fn accepted<'r>(&self, resp: &'r RawResponse) -> Result<PayabliWriteAnswer<'r>> {
         if !resp.status.is_success() {
             return Err(error_from_response(resp, &self.http));
         }
         let env: PayabliWriteAnswer<'_> = serde_json::from_slice(&resp.body)
             .map_err(|_| decode_error(resp, "a Payabli response envelope"))?;
         match env.is_success {
-            Some(true) => Ok(env.customer_id()),
+            Some(true) => Ok(env),
             Some(false) => Err(error_from_response(resp, &self.http)),
             None => Err(decode_error(resp, "a Payabli response envelope")),
         }
@@ -247,7 +242,7 @@ impl PayabliClient {
     ) -> Result<()> {
         let resp = self.http.send(&self.update_request(id, data)?).await?;
         *requests += resp.attempts;
-        self.read(&resp).map(|_| ())
+        self.accepted(&resp).map(|_| ())
     }
 
     async fn upsert_customer(
@@ -288,7 +283,7 @@ impl PayabliClient {
             .unwrap_or_else(IdempotencyKey::random);
         let resp = self.http.send(&self.create_request(&data, &key)?).await?;
         requests += resp.attempts;
-        match self.read(&resp) {
+        match self.accepted(&resp).map(|env| env.customer_id()) {
             Ok(named) => {
                 let id = match named {
                     Some(id) => id,
