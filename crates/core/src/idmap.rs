@@ -48,7 +48,9 @@ type Kinds = [HashMap<String, String>; 3];
 
 /// The maps of `account`, if it has any.
 fn kinds_of<'a>(map: &'a [(Account, Kinds)], account: &Account) -> Option<&'a Kinds> {
-    map.iter().find(|(a, _)| a == account).map(|(_, kinds)| kinds)
+    map.iter()
+        .find(|(a, _)| a == account)
+        .map(|(_, kinds)| kinds)
 }
 
 fn slot(kind: RecordKind) -> usize {
