@@ -170,10 +170,12 @@ fn payabli_cases() -> Result<[MappingCase; 2], billsync::Error> {
     let mut pb_wire = Vec::new();
     let mut pb_wire_known = Vec::new();
     for x in pb_c {
+        // A new customer is created with the body as mapped; a known one is updated with the
+        // update's body (`null` for what the record does not have), which prepare sends.
         let body = billsync::payabli::mapping::customer_data(x, payabli_new.config())?;
-        let again = body.clone();
+        let update = body.for_update();
         pb_wire.push(move || to_vec(&body));
-        pb_wire_known.push(move || to_vec(&again));
+        pb_wire_known.push(move || to_vec(&update));
     }
     Ok([
         case("payabli", "customer", payabli_new, pb_c, pb_wire),

@@ -11,9 +11,14 @@ use crate::{Error, Result};
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
-    /// A fresh random key (UUID v4).
+    /// A fresh random key (UUID v4, lowercase and hyphenated).
+    ///
+    /// The random bits come from a per-thread CSPRNG seeded by the OS (uuid's `fast-rng`), not
+    /// from one system call per key, and the text is written without the formatting machinery.
     pub fn random() -> Self {
-        IdempotencyKey(uuid::Uuid::new_v4().to_string())
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text);
+        IdempotencyKey(text.to_owned())
     }
 
     /// A caller-chosen key: 1 to 255 visible ASCII characters.

@@ -37,8 +37,20 @@ pub trait IdMap: Send + Sync + Debug {
 /// An [`IdMap`] in memory: lost when the process ends. Lookups allocate nothing.
 #[derive(Debug, Default)]
 pub struct MemoryIdMap {
-    // account -> one map per record kind (customer, payment, contact) -> external id -> id
-    map: RwLock<HashMap<Account, [HashMap<String, String>; 3]>>,
+    // account -> one map per record kind (customer, payment, contact) -> external id -> id. The
+    // accounts are a short list searched in order (a map serves one account, or a few): comparing
+    // an account's key costs less than hashing it on every lookup.
+    map: RwLock<Vec<(Account, Kinds)>>,
+}
+
+/// One map per record kind (customer, payment, contact): external id -> provider id.
+type Kinds = [HashMap<String, String>; 3];
+
+/// The maps of `account`, if it has any.
+fn kinds_of<'a>(map: &'a [(Account, Kinds)], account: &Account) -> Option<&'a Kinds> {
+    map.iter()
+        .find(|(a, _)| a == account)
+        .map(|(_, kinds)| kinds)
 }
 
 fn slot(kind: RecordKind) -> usize {
@@ -58,8 +70,8 @@ impl MemoryIdMap {
     /// How many ids are remembered.
     pub fn len(&self) -> usize {
         let map = self.map.read().unwrap_or_else(|p| p.into_inner());
-        map.values()
-            .flat_map(|kinds| kinds.iter())
+        map.iter()
+            .flat_map(|(_, kinds)| kinds.iter())
             .map(HashMap::len)
             .sum()
     }
@@ -80,8 +92,7 @@ impl IdMap for MemoryIdMap {
         // A poisoned lock only means another thread panicked while holding it; every insert is a
         // single map operation, so the map is still consistent: keep serving it.
         let map = self.map.read().unwrap_or_else(|p| p.into_inner());
-        Ok(map
-            .get(account)
+        Ok(kinds_of(&map, account)
             .and_then(|kinds| kinds[slot(kind)].get(external_id))
             .cloned())
     }
@@ -94,11 +105,14 @@ impl IdMap for MemoryIdMap {
         provider_id: &str,
     ) -> Result<()> {
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        let kinds = match map.get_mut(account) {
-            Some(kinds) => kinds,
-            None => map.entry(account.clone()).or_default(),
+        let at = match map.iter().position(|(a, _)| a == account) {
+            Some(at) => at,
+            None => {
+                map.push((account.clone(), Kinds::default()));
+                map.len() - 1
+            }
         };
-        kinds[slot(kind)].insert(external_id.to_owned(), provider_id.to_owned());
+        map[at].1[slot(kind)].insert(external_id.to_owned(), provider_id.to_owned());
         Ok(())
     }
 }

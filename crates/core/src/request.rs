@@ -62,12 +62,7 @@ impl PreparedRequest {
 
     /// Sets a JSON body serialized from `body` (and the `content-type` header).
     pub fn with_json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
-        // Request bodies are a few hundred bytes: one allocation instead of repeated growth.
-        let mut bytes = Vec::with_capacity(512);
-        serde_json::to_writer(&mut bytes, body).map_err(|e| {
-            Error::internal("the request body could not be serialized").with_source(e)
-        })?;
-        self.body = Some(Bytes::from(bytes));
+        self.body = Some(json_bytes(body)?);
         self.headers
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         Ok(self)
@@ -200,6 +195,39 @@ impl fmt::Display for RenderedRequest {
         }
         Ok(())
     }
+}
+
+thread_local! {
+    /// Where request bodies are serialized before being copied out at their exact size: it
+    /// grows to the largest body once per thread instead of once per request.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `body` as JSON bytes in one allocation of the exact size (a `Vec` with spare capacity would
+/// cost `Bytes` a second allocation for its shared header).
+fn json_bytes<T: Serialize + ?Sized>(body: &T) -> Result<Bytes> {
+    let write = |buf: &mut Vec<u8>| {
+        buf.clear();
+        let written = serde_json::to_writer(&mut *buf, body).map_err(|e| {
+            Error::internal("the request body could not be serialized").with_source(e)
+        });
+        let out = written.map(|()| Bytes::copy_from_slice(buf));
+        // The body may hold a secret (a portal password): it does not stay in the scratch.
+        buf.fill(0);
+        out
+    };
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut buf) => {
+            let out = write(&mut buf);
+            // A rare huge body does not stay pinned in every thread.
+            if buf.capacity() > 64 * 1024 {
+                *buf = Vec::new();
+            }
+            out
+        }
+        // Only if a `Serialize` impl itself prepares a request: use a buffer of its own.
+        Err(_) => write(&mut Vec::new()),
+    })
 }
 
 /// A sensitive header value `prefix` + secret: never shown by `Debug` or

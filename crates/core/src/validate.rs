@@ -38,6 +38,18 @@ impl FieldPath for (&str, &str) {
     }
 }
 
+/// `(prefix, middle, name)` renders its non-empty parts joined by `.`
+/// (`primary_contact.billing_address.city`, or `billing_address.city` without a prefix).
+impl FieldPath for (&str, &str, &str) {
+    fn render(self) -> String {
+        [self.0, self.1, self.2]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
 /// A path computed by a closure, only when a problem is recorded.
 pub struct LazyPath<F: FnOnce() -> String>(pub F);
 
@@ -153,23 +165,27 @@ impl Validator {
 /// and do not start or end with `-`, no spaces or control characters.
 pub fn is_email(value: &str) -> bool {
     let bytes = value.as_bytes();
-    let Some(at) = bytes.iter().rposition(|&b| b == b'@') else {
+    // One pass over the bytes: the `@` (exactly one), spaces and ASCII controls, non-ASCII.
+    let mut at = None;
+    let mut ascii = true;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            0..=b' ' | 0x7f => return false,
+            b'@' if at.is_some() => return false,
+            b'@' => at = Some(i),
+            0x80.. => ascii = false,
+            _ => {}
+        }
+    }
+    let Some(at) = at.filter(|&at| at > 0) else {
         return false;
     };
-    let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
-    if local.is_empty() || local.contains(&b'@') {
-        return false;
-    }
-    // ASCII bytes are checked here; non-ASCII text (internationalized addresses) is checked
-    // for Unicode spaces and controls only when present.
-    if bytes.iter().any(|&b| b <= b' ' || b == 0x7f) {
-        return false;
-    }
-    if !value.is_ascii() && value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    // Non-ASCII text (internationalized addresses) is checked for Unicode spaces and controls.
+    if !ascii && value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
     let mut labels = 0;
-    for label in domain.split(|&b| b == b'.') {
+    for label in bytes[at + 1..].split(|&b| b == b'.') {
         if label.is_empty() || label[0] == b'-' || label[label.len() - 1] == b'-' {
             return false;
         }
@@ -207,6 +223,10 @@ mod tests {
             "a b@c.com",
             "a@b..com",
             "a@@b.com",
+            "a@b@c.com",
+            "a\u{7f}@b.com",
+            "a\u{a0}b@c.com",
+            "a@-b.com",
         ] {
             assert!(!is_email(bad), "{bad}");
         }
@@ -219,9 +239,20 @@ mod tests {
         v.required("b", Some(&" ".to_string()));
         v.max_chars("c", Some("ééé"), 2);
         v.max_chars("d", Some("éé"), 2);
+        v.not_blank(("p", "billing_address", "city"), Some(" "));
+        v.not_blank(("", "billing_address", "city"), Some(" "));
         let err = v.finish(Some("x")).unwrap_err();
         let paths: Vec<_> = err.field_errors().iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(paths, ["a", "b", "c"]);
+        assert_eq!(
+            paths,
+            [
+                "a",
+                "b",
+                "c",
+                "p.billing_address.city",
+                "billing_address.city"
+            ]
+        );
         assert_eq!(err.provider(), Some("x"));
     }
 }

@@ -57,11 +57,15 @@ pub struct PayabliClient {
     pub(crate) shared: Arc<Shared>,
 }
 
-/// Built once per client: the create and query URLs (with the configured query options) and the
-/// sensitive token header.
+/// Built once per client: the create and query URLs (with the configured query options), the
+/// base of the update URL, the header names and the sensitive token header.
 pub(crate) struct Shared {
     create: Url,
     pub(crate) query: Url,
+    /// `/Customer`: an update appends the customer id as one segment.
+    customer: Url,
+    token_name: HeaderName,
+    idempotency_name: HeaderName,
     token: HeaderValue,
 }
 
@@ -89,11 +93,7 @@ impl PayabliClient {
             .query_pairs_mut()
             .append_pair(
                 "forceCustomerCreation",
-                if config.force_customer_creation {
-                    "true"
-                } else {
-                    "false"
-                },
+                &config.force_customer_creation.to_string(),
             )
             .append_pair(
                 "replaceExisting",
@@ -104,6 +104,7 @@ impl PayabliClient {
             &["Query", "customers", &config.entrypoint],
         )
         .map_err(p)?;
+        let customer = url_with_segments(&config.base_url, &["Customer"]).map_err(p)?;
         let token = secret_header_value(TOKEN_HEADER, "", &config.token).map_err(p)?;
         Ok(PayabliClient {
             account: config.account(),
@@ -114,6 +115,9 @@ impl PayabliClient {
             shared: Arc::new(Shared {
                 create,
                 query,
+                customer,
+                token_name: HeaderName::from_static(TOKEN_HEADER),
+                idempotency_name: HeaderName::from_static(IDEMPOTENCY_HEADER),
                 token,
             }),
         })
@@ -159,10 +163,8 @@ impl PayabliClient {
         url: Url,
         operation: &'static str,
     ) -> PreparedRequest {
-        PreparedRequest::new(method, url, operation, RetrySafety::Idempotent).with_header_value(
-            HeaderName::from_static(TOKEN_HEADER),
-            self.shared.token.clone(),
-        )
+        PreparedRequest::new(method, url, operation, RetrySafety::Idempotent)
+            .with_header_value(self.shared.token_name.clone(), self.shared.token.clone())
     }
 
     /// `POST /Customer/single/{entry}` with the idempotency key: Payabli de-duplicates a repeat
@@ -173,7 +175,7 @@ impl PayabliClient {
         key: &IdempotencyKey,
     ) -> Result<PreparedRequest> {
         self.request(Method::POST, self.shared.create.clone(), "customer.create")
-            .with_header(HeaderName::from_static(IDEMPOTENCY_HEADER), key.as_str())?
+            .with_header(self.shared.idempotency_name.clone(), key.as_str())?
             .with_json(data)
             .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
     }
@@ -185,7 +187,7 @@ impl PayabliClient {
         customer_id: &str,
         data: &PayabliCustomerData<'_>,
     ) -> Result<PreparedRequest> {
-        let url = url_with_segments(&self.config.base_url, &["Customer", customer_id])
+        let url = url_with_segments(&self.shared.customer, &[customer_id])
             .map_err(|e| e.with_provider(PROVIDER))?;
         self.request(Method::PUT, url, "customer.update")
             .with_json(&data.for_update())
@@ -217,16 +219,17 @@ impl PayabliClient {
             .find_map(|(number, id)| (number == external_id).then_some(id)))
     }
 
-    /// Reads a write's answer: on success, the customer id it names (if any). Only the
-    /// envelope's flag and the id are read: the record echoed in `responseData` is skipped.
-    fn read(&self, resp: &RawResponse) -> Result<Option<String>> {
+    /// The envelope of a write's answer when Payabli accepted the write; an error otherwise.
+    /// Only the envelope's flag and `responseData` (as raw JSON) are read; a create then reads
+    /// the customer id in it, an update needs no more.
+    fn accepted<'r>(&self, resp: &'r RawResponse) -> Result<PayabliWriteAnswer<'r>> {
         if !resp.status.is_success() {
             return Err(failure(resp));
         }
         let env: PayabliWriteAnswer<'_> = serde_json::from_slice(&resp.body)
             .map_err(|_| decode_error(resp, "a Payabli response envelope"))?;
         match env.is_success {
-            Some(true) => Ok(env.customer_id()),
+            Some(true) => Ok(env),
             Some(false) => Err(failure(resp)),
             None => Err(decode_error(resp, "a Payabli response envelope")),
         }
@@ -240,7 +243,7 @@ impl PayabliClient {
     ) -> Result<()> {
         let resp = self.http.send(&self.update_request(id, data)?).await?;
         *requests += resp.attempts;
-        self.read(&resp).map(|_| ())
+        self.accepted(&resp).map(|_| ())
     }
 
     async fn upsert_customer(
@@ -281,7 +284,7 @@ impl PayabliClient {
             .unwrap_or_else(IdempotencyKey::random);
         let resp = self.http.send(&self.create_request(&data, &key)?).await?;
         requests += resp.attempts;
-        match self.read(&resp) {
+        match self.accepted(&resp).map(|env| env.customer_id()) {
             Ok(named) => {
                 let id = match named {
                     Some(id) => id,

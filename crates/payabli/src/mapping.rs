@@ -2,9 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use billsync_core::chrono::{DateTime, Utc};
 use billsync_core::money::{WireAmount, check_places};
 use billsync_core::provider_kit::Validator;
 use billsync_core::secrecy::ExposeSecret;
+use billsync_core::time::utc_seconds;
 use billsync_core::{Customer, CustomerStatus, Record, Result};
 
 use crate::PROVIDER;
@@ -108,9 +110,7 @@ pub fn customer_data<'a>(
             .map(|(k, v)| (k.as_str(), v.as_deref()))
             .collect::<BTreeMap<_, _>>(),
         identifier_fields: &config.identifier_fields,
-        created_at: customer
-            .created_at
-            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
+        created_at: customer.created_at.as_ref().map(payabli_time),
     };
     if !has_identifier(&data) {
         v.push(
@@ -125,34 +125,90 @@ pub fn customer_data<'a>(
     Ok(data)
 }
 
+/// `YYYY-MM-DD HH:mm:ss` (UTC), as Payabli writes `createdAt`.
+fn payabli_time(t: &DateTime<Utc>) -> String {
+    // `utc_seconds` writes `YYYY-MM-DDTHH:mm:ssZ` without chrono's format parser.
+    let mut text = utc_seconds(t);
+    if text.len() == 20 && text.ends_with('Z') {
+        text.truncate(19);
+        text.replace_range(10..11, " ");
+        text
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
+/// Payabli's default identifiers, used when none are configured.
+const DEFAULT_IDENTIFIERS: [&str; 3] = ["customernumber", "email", "firstname+lastname"];
+
 /// The identifier fields that count: the configured ones, or Payabli's defaults (customer
 /// number, email, or first and last name) when none are configured.
 fn identifier_names<'a>(data: &'a PayabliCustomerData<'_>) -> Vec<&'a str> {
     if data.identifier_fields.is_empty() {
-        vec!["customernumber", "email", "firstname+lastname"]
+        DEFAULT_IDENTIFIERS.to_vec()
     } else {
         data.identifier_fields.iter().map(String::as_str).collect()
     }
 }
 
 fn has_identifier(data: &PayabliCustomerData<'_>) -> bool {
+    if data.identifier_fields.is_empty() {
+        DEFAULT_IDENTIFIERS
+            .iter()
+            .any(|name| identifies(data, name))
+    } else {
+        data.identifier_fields
+            .iter()
+            .any(|name| identifies(data, name))
+    }
+}
+
+/// Whether the identifier field `name` (any case) has a value in `data`.
+fn identifies(data: &PayabliCustomerData<'_>, name: &str) -> bool {
     let present = |s: Option<&&str>| s.is_some_and(|s| !s.trim().is_empty());
-    identifier_names(data)
-        .into_iter()
-        .any(|name| match name.to_ascii_lowercase().as_str() {
-            "customernumber" => !data.customer_number.trim().is_empty(),
-            "email" => present(data.email.value()),
-            "firstname+lastname" => {
-                present(data.first_name.value()) && present(data.last_name.value())
-            }
-            "firstname" => present(data.first_name.value()),
-            "lastname" => present(data.last_name.value()),
-            "phone" => present(data.phone.value()),
-            "company" => present(data.company.value()),
-            // A custom identifier: one of the additional fields that has a value.
-            other => data
-                .additional_fields
-                .iter()
-                .any(|(k, v)| k.eq_ignore_ascii_case(other) && present(v.as_ref())),
-        })
+    let is = |known: &str| name.eq_ignore_ascii_case(known);
+    if is("customernumber") {
+        !data.customer_number.trim().is_empty()
+    } else if is("email") {
+        present(data.email.value())
+    } else if is("firstname+lastname") {
+        present(data.first_name.value()) && present(data.last_name.value())
+    } else if is("firstname") {
+        present(data.first_name.value())
+    } else if is("lastname") {
+        present(data.last_name.value())
+    } else if is("phone") {
+        present(data.phone.value())
+    } else if is("company") {
+        present(data.company.value())
+    } else {
+        // A custom identifier: one of the additional fields that has a value.
+        data.additional_fields
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case(name) && present(v.as_ref()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_at_is_written_as_chrono_writes_it() {
+        for text in [
+            "2024-03-05T09:30:00Z",
+            "1999-12-31T23:59:59Z",
+            "0001-02-03T04:05:06Z",
+            "+12345-01-01T00:00:00Z",
+        ] {
+            let t: DateTime<Utc> = text.parse().unwrap();
+            assert_eq!(
+                payabli_time(&t),
+                t.format("%Y-%m-%d %H:%M:%S").to_string(),
+                "{text}"
+            );
+        }
+        let t: DateTime<Utc> = "2024-03-05T09:30:00Z".parse().unwrap();
+        assert_eq!(payabli_time(&t), "2024-03-05 09:30:00");
+    }
 }

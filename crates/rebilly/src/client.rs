@@ -1,5 +1,6 @@
 //! The Rebilly client: builds requests as data, sends them, reads the answers.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -43,10 +44,13 @@ pub struct RebillyClient {
     shared: Arc<Shared>,
 }
 
-/// What every request of a client shares, built once: the organization's base URL and the auth
-/// header (its value marked sensitive).
+/// What every request of a client shares, built once: the customers and transactions URLs under
+/// the organization's base URL, and the auth header (its value marked sensitive).
 struct Shared {
-    organization_url: Url,
+    /// `.../customers`: a customer's id is appended as one segment.
+    customers_url: Url,
+    /// `.../transactions`.
+    transactions_url: Url,
     auth_name: HeaderName,
     auth_value: HeaderValue,
 }
@@ -71,6 +75,11 @@ impl RebillyClient {
             &["organizations", &config.organization_id],
         )
         .map_err(|e| e.with_provider(PROVIDER))?;
+        let under_organization = |segment: &str| {
+            url_with_segments(&organization_url, &[segment]).map_err(|e| e.with_provider(PROVIDER))
+        };
+        let customers_url = under_organization("customers")?;
+        let transactions_url = under_organization("transactions")?;
         let (auth_name, prefix, secret) = match &config.credentials {
             Credentials::ApiKey(key) => (HeaderName::from_static(API_KEY_HEADER), "", key),
             Credentials::Jwt(jwt) => (AUTHORIZATION, "Bearer ", jwt),
@@ -83,7 +92,8 @@ impl RebillyClient {
             http,
             ids: Arc::new(MemoryIdMap::new()),
             shared: Arc::new(Shared {
-                organization_url,
+                customers_url,
+                transactions_url,
                 auth_name,
                 auth_value,
             }),
@@ -124,10 +134,9 @@ impl RebillyClient {
         &self.config
     }
 
-    /// `{base_url}/organizations/{organizationId}/{segments...}`, each segment percent-encoded.
-    pub(crate) fn endpoint(&self, segments: &[&str]) -> Result<Url> {
-        url_with_segments(&self.shared.organization_url, segments)
-            .map_err(|e| e.with_provider(PROVIDER))
+    /// `{base_url}/organizations/{organizationId}/transactions`.
+    pub(crate) fn transactions_url(&self) -> &Url {
+        &self.shared.transactions_url
     }
 
     pub(crate) fn authorized(&self, req: PreparedRequest) -> Result<PreparedRequest> {
@@ -157,9 +166,10 @@ impl RebillyClient {
         self.customer_put(customer).map(|(_, req)| req)
     }
 
-    fn customer_put(&self, customer: &Customer) -> Result<(String, PreparedRequest)> {
+    fn customer_put<'a>(&self, customer: &'a Customer) -> Result<(Cow<'a, str>, PreparedRequest)> {
         let (id, body) = customer_request(customer, &self.config)?;
-        let url = self.endpoint(&["customers", &id])?;
+        let url = url_with_segments(&self.shared.customers_url, &[&id])
+            .map_err(|e| e.with_provider(PROVIDER))?;
         Ok((
             id,
             self.json_request(Method::PUT, url, "customers.put", &body)?,
@@ -169,7 +179,7 @@ impl RebillyClient {
     /// Validates `payment` and builds its `POST /transactions` request, without sending it.
     pub fn prepare_transaction(&self, payment: &Payment) -> Result<PreparedRequest> {
         let body = transaction_request(payment, &self.config)?;
-        let url = self.endpoint(&["transactions"])?;
+        let url = self.shared.transactions_url.clone();
         self.json_request(Method::POST, url, "transactions.post", &body)
     }
 
@@ -189,7 +199,7 @@ impl RebillyClient {
             .id
             .filter(|id| !id.is_empty())
             .or_else(|| id_from_location(&resp.headers))
-            .unwrap_or(sent_id);
+            .unwrap_or_else(|| sent_id.into_owned());
         self.ids.put(
             &self.account,
             RecordKind::Customer,

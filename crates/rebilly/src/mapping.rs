@@ -8,6 +8,8 @@ use billsync_core::provider_kit::{FieldPath, LazyPath, Validator};
 use billsync_core::{
     Address, ContactPoint, Customer, CustomerStatus, Record, Result, TaxNumberKind,
 };
+use std::borrow::Cow;
+
 use sha2::{Digest, Sha256};
 
 use crate::config::{IdPolicy, RebillyConfig, Revision, Unmapped};
@@ -32,7 +34,10 @@ const HASH_HEX_CHARS: usize = 16;
 /// Whether `id` fits Rebilly's resource id rule: 1 to 50 characters of `[@~-.A-Za-z0-9_]`
 /// (`parameters/resourceId.yaml`, pattern `^[@~\-\.\w]+$`, read with JSON Schema's ASCII `\w`).
 pub fn is_resource_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().count() <= MAX_ID_CHARS && id.chars().all(is_resource_id_char)
+    // Every allowed character is ASCII, so bytes are characters here and a non-ASCII byte fails.
+    !id.is_empty()
+        && id.len() <= MAX_ID_CHARS
+        && id.bytes().map(char::from).all(is_resource_id_char)
 }
 
 fn is_resource_id_char(c: char) -> bool {
@@ -67,13 +72,18 @@ fn hashed(id: &str, keep: fn(char) -> bool, separator: char) -> String {
 /// `~`, and the first 16 hex digits of the SHA-256 of the id; `None` under
 /// [`IdPolicy::Strict`] for an id that does not fit.
 pub fn rebilly_id(external_id: &str, policy: IdPolicy) -> Option<String> {
+    mapped_id(external_id, policy).map(Cow::into_owned)
+}
+
+/// [`rebilly_id`], borrowing the external id when it is the Rebilly id itself.
+fn mapped_id(external_id: &str, policy: IdPolicy) -> Option<Cow<'_, str>> {
     if is_resource_id(external_id) {
-        return Some(external_id.to_owned());
+        return Some(Cow::Borrowed(external_id));
     }
     match policy {
         IdPolicy::Strict => None,
         IdPolicy::Hash if external_id.trim().is_empty() => None,
-        IdPolicy::Hash => Some(hashed(external_id, is_resource_id_char, '~')),
+        IdPolicy::Hash => Some(Cow::Owned(hashed(external_id, is_resource_id_char, '~'))),
     }
 }
 
@@ -83,9 +93,10 @@ pub fn rebilly_id(external_id: &str, policy: IdPolicy) -> Option<String> {
 /// every upsert of the same payment sends the same `requestId`, so Rebilly ignores a repeat
 /// within its 24-hour window.
 pub fn request_id(external_id: &str) -> String {
+    // Every allowed character is ASCII, so bytes are characters here and a non-ASCII byte fails.
     let fits = !external_id.is_empty()
-        && external_id.chars().count() <= MAX_ID_CHARS
-        && external_id.chars().all(is_request_id_char);
+        && external_id.len() <= MAX_ID_CHARS
+        && external_id.bytes().map(char::from).all(is_request_id_char);
     if fits {
         external_id.to_owned()
     } else {
@@ -100,8 +111,13 @@ fn id_rule_message(id: &str) -> String {
     )
 }
 
-fn check_id(v: &mut Validator, path: &str, id: &str, policy: IdPolicy) -> Option<String> {
-    let mapped = rebilly_id(id, policy);
+fn check_id<'a>(
+    v: &mut Validator,
+    path: &str,
+    id: &'a str,
+    policy: IdPolicy,
+) -> Option<Cow<'a, str>> {
+    let mapped = mapped_id(id, policy);
     if mapped.is_none() && !id.trim().is_empty() {
         v.push(path, id_rule_message(id));
     }
@@ -157,11 +173,12 @@ fn address_fields(v: &mut Validator, path: &str, address: &Address) {
 }
 
 /// Validates `customer` against the canonical rules and Rebilly's, and builds the body of
-/// `PUT /customers/{id}` and the id it goes to.
-pub fn customer_request<'a>(
-    customer: &'a Customer,
+/// `PUT /customers/{id}` and the id it goes to (borrowed from the record when it is the external
+/// id itself).
+pub fn customer_request<'c: 'a, 'a>(
+    customer: &'c Customer,
     config: &'a RebillyConfig,
-) -> Result<(String, WireCustomer<'a>)> {
+) -> Result<(Cow<'c, str>, WireCustomer<'a>)> {
     let mut v = Validator::new();
     customer.validate_into(&mut v);
     let id = check_id(

@@ -17,7 +17,7 @@ impl RebillyClient {
     /// `GET /transactions?filter=requestId:{id}&limit=1`: finds the transaction a duplicate
     /// `requestId` refers to.
     pub(crate) fn lookup_request(&self, request_id: &str) -> Result<PreparedRequest> {
-        let mut url = self.endpoint(&["transactions"])?;
+        let mut url = self.transactions_url().clone();
         url.query_pairs_mut()
             .append_pair("filter", &format!("requestId:{request_id}"))
             .append_pair("limit", "1");

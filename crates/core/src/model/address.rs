@@ -56,12 +56,15 @@ impl Address {
         self == &Address::default()
     }
 
-    pub(crate) fn validate_into(&self, v: &mut Validator, path: &str) {
+    /// Checks the address; problems are reported under `prefix.0.prefix.1.<field>` (empty parts
+    /// left out), a path only rendered when there is a problem.
+    pub(crate) fn validate_into(&self, v: &mut Validator, prefix: (&str, &str)) {
+        let (path, within) = prefix;
         if let Some(country) = &self.country
             && !super::is_iso3166_alpha2(country)
         {
             v.push(
-                (path, "country"),
+                (path, within, "country"),
                 format!("`{country}` is not an ISO 3166-1 alpha-2 country code (e.g. `US`)"),
             );
         }
@@ -72,7 +75,7 @@ impl Address {
             ("region", &self.region),
             ("postal_code", &self.postal_code),
         ] {
-            v.not_blank((path, name), value.as_deref());
+            v.not_blank((path, within, name), value.as_deref());
         }
     }
 }

@@ -182,7 +182,18 @@ const CURRENCIES: &[(&str, u32)] = &[
 
 /// True when `code` is an officially assigned ISO 3166-1 alpha-2 country code (upper case).
 pub fn is_iso3166_alpha2(code: &str) -> bool {
-    COUNTRIES.binary_search(&code).is_ok()
+    // Compare two-letter codes as integers: this runs for every address of every record.
+    fn key(code: &[u8]) -> u16 {
+        (u16::from(code[0]) << 8) | u16::from(code[1])
+    }
+    let code = code.as_bytes();
+    if code.len() != 2 {
+        return false;
+    }
+    let wanted = key(code);
+    COUNTRIES
+        .binary_search_by(|c| key(c.as_bytes()).cmp(&wanted))
+        .is_ok()
 }
 
 /// True when `code` is an active ISO 4217 currency code (upper case).
@@ -214,6 +225,7 @@ mod tests {
     #[test]
     fn tables_are_sorted_so_binary_search_is_correct() {
         assert!(COUNTRIES.windows(2).all(|w| w[0] < w[1]));
+        assert!(COUNTRIES.iter().all(|c| c.len() == 2));
         assert!(CURRENCIES.windows(2).all(|w| w[0].0 < w[1].0));
     }
 

@@ -137,11 +137,7 @@ impl Contact {
             }
         }
         if let Some(address) = &self.billing_address {
-            if path.is_empty() {
-                address.validate_into(v, "billing_address");
-            } else {
-                address.validate_into(v, &format!("{path}.billing_address"));
-            }
+            address.validate_into(v, (path, "billing_address"));
         }
     }
 }

@@ -210,7 +210,7 @@ impl Record for Customer {
             contact.validate_into_indexed(v, i);
         }
         if let Some(address) = &self.shipping_address {
-            address.validate_into(v, "shipping_address");
+            address.validate_into(v, ("", "shipping_address"));
         }
         if let Some(parent) = &self.parent {
             v.required("parent.external_id", Some(&parent.external_id));

@@ -1,5 +1,7 @@
 //! Canonical payments -> Rebilly `POST /transactions` bodies (sales processed outside Rebilly).
 
+use std::borrow::Cow;
+
 use billsync_core::money::WireAmount;
 use billsync_core::provider_kit::Validator;
 use billsync_core::{
@@ -93,7 +95,7 @@ pub fn transaction_request(
             (None, None) => ("invoice", &String::new()),
         };
         if let Some(id) = check_id(&mut v, path, id, config.id_policy) {
-            invoice_ids.push(id);
+            invoice_ids.push(id.into_owned());
         }
     }
 
@@ -131,7 +133,7 @@ pub fn transaction_request(
     Ok(TransactionRequest {
         kind: TransactionType::Sale,
         website_id: website_id.unwrap_or_default(),
-        customer_id: customer_id.unwrap_or_default(),
+        customer_id: customer_id.map(Cow::into_owned).unwrap_or_default(),
         currency: payment.currency.clone(),
         amount: WireAmount::with_scale(amount, minor),
         invoice_ids,
