@@ -25,7 +25,8 @@ use crate::{ErrorKind, RetrySafety};
 /// may or may not exist: `OutcomeUnknown`, never a retryable kind that would invite a duplicate.
 ///
 /// ```
-/// use billsync_core::{ErrorKind, RetrySafety, StatusTable};
+/// use billsync_core::provider_kit::StatusTable;
+/// use billsync_core::{ErrorKind, RetrySafety};
 ///
 /// // A provider that documents 402 as its answer to a suspended account's credentials.
 /// const STATUSES: StatusTable = StatusTable::with_overrides(&[(402, ErrorKind::Auth)]);

@@ -93,6 +93,15 @@ impl MemoryProvider {
         self.stored().payments.values().cloned().collect()
     }
 
+    /// What it supports: both kinds, keyed by external id.
+    pub fn capabilities(&self) -> Capabilities {
+        Capabilities::new(
+            Support::UpsertByExternalId,
+            Support::UpsertByExternalId,
+            false,
+        )
+    }
+
     /// Upserts attempted so far (failed ones included).
     pub fn upserts(&self) -> u64 {
         self.stored().upserts
@@ -152,14 +161,6 @@ fn store<T: Clone + PartialEq>(
 
 #[async_trait]
 impl Upsert<Customer> for MemoryProvider {
-    fn provider(&self) -> &'static str {
-        MEMORY_PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Provider::capabilities(self)
-    }
-
     fn prepare(&self, record: &Customer) -> Result<Vec<PreparedRequest>> {
         record.validate()?;
         Ok(vec![self.request(
@@ -185,14 +186,6 @@ impl Upsert<Customer> for MemoryProvider {
 
 #[async_trait]
 impl Upsert<Payment> for MemoryProvider {
-    fn provider(&self) -> &'static str {
-        MEMORY_PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Provider::capabilities(self)
-    }
-
     fn prepare(&self, record: &Payment) -> Result<Vec<PreparedRequest>> {
         record.validate()?;
         Ok(vec![self.request(

@@ -175,14 +175,12 @@ impl Capabilities {
 /// Every upsert first validates the record (canonical and provider rules; nothing is sent when
 /// any fails), then builds its requests as data ([`Upsert::prepare`] shows them), then sends them
 /// with retries, then maps the answer to [`Upserted`] or a typed [`Error`](crate::Error).
+///
+/// The provider's name and what it supports are on [`Provider`](crate::Provider) (and on each
+/// client as inherent methods), not here: one client implements `Upsert` once per kind, and a
+/// method of this trait would be ambiguous on it.
 #[async_trait]
 pub trait Upsert<R: Record>: Send + Sync + Debug {
-    /// The provider's name (`hyfin`, `rebilly`, `payabli`).
-    fn provider(&self) -> &'static str;
-
-    /// What the provider supports.
-    fn capabilities(&self) -> Capabilities;
-
     /// Validates `record` and builds the requests an upsert would send now, given what the
     /// client knows (its id map), without sending anything: for dry runs and snapshots. Reads
     /// that an upsert may make first (lookups) are included.

@@ -251,7 +251,9 @@ impl HyfinClient {
         .with_not_cleared(crate::mapping::payment_fields_not_cleared(payment)))
     }
 
-    fn capabilities_(&self) -> Capabilities {
+    /// What this client supports: customers keyed by Hyfin's id (v4) or by external id (v3),
+    /// payments by external id.
+    pub fn capabilities(&self) -> Capabilities {
         let customers = match self.config.customer_api {
             HyfinCustomerApi::V4 => Support::UpsertByProviderId,
             HyfinCustomerApi::V3 => Support::UpsertByExternalId,
@@ -262,14 +264,6 @@ impl HyfinClient {
 
 #[async_trait]
 impl Upsert<Customer> for HyfinClient {
-    fn provider(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        self.capabilities_()
-    }
-
     /// With the v4 API, the contact addUpdates (for customers with several contacts; a contact
     /// not yet created is referenced as `<hyfin id of contact X>` in the customer body), then the
     /// customer's. With the v3 API, the one customer addUpdate keyed by external id.
@@ -298,14 +292,6 @@ impl Upsert<Customer> for HyfinClient {
 
 #[async_trait]
 impl Upsert<Payment> for HyfinClient {
-    fn provider(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        self.capabilities_()
-    }
-
     fn prepare(&self, payment: &Payment) -> Result<Vec<PreparedRequest>> {
         let body = payment_request(payment, &self.config)?;
         let url = self.endpoints.payment.clone();
@@ -338,7 +324,7 @@ impl Provider for HyfinClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        self.capabilities_()
+        HyfinClient::capabilities(self)
     }
 
     fn customers(&self) -> Option<&dyn Upsert<Customer>> {

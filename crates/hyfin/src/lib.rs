@@ -177,8 +177,18 @@ pub mod customer_v3;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+/// Unstable: public only with the `unstable` feature (for billsync's bench); not covered by
+/// semver.
+#[cfg(feature = "unstable")]
 pub mod mapping;
+#[cfg(not(feature = "unstable"))]
+mod mapping;
+/// Unstable: public only with the `unstable` feature (for billsync's bench); not covered by
+/// semver.
+#[cfg(feature = "unstable")]
 pub mod wire;
+#[cfg(not(feature = "unstable"))]
+mod wire;
 
 pub use client::{CONTACT_API_VERSION, CUSTOMER_API_VERSION, HyfinClient, PAYMENT_API_VERSION};
 pub use config::{

@@ -44,6 +44,7 @@ pub(crate) struct PlannedContact<'a> {
 /// Validates `customer` and builds its customer body as it would be sent now: Hyfin ids (the
 /// customer's, its parent's, its contacts') come from `ids`; a contact not yet created is
 /// referenced as `<hyfin id of contact X>`.
+#[cfg_attr(not(feature = "unstable"), allow(dead_code))] // for the bench
 pub fn customer_request<'a>(
     customer: &'a Customer,
     ids: &dyn IdMap,
@@ -56,6 +57,7 @@ pub fn customer_request<'a>(
 
 /// Validates `customer` and builds the contact bodies an upsert sends before the customer's (for
 /// a customer with several contacts; empty for one contact, which goes inline).
+#[cfg_attr(not(feature = "unstable"), allow(dead_code))] // for the bench
 pub fn contact_requests<'a>(
     customer: &'a Customer,
     ids: &dyn IdMap,

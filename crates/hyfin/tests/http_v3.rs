@@ -282,15 +282,9 @@ async fn deleted_customers_are_sent_inactive() {
 async fn capabilities_follow_the_configured_api() {
     let server = MockServer::start().await;
     let v3 = client(&server);
-    assert_eq!(
-        Upsert::<Customer>::capabilities(&v3).customers,
-        Support::UpsertByExternalId
-    );
+    assert_eq!(v3.capabilities().customers, Support::UpsertByExternalId);
     let v4 = common::client(&server, TOKEN, HyfinCustomerApi::V4);
-    assert_eq!(
-        Upsert::<Customer>::capabilities(&v4).customers,
-        Support::UpsertByProviderId
-    );
+    assert_eq!(v4.capabilities().customers, Support::UpsertByProviderId);
     assert_eq!(v4.config().customer_api(), HyfinCustomerApi::V4);
 }
 

@@ -323,21 +323,15 @@ impl PayabliClient {
         }
     }
 
-    fn capabilities_() -> Capabilities {
+    /// What this client supports: customers looked up by `customerNumber`, then written; no
+    /// payments.
+    pub fn capabilities(&self) -> Capabilities {
         Capabilities::new(Support::LookupThenWrite, Support::Unsupported, true)
     }
 }
 
 #[async_trait]
 impl Upsert<Customer> for PayabliClient {
-    fn provider(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Self::capabilities_()
-    }
-
     /// With a remembered id: the `PUT`. Otherwise the lookup `GET`, then the create `POST` (with a
     /// fresh idempotency key) that follows when the lookup finds nothing.
     fn prepare(&self, customer: &Customer) -> Result<Vec<PreparedRequest>> {
@@ -386,7 +380,7 @@ impl Provider for PayabliClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Self::capabilities_()
+        PayabliClient::capabilities(self)
     }
 
     fn customers(&self) -> Option<&dyn Upsert<Customer>> {

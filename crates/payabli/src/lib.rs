@@ -110,8 +110,18 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod listing;
+/// Unstable: public only with the `unstable` feature (for billsync's bench); not covered by
+/// semver.
+#[cfg(feature = "unstable")]
 pub mod mapping;
+#[cfg(not(feature = "unstable"))]
+mod mapping;
+/// Unstable: public only with the `unstable` feature (for billsync's bench); not covered by
+/// semver.
+#[cfg(feature = "unstable")]
 pub mod wire;
+#[cfg(not(feature = "unstable"))]
+mod wire;
 
 pub use client::{IDEMPOTENCY_HEADER, PayabliClient, TOKEN_HEADER};
 pub use config::{

@@ -227,14 +227,6 @@ impl RebillyClient {
 
 #[async_trait]
 impl Upsert<Customer> for RebillyClient {
-    fn provider(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        RebillyClient::capabilities(self)
-    }
-
     /// The one `PUT /customers/{id}`.
     fn prepare(&self, customer: &Customer) -> Result<Vec<PreparedRequest>> {
         Ok(vec![self.prepare_customer(customer)?])
@@ -248,14 +240,6 @@ impl Upsert<Customer> for RebillyClient {
 
 #[async_trait]
 impl Upsert<Payment> for RebillyClient {
-    fn provider(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        RebillyClient::capabilities(self)
-    }
-
     /// The one `POST /transactions`, or nothing when the id map already holds the payment's
     /// transaction. (When Rebilly answers a repeat as a duplicate without naming the
     /// transaction, the upsert also reads `GET /transactions?filter=requestId:...`.)

@@ -148,10 +148,20 @@ mod connect;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+/// Unstable: public only with the `unstable` feature (for billsync's bench); not covered by
+/// semver.
+#[cfg(feature = "unstable")]
 pub mod mapping;
+#[cfg(not(feature = "unstable"))]
+mod mapping;
 mod options;
 mod transactions;
+/// Unstable: public only with the `unstable` feature (for billsync's bench); not covered by
+/// semver.
+#[cfg(feature = "unstable")]
 pub mod wire;
+#[cfg(not(feature = "unstable"))]
+mod wire;
 
 pub use client::{API_KEY_HEADER, RebillyClient};
 pub use config::{

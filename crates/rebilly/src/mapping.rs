@@ -71,6 +71,7 @@ fn hashed(id: &str, keep: fn(char) -> bool, separator: char) -> String {
 /// fits Rebilly's rule; under [`IdPolicy::Hash`] otherwise its fitting characters (at most 33),
 /// `~`, and the first 16 hex digits of the SHA-256 of the id; `None` under
 /// [`IdPolicy::Strict`] for an id that does not fit.
+#[cfg_attr(not(feature = "unstable"), allow(dead_code))] // for the bench
 pub fn rebilly_id(external_id: &str, policy: IdPolicy) -> Option<String> {
     mapped_id(external_id, policy).map(Cow::into_owned)
 }

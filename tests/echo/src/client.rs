@@ -104,14 +104,6 @@ impl EchoClient {
 
 #[async_trait]
 impl Upsert<Customer> for EchoClient {
-    fn provider(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        EchoClient::capabilities(self)
-    }
-
     fn prepare(&self, c: &Customer) -> Result<Vec<PreparedRequest>> {
         Ok(vec![self.put(
             "customers",
@@ -129,14 +121,6 @@ impl Upsert<Customer> for EchoClient {
 
 #[async_trait]
 impl Upsert<Payment> for EchoClient {
-    fn provider(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        EchoClient::capabilities(self)
-    }
-
     fn prepare(&self, p: &Payment) -> Result<Vec<PreparedRequest>> {
         Ok(vec![self.put(
             "payments",
