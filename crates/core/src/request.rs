@@ -15,6 +15,7 @@ use crate::{Error, Result};
 
 /// Whether a request may be sent again after it may have reached the provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RetrySafety {
     /// Sending it twice has the effect of sending it once (a PUT to a caller-chosen id, an
     /// upsert keyed by the caller's id, a create carrying an idempotency key, a read): retried

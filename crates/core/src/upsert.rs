@@ -113,6 +113,7 @@ impl UpsertOptions {
 /// How a provider supports one kind of record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Support {
     /// One call creates or updates, keyed by the caller's external id.
     UpsertByExternalId,

@@ -198,7 +198,7 @@ pub struct PayabliResponse {
 
 impl PayabliResponse {
     /// The customer id in `responseData`: a record's `customerId`, or a bare number or string.
-#[cfg_attr(not(feature = "unstable"), allow(dead_code))] // for the bench
+    #[cfg_attr(not(feature = "unstable"), allow(dead_code))] // for the bench
     pub fn customer_id(&self) -> Option<String> {
         match self.response_data.as_ref()? {
             serde_json::Value::Object(record) => record

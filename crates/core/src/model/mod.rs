@@ -26,6 +26,7 @@ pub use payment::{InvoiceRef, Payment, PaymentMethod, PaymentStatus, PaymentSubT
 
 /// The kinds of record billsync syncs; used by [`crate::IdMap`] namespaces and reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecordKind {
     /// A [`Customer`].
     Customer,
