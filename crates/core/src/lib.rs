@@ -5,7 +5,7 @@
 //! core that sends [`PreparedRequest`]s with retries.
 //!
 //! Data flows one way: canonical record → [`Validator`] → provider wire struct →
-//! [`PreparedRequest`] (data) → [`HttpClient::send`] with retries → provider answer →
+//! [`PreparedRequest`] (data) → [`HttpClient::send`](provider_kit::HttpClient::send) with retries → provider answer →
 //! [`Upserted`] or a typed [`Error`]. Core never knows a provider.
 //!
 //! Users normally depend on the `billsync` facade crate, which re-exports this crate and the

@@ -27,7 +27,7 @@ pub enum RetrySafety {
 }
 
 /// One HTTP request, fully built: method, URL, headers (secrets marked sensitive) and the exact
-/// body bytes. Providers build these from records; [`crate::HttpClient`] sends them; snapshots
+/// body bytes. Providers build these from records; [`HttpClient`](crate::provider_kit::HttpClient) sends them; snapshots
 /// and dry runs show them through [`PreparedRequest::render`], which redacts secrets.
 #[derive(Clone)]
 pub struct PreparedRequest {
