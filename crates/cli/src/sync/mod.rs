@@ -26,6 +26,7 @@
 
 mod collect;
 mod diff;
+mod ids;
 mod order;
 mod record;
 mod registry;
@@ -115,7 +116,7 @@ pub async fn run(
         store,
         kind,
         resend_unknown: opts.resend_unknown,
-        registry: Arc::new(Registry::default()),
+        registry: Arc::new(Registry::open()?),
         abort: Arc::new(AtomicBool::new(false)),
         warm_up: tokio::sync::OnceCell::new(),
     });
@@ -162,7 +163,7 @@ pub async fn run(
             }
         };
         let external_id = record.external_id().to_owned();
-        match ctx.registry.register(&external_id, line, record.digest()) {
+        match ctx.registry.register(&external_id, line, record.digest())? {
             Seen::Again { line: first, same } => {
                 repeat(&ctx, &tx, &permits, line, external_id, first, same).await;
                 continue;
