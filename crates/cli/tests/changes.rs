@@ -129,6 +129,34 @@ async fn a_repeated_external_id_collapses_or_is_refused_naming_both_lines() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_repeat_of_a_row_that_did_not_land_ends_as_it_did() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let dir = workdir("repeat-not-landed");
+    let broken = "{\"external_id\":\"broken\",\"display_name\":\"No contact\"}\n";
+    // Rows between the two, so that the first has ended when the repeat is read.
+    let mut lines = vec![broken.to_owned()];
+    lines.extend((0..40).map(|i| customer_line(&format!("c-{i}"), "Lee")));
+    lines.push(broken.to_owned());
+    std::fs::write(dir.join("c.jsonl"), lines.concat()).unwrap();
+    let args = ["c.jsonl", "--to", "hyfin", "--json", "--report", "r.jsonl"];
+    let out = sync(&sandbox, &dir, "site", &args).await;
+    let s = summary(&out);
+    let counts = [&s["created"], &s["rejected"], &s["unchanged"]];
+    assert_eq!(counts.map(|v| v.as_u64().unwrap()), [40, 2, 0], "{s}");
+    let rows = report_rows(&dir.join("r.jsonl"));
+    let repeat = rows.iter().find(|r| r["line"] == 42).unwrap();
+    assert_eq!(repeat["kind"], "duplicate_of_row_not_landed", "{rows:?}");
+    let why = repeat["messages"][0].as_str().unwrap();
+    assert!(
+        why.starts_with("this row repeats line 1, which did not land: invalid_input"),
+        "{why}"
+    );
+    let stored = sandbox.records(Provider::Hyfin, "customer");
+    assert_eq!(stored.len(), 40);
+    assert!(stored.iter().all(|c| c["display_name"] != "No contact"));
+}
+
 fn child(id: &str, parent: &str) -> String {
     format!(
         "{{\"external_id\":\"{id}\",\"display_name\":\"Branch {id}\",\"parent\":{{\"external_id\":\"{parent}\",\"bill_to_parent\":true}},\"primary_contact\":{{\"first_name\":\"B\",\"last_name\":\"{id}\",\"emails\":[{{\"value\":\"{id}@example.com\"}}]}}}}\n"

@@ -26,7 +26,9 @@
 
 mod collect;
 mod diff;
+mod ids;
 mod order;
+mod read;
 mod record;
 mod registry;
 mod start;
@@ -35,7 +37,7 @@ mod task;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::{Duration, Instant};
 
 use billsync::{Provider, RecordKind};
@@ -44,13 +46,10 @@ use tokio::sync::{Semaphore, mpsc};
 
 use crate::args::Kind;
 use crate::input::Records;
-use crate::progress::Progress;
-use crate::report::Report;
 use crate::stop::Stop;
-use collect::collect;
-use order::{must_wait_for_later_parent, repeat, run_deferred};
-use record::AnyRecord;
-use registry::{Registry, Seen, SlotGuard, SlotState};
+use collect::Collector;
+use read::Pipeline;
+use registry::Registry;
 pub use summary::Summary;
 use task::{Ctx, RowResult};
 
@@ -104,10 +103,8 @@ pub async fn run(
     let kind = record_kind(opts.kind);
     let prepared = start::prepare(&opts, provider.as_ref(), &store, kind).await?;
     let mut records = Records::open(&opts.file, opts.kind)?;
-    let total_bytes = std::fs::metadata(&opts.file).ok().map(|m| m.len());
     let started = Instant::now();
     let concurrency = opts.concurrency.max(1);
-    let permits = Arc::new(Semaphore::new(concurrency));
     let ctx = Arc::new(Ctx {
         account: provider.account().clone(),
         support: prepared.support,
@@ -115,138 +112,24 @@ pub async fn run(
         store,
         kind,
         resend_unknown: opts.resend_unknown,
-        registry: Arc::new(Registry::default()),
+        registry: Arc::new(Registry::open()?),
         abort: Arc::new(AtomicBool::new(false)),
         warm_up: tokio::sync::OnceCell::new(),
     });
     let bytes = Arc::new(AtomicU64::new(0));
     let (tx, rx) = mpsc::channel::<Done>(concurrency * 4);
-    let summary = Summary {
-        provider: ctx.provider.name().to_owned(),
-        account: ctx.account.key().to_owned(),
-        kind: kind_name(opts.kind).to_owned(),
-        ..Summary::default()
+    let collector = Collector::spawn(&opts, &ctx, rx, bytes.clone());
+    let pipeline = Pipeline {
+        ctx: ctx.clone(),
+        tx,
+        permits: Arc::new(Semaphore::new(concurrency)),
+        stop: opts.stop.clone(),
     };
-    let shared = Arc::new(std::sync::Mutex::new(summary.clone()));
-    let collector = tokio::spawn(collect(
-        rx,
-        shared.clone(),
-        Report::new(&opts.report),
-        Progress::new(total_bytes, opts.quiet, opts.silent),
-        bytes.clone(),
-    ));
-
-    let mut deferred: Vec<(u64, AnyRecord)> = Vec::new();
-    let mut aborted = None;
-    loop {
-        if opts.stop.requested().is_some() {
-            break;
-        }
-        if ctx.abort.load(Ordering::Relaxed) {
-            aborted = Some(format!(
-                "stopped: {} refused the credentials",
-                ctx.provider.name()
-            ));
-            break;
-        }
-        let item = record::next(&mut records, opts.kind);
-        bytes.store(records.bytes, Ordering::Relaxed);
-        let Some((line, record)) = item else { break };
-        let record = match record {
-            Ok(r) => r,
-            Err(msg) => {
-                let message = format!("{}:{line}: {msg}", opts.file.display());
-                let result = RowResult::problem(true, "malformed", message);
-                send(&tx, line, None, result).await;
-                continue;
-            }
-        };
-        let external_id = record.external_id().to_owned();
-        match ctx.registry.register(&external_id, line, record.digest()) {
-            Seen::Again { line: first, same } => {
-                repeat(&ctx, &tx, &permits, line, external_id, first, same).await;
-                continue;
-            }
-            Seen::First => {}
-        }
-        if must_wait_for_later_parent(&ctx, &record)? {
-            ctx.registry.set_state(&external_id, SlotState::Deferred);
-            deferred.push((line, record));
-            continue;
-        }
-        let permit = tokio::select! {
-            permit = permits.clone().acquire_owned() => permit.map_err(|e| e.to_string())?,
-            () = opts.stop.wait() => {
-                send(&tx, line, Some(external_id), interrupted()).await;
-                break;
-            }
-        };
-        let (ctx, tx, stop) = (ctx.clone(), tx.clone(), opts.stop.clone());
-        tokio::spawn(async move {
-            let mut guard = SlotGuard::new(ctx.registry.clone(), &external_id, line);
-            stop.started(&external_id);
-            let result = match ctx.parent_problem(&record).await {
-                Some(problem) => problem,
-                None => ctx.process(&record).await,
-            };
-            stop.ended(&external_id);
-            drop(permit);
-            guard.set(result.slot_state());
-            drop(guard);
-            send(&tx, line, Some(external_id), result).await;
-        });
-    }
-    if aborted.is_none() {
-        run_deferred(&ctx, &tx, &permits, &opts.stop, deferred).await;
-    } else {
-        for (line, record) in deferred {
-            let external_id = Some(record.external_id().to_owned());
-            send(&tx, line, external_id, interrupted()).await;
-        }
-    }
-    drop(tx);
-    let signal = opts.stop.requested();
-    let finished = match signal {
-        None => Some(collector.await.map_err(|e| e.to_string())?),
-        // Stopping: the records in flight get the grace period to finish.
-        Some(_) => tokio::time::timeout(opts.grace, collector)
-            .await
-            .ok()
-            .transpose()
-            .map_err(|e| e.to_string())?,
-    };
-    let collected = match finished {
-        Some((collected, None)) => collected,
-        Some((_, Some(e))) => return Err(e),
-        None => {
-            let mut partial = shared.lock().unwrap_or_else(|p| p.into_inner()).clone();
-            let pending = opts.stop.in_flight();
-            aborted = Some(format!(
-                "interrupted; {} records still in flight after {:.0} s were left pending (the next run resolves them): {}",
-                pending.len(),
-                opts.grace.as_secs_f64(),
-                pending.join(", ")
-            ));
-            partial.signal = signal;
-            partial.requests += ctx.warm_up_requests();
-            partial.seconds = started.elapsed().as_secs_f64();
-            partial.aborted = aborted;
-            return Ok(partial);
-        }
-    };
-    if signal.is_some() {
-        aborted.get_or_insert_with(|| "interrupted".to_owned());
-    }
-    // A read error stops the run (rows that landed before it are in the state): exit 2.
-    if let Some(why) = records.failure() {
-        return Err(format!("{}: {why}", opts.file.display()));
-    }
-    let mut summary = collected;
-    summary.requests += ctx.warm_up_requests();
-    summary.seconds = started.elapsed().as_secs_f64();
-    summary.aborted = aborted;
-    summary.signal = signal;
-    Ok(summary)
+    let (deferred, aborted) = pipeline.read_all(&opts, &mut records, &bytes).await?;
+    pipeline.put_off(deferred, aborted.is_some()).await;
+    // The collector ends once every row's sender is gone.
+    drop(pipeline);
+    collector.end(&opts, &ctx, &records, started, aborted).await
 }
 
 /// A row read but not sent because a stop was asked for: the next run sends it.

@@ -18,7 +18,7 @@ pub(super) fn must_wait_for_later_parent(ctx: &Ctx, record: &AnyRecord) -> Resul
     let Some(parent) = record.parent() else {
         return Ok(false);
     };
-    match ctx.registry.state(parent) {
+    match ctx.registry.state(parent)? {
         Some(SlotState::Deferred) => Ok(true),
         Some(_) => Ok(false),
         None => {
@@ -60,7 +60,15 @@ pub(super) async fn repeat(
         ),
         _ => RowResult::Unchanged,
     };
-    match ctx.registry.state(&external_id) {
+    let state = match ctx.registry.state(&external_id) {
+        Ok(state) => state,
+        Err(why) => {
+            let result = RowResult::problem(false, "state", why);
+            send(tx, line, Some(external_id), result).await;
+            return;
+        }
+    };
+    match state {
         Some(SlotState::InFlight) => {}
         Some(SlotState::Deferred) => {
             // The first row waits for the end of the input: so does this one, without a

@@ -1,14 +1,16 @@
 //! The records of one run, by external id: duplicates collapse or are refused, and a child
 //! waits for its parent, so results never depend on which task the runtime ran first.
 //!
-//! Memory: about 70 bytes per record of the run (a 16-byte digest of the external id, the line,
-//! a 16-byte digest of the content and the state), not the records themselves.
+//! Memory is flat in the number of records: every first row is kept on disk ([`IdTable`]: its
+//! line, a digest of its content, why it did not land); only the rows not finished yet (in
+//! flight, at most the concurrency, or put off until the end of the input) are held in memory.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
+
+use super::ids::IdTable;
 
 /// Where a record of this run stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,10 +30,10 @@ pub enum SlotState {
     Deferred,
 }
 
-struct Slot {
-    line: u64,
-    digest: [u8; 16],
-    state: SlotState,
+impl SlotState {
+    fn unfinished(&self) -> bool {
+        matches!(self, SlotState::InFlight | SlotState::Deferred)
+    }
 }
 
 /// What registering a row found.
@@ -48,85 +50,136 @@ pub enum Seen {
     },
 }
 
+struct Slots {
+    /// Every first row of the run.
+    ids: IdTable,
+    /// The first rows whose state is not what `ids` says: unfinished ones, and any whose end
+    /// could not be written to `ids`. By external id: the line and the state.
+    held: HashMap<String, (u64, SlotState)>,
+}
+
 /// The run's records.
-#[derive(Default)]
 pub struct Registry {
-    slots: Mutex<HashMap<[u8; 16], Slot>>,
+    slots: Mutex<Slots>,
     finished: Notify,
 }
 
-fn key(external_id: &str) -> [u8; 16] {
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&Sha256::digest(external_id.as_bytes())[..16]);
-    out
+fn unreadable(e: rusqlite::Error) -> String {
+    format!("the run's list of the external ids it read failed: {e}")
 }
 
 impl Registry {
-    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 16], Slot>> {
+    /// An empty registry, its table in a new temporary file.
+    pub fn open() -> Result<Self, String> {
+        let ids = IdTable::open().map_err(unreadable)?;
+        Ok(Registry {
+            slots: Mutex::new(Slots {
+                ids,
+                held: HashMap::new(),
+            }),
+            finished: Notify::new(),
+        })
+    }
+
+    fn slots(&self) -> std::sync::MutexGuard<'_, Slots> {
         self.slots.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Registers the row at `line`; the first row of an external id owns its slot and must
     /// [`finish`](Registry::finish) it.
-    pub fn register(&self, external_id: &str, line: u64, digest: [u8; 16]) -> Seen {
+    pub fn register(&self, external_id: &str, line: u64, digest: [u8; 16]) -> Result<Seen, String> {
         let mut slots = self.slots();
-        match slots.get(&key(external_id)) {
-            Some(slot) => Seen::Again {
-                line: slot.line,
-                same: slot.digest == digest,
-            },
+        match slots
+            .ids
+            .insert(external_id, line, digest)
+            .map_err(unreadable)?
+        {
+            Some(first) => Ok(Seen::Again {
+                line: first.line,
+                same: first.digest == digest,
+            }),
             None => {
-                let state = SlotState::InFlight;
-                slots.insert(
-                    key(external_id),
-                    Slot {
-                        line,
-                        digest,
-                        state,
-                    },
-                );
-                Seen::First
+                let held = (line, SlotState::InFlight);
+                slots.held.insert(external_id.to_owned(), held);
+                Ok(Seen::First)
             }
         }
     }
 
-    /// The state of the first row of `external_id` in this run, if one was read.
-    pub fn state(&self, external_id: &str) -> Option<SlotState> {
-        self.slots().get(&key(external_id)).map(|s| s.state.clone())
+    /// The line and state of the first row of `external_id` in this run, if one was read.
+    fn lookup(&self, external_id: &str) -> Result<Option<(u64, SlotState)>, String> {
+        let slots = self.slots();
+        if let Some(held) = slots.held.get(external_id) {
+            return Ok(Some(held.clone()));
+        }
+        let first = slots.ids.get(external_id).map_err(unreadable)?;
+        Ok(first.map(|f| {
+            let state = match f.not_landed {
+                None => SlotState::Landed,
+                Some((rejected, reason)) => SlotState::NotLanded { rejected, reason },
+            };
+            (f.line, state)
+        }))
     }
 
-    /// Marks the first row of `external_id` as put off, or as sent (`InFlight`) again.
+    /// The state of the first row of `external_id` in this run, if one was read.
+    pub fn state(&self, external_id: &str) -> Result<Option<SlotState>, String> {
+        Ok(self.lookup(external_id)?.map(|(_, state)| state))
+    }
+
+    /// Marks the first row of `external_id` (not finished yet) as put off, or as sent
+    /// (`InFlight`) again.
     pub fn set_state(&self, external_id: &str, state: SlotState) {
-        if let Some(slot) = self.slots().get_mut(&key(external_id)) {
-            slot.state = state;
+        if let Some(held) = self.slots().held.get_mut(external_id) {
+            held.1 = state;
         }
     }
 
     /// Records how the row at `line` ended, and wakes whoever waits for it.
     pub fn finish(&self, external_id: &str, line: u64, state: SlotState) {
-        if let Some(slot) = self.slots().get_mut(&key(external_id))
-            && slot.line == line
-        {
-            slot.state = state;
+        let mut slots = self.slots();
+        if slots.held.get(external_id).is_some_and(|h| h.0 == line) {
+            let written = match &state {
+                SlotState::Landed => Ok(()),
+                SlotState::NotLanded { rejected, reason } => {
+                    slots.ids.not_landed(external_id, line, *rejected, reason)
+                }
+                SlotState::InFlight | SlotState::Deferred => Err(rusqlite::Error::InvalidQuery),
+            };
+            match written {
+                Ok(()) => {
+                    slots.held.remove(external_id);
+                }
+                // Kept in memory instead: waiters must still see how it ended.
+                Err(_) => {
+                    slots.held.insert(external_id.to_owned(), (line, state));
+                }
+            }
         }
+        drop(slots);
         self.finished.notify_waiters();
     }
 
     /// How the first row of `external_id` ended (its line and state), once it has; `None` when
     /// no row of this run has that external id.
     pub async fn wait(&self, external_id: &str) -> Option<(u64, SlotState)> {
-        let key = key(external_id);
         loop {
             let notified = self.finished.notified();
             tokio::pin!(notified);
             // Registered before looking, so a finish in between is not missed.
             notified.as_mut().enable();
-            match self.slots().get(&key) {
-                None => return None,
-                Some(slot) if !matches!(slot.state, SlotState::InFlight | SlotState::Deferred) => {
-                    return Some((slot.line, slot.state.clone()));
+            match self.lookup(external_id) {
+                Ok(None) => return None,
+                Ok(Some((line, state))) if !state.unfinished() => return Some((line, state)),
+                Ok(Some(_)) => {}
+                // How it ended cannot be told: it is not counted as landed.
+                Err(reason) => {
+                    let state = SlotState::NotLanded {
+                        rejected: false,
+                        reason: reason.into(),
+                    };
+                    return Some((0, state));
                 }
-                Some(_) => {}
             }
             notified.await;
         }
@@ -175,21 +228,21 @@ mod tests {
 
     #[tokio::test]
     async fn waiters_see_how_the_first_row_ended() {
-        let r = Arc::new(Registry::default());
-        assert_eq!(r.register("p1", 1, [1; 16]), Seen::First);
+        let r = Arc::new(Registry::open().unwrap());
+        assert_eq!(r.register("p1", 1, [1; 16]), Ok(Seen::First));
         assert_eq!(
             r.register("p1", 5, [1; 16]),
-            Seen::Again {
+            Ok(Seen::Again {
                 line: 1,
                 same: true
-            }
+            })
         );
         assert_eq!(
             r.register("p1", 6, [2; 16]),
-            Seen::Again {
+            Ok(Seen::Again {
                 line: 1,
                 same: false
-            }
+            })
         );
         assert!(r.wait("nobody").await.is_none());
         let waiter = {
@@ -209,6 +262,24 @@ mod tests {
         guard.set(refused.clone());
         drop(guard);
         let (line, state) = waiter.await.unwrap().unwrap();
-        assert_eq!((line, state), (1, refused));
+        assert_eq!((line, state), (1, refused.clone()));
+        // Read back from the table once ended: nothing of it is held in memory.
+        assert!(r.slots().held.is_empty());
+        assert_eq!(r.state("p1"), Ok(Some(refused)));
+    }
+
+    #[tokio::test]
+    async fn rows_put_off_wait_and_landed_rows_are_kept_on_disk_only() {
+        let r = Registry::open().unwrap();
+        for (line, id) in [(1, "a"), (2, "b")] {
+            assert_eq!(r.register(id, line, [0; 16]), Ok(Seen::First));
+        }
+        r.set_state("b", SlotState::Deferred);
+        assert_eq!(r.state("b"), Ok(Some(SlotState::Deferred)));
+        r.finish("a", 1, SlotState::Landed);
+        assert_eq!(r.wait("a").await, Some((1, SlotState::Landed)));
+        assert_eq!(r.state("c"), Ok(None));
+        let held: Vec<String> = r.slots().held.keys().cloned().collect();
+        assert_eq!(held, ["b"], "only the unfinished row is held in memory");
     }
 }
