@@ -116,7 +116,9 @@ pub enum OneKind {
 pub enum Command {
     /// Sync a JSON Lines or CSV file of canonical records into a provider.
     ///
-    /// The file is streamed (constant memory). Records unchanged since they last landed are not
+    /// The file is streamed (constant memory: the external ids already read, kept to tell
+    /// duplicates and parents, go to a temporary SQLite file of about 60 bytes a record, in
+    /// SQLITE_TMPDIR or TMPDIR). Records unchanged since they last landed are not
     /// sent again. A run killed at any moment can be run again: records whose request was in
     /// flight are resent when a repeat cannot duplicate them; a create that may have landed at a
     /// provider that keys records by its own id only is reported as `outcome_unknown` instead
