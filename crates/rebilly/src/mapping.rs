@@ -1,8 +1,9 @@
 //! Canonical records -> validated Rebilly wire structs.
 //!
-//! Canonical rules ([`Record::validate_into`]) and Rebilly's limits from its OpenAPI definitions
-//! go into one [`Validator`], finished with the provider's name: a caller sees every problem of
-//! a record at once, and nothing is sent while any remains.
+//! Canonical rules ([`Record::validate_into`](billsync_core::Record::validate_into)) and
+//! Rebilly's limits from its OpenAPI definitions go into one [`Validator`], finished with the
+//! provider's name: a caller sees every problem of a record at once, and nothing is sent while
+//! any remains.
 
 use billsync_core::provider_kit::Validator;
 use std::borrow::Cow;
