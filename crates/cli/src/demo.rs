@@ -54,13 +54,22 @@ fn write(dir: &Path, name: &str, text: &str) -> Result<PathBuf, String> {
     Ok(path)
 }
 
+/// The example files the demo syncs.
+struct Files {
+    customers: PathBuf,
+    payments: PathBuf,
+    customers_edited: PathBuf,
+}
+
 /// Runs the demo.
 pub async fn run(profile: &Profile) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("billsync-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let customers = write(&dir, "customers.jsonl", CUSTOMERS)?;
-    let payments = write(&dir, "payments.jsonl", PAYMENTS)?;
-    let customers_edited = write(&dir, "customers-edited.jsonl", &edited(CUSTOMERS)?)?;
+    let files = Files {
+        customers: write(&dir, "customers.jsonl", CUSTOMERS)?,
+        payments: write(&dir, "payments.jsonl", PAYMENTS)?,
+        customers_edited: write(&dir, "customers-edited.jsonl", &edited(CUSTOMERS)?)?,
+    };
     let sandbox = Sandbox::start()
         .await
         .map_err(|e| format!("cannot start the sandbox: {e}"))?;
@@ -68,6 +77,17 @@ pub async fn run(profile: &Profile) -> Result<(), String> {
     let names: Vec<ProviderName> = ProviderName::all()
         .filter(|p| sandbox.provider_base_url(p.as_str()).is_some())
         .collect();
+    introduce(&sandbox, &names);
+    for name in names {
+        demo_provider(name, &source, &dir, &files).await?;
+        print_sandbox_stats(&sandbox, name);
+    }
+    say!("state and reports are in {}", dir.display());
+    Ok(())
+}
+
+/// Says what the demo runs against and where to watch it.
+fn introduce(sandbox: &Sandbox, names: &[ProviderName]) {
     let listed: Vec<&str> = names.iter().map(|p| p.as_str()).collect();
     say!(
         "billsync demo: a local sandbox of {} at http://{}",
@@ -83,104 +103,117 @@ pub async fn run(profile: &Profile) -> Result<(), String> {
         CUSTOMERS.lines().count(),
         PAYMENTS.lines().count()
     );
+}
 
-    for name in names {
-        let state = SqliteState::open(dir.join(format!("state-{}.sqlite", name.as_str())))
-            .map_err(|e| e.to_string())?;
-        let provider = config::provider(name, &source, state.clone(), None)?;
-        let takes_payments = provider.capabilities().payments.is_supported();
-        let runs: Vec<(&str, &PathBuf, Kind)> = {
-            let mut r = vec![("1 first sync", &customers, Kind::Customers)];
-            if takes_payments {
-                r.push(("1 first sync", &payments, Kind::Payments));
-            }
-            r.push(("2 same files again", &customers, Kind::Customers));
-            if takes_payments {
-                r.push(("2 same files again", &payments, Kind::Payments));
-            }
-            r.push((
-                "3 three customers edited",
-                &customers_edited,
-                Kind::Customers,
-            ));
-            r
+/// The runs of the demo against one provider: every file once, every file again, then the
+/// edited customers; payments only for a provider that takes them.
+fn runs(files: &Files, takes_payments: bool) -> Vec<(&'static str, &PathBuf, Kind)> {
+    let mut r = vec![("1 first sync", &files.customers, Kind::Customers)];
+    if takes_payments {
+        r.push(("1 first sync", &files.payments, Kind::Payments));
+    }
+    r.push(("2 same files again", &files.customers, Kind::Customers));
+    if takes_payments {
+        r.push(("2 same files again", &files.payments, Kind::Payments));
+    }
+    r.push((
+        "3 three customers edited",
+        &files.customers_edited,
+        Kind::Customers,
+    ));
+    r
+}
+
+/// Runs the demo's syncs against one provider, with its own state file, and prints their table
+/// and where the first run's rejected rows are.
+async fn demo_provider(
+    name: ProviderName,
+    source: &Source<'_>,
+    dir: &Path,
+    files: &Files,
+) -> Result<(), String> {
+    let state = SqliteState::open(dir.join(format!("state-{}.sqlite", name.as_str())))
+        .map_err(|e| e.to_string())?;
+    let provider = config::provider(name, source, state.clone(), None)?;
+    let takes_payments = provider.capabilities().payments.is_supported();
+    say!("{}", name.as_str());
+    say!(
+        "  {:<26} {:<10} {:>7} {:>7} {:>9} {:>8} {:>6}",
+        "run",
+        "kind",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "failed"
+    );
+    let mut first_reports = Vec::new();
+    for (label, file, kind) in runs(files, takes_payments) {
+        let kind_name = if kind == Kind::Customers {
+            "customers"
+        } else {
+            "payments"
         };
-        say!("{}", name.as_str());
+        let run_number = label.split(' ').next().unwrap_or("x");
+        let report = dir.join(format!(
+            "report-{}-{kind_name}-run{run_number}.jsonl",
+            name.as_str()
+        ));
+        let opts = SyncOptions {
+            file: file.clone(),
+            kind,
+            concurrency: 8,
+            report,
+            resend_unknown: false,
+            wait_for_lock: false,
+            adopt_legacy: false,
+            quiet: true,
+            silent: true,
+            stop: std::sync::Arc::new(crate::stop::Stop::default()),
+            grace: crate::stop::DEFAULT_GRACE,
+        };
+        let s: Summary = sync::run(opts, provider.clone(), state.clone()).await?;
         say!(
-            "  {:<26} {:<10} {:>7} {:>7} {:>9} {:>8} {:>6}",
-            "run",
-            "kind",
-            "created",
-            "updated",
-            "unchanged",
-            "rejected",
-            "failed"
+            "  {label:<26} {kind_name:<10} {:>7} {:>7} {:>9} {:>8} {:>6}",
+            s.created,
+            s.updated,
+            s.unchanged,
+            s.rejected,
+            s.failed
         );
-        let mut first_reports = Vec::new();
-        for (label, file, kind) in runs {
-            let kind_name = if kind == Kind::Customers {
-                "customers"
-            } else {
-                "payments"
-            };
-            let run_number = label.split(' ').next().unwrap_or("x");
-            let report = dir.join(format!(
-                "report-{}-{kind_name}-run{run_number}.jsonl",
-                name.as_str()
-            ));
-            let opts = SyncOptions {
-                file: file.clone(),
-                kind,
-                concurrency: 8,
-                report,
-                resend_unknown: false,
-                wait_for_lock: false,
-                adopt_legacy: false,
-                quiet: true,
-                silent: true,
-                stop: std::sync::Arc::new(crate::stop::Stop::default()),
-                grace: crate::stop::DEFAULT_GRACE,
-            };
-            let s: Summary = sync::run(opts, provider.clone(), state.clone()).await?;
-            say!(
-                "  {label:<26} {kind_name:<10} {:>7} {:>7} {:>9} {:>8} {:>6}",
-                s.created,
-                s.updated,
-                s.unchanged,
-                s.rejected,
-                s.failed
-            );
-            if label.starts_with('1')
-                && let Some(r) = &s.report
-            {
-                first_reports.push(r.clone());
-            }
+        if label.starts_with('1')
+            && let Some(r) = &s.report
+        {
+            first_reports.push(r.clone());
         }
-        if !takes_payments {
-            say!(
-                "  ({} cannot record payments processed elsewhere: payments are not synced)",
-                name.as_str()
-            );
-        }
-        for r in first_reports {
-            say!(
-                "  rejected rows of the first run, with every reason: {}",
-                r.display()
-            );
-        }
-        let stats = sandbox.stats();
-        let p = name
-            .as_str()
-            .parse::<billsync_sandbox::Provider>()
-            .map(|p| *stats.provider(p))
-            .unwrap_or_default();
+    }
+    if !takes_payments {
         say!(
-            "  the sandbox saw {} requests: {} created, {} updated\n",
-            p.requests,
-            p.created,
-            p.updated
+            "  ({} cannot record payments processed elsewhere: payments are not synced)",
+            name.as_str()
         );
     }
-    say!("state and reports are in {}", dir.display());
+    for r in first_reports {
+        say!(
+            "  rejected rows of the first run, with every reason: {}",
+            r.display()
+        );
+    }
     Ok(())
+}
+
+/// Prints how many requests the sandbox saw for one provider, and what they created and updated.
+fn print_sandbox_stats(sandbox: &Sandbox, name: ProviderName) {
+    let stats = sandbox.stats();
+    let p = name
+        .as_str()
+        .parse::<billsync_sandbox::Provider>()
+        .map(|p| *stats.provider(p))
+        .unwrap_or_default();
+    say!(
+        "  the sandbox saw {} requests: {} created, {} updated\n",
+        p.requests,
+        p.created,
+        p.updated
+    );
 }

@@ -18,7 +18,7 @@ mod sync;
 use billsync_cli::{args, input, report};
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -125,17 +125,7 @@ async fn run(cli: Cli, profile: &config::Profile) -> Result<u8, Failure> {
             providers::print();
             Ok(0)
         }
-        Command::Status { json } => {
-            if !cli.state.exists() {
-                return Err(usage(format!(
-                    "no state file at {} (--state names it)",
-                    cli.state.display()
-                )));
-            }
-            let state = open_state(&cli.state)?;
-            status::print(state.as_ref(), json).map_err(usage)?;
-            Ok(0)
-        }
+        Command::Status { json } => status(&cli.state, json),
         Command::Sandbox { port, data } => {
             local::serve(port, data).await.map_err(usage)?;
             Ok(0)
@@ -162,24 +152,8 @@ async fn run(cli: Cli, profile: &config::Profile) -> Result<u8, Failure> {
                 state.clone(),
                 rate_limit.as_deref(),
             )?;
-            let kind_name = if kind == args::Kind::Customers {
-                "customers"
-            } else {
-                "payments"
-            };
-            let report = report.unwrap_or_else(|| {
-                let dir = cli
-                    .state
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default();
-                // One report per account and kind: runs of different accounts never share one.
-                let tag = account_tag(provider.account());
-                dir.join(format!(
-                    "billsync-report-{}-{tag}-{kind_name}.jsonl",
-                    to.as_str()
-                ))
-            });
+            let report =
+                report.unwrap_or_else(|| default_report(&cli.state, to, kind, provider.account()));
             let opts = sync::SyncOptions {
                 file,
                 kind,
@@ -194,56 +168,13 @@ async fn run(cli: Cli, profile: &config::Profile) -> Result<u8, Failure> {
                 stop: Arc::new(stop::Stop::default()),
                 grace: std::time::Duration::from_secs(grace_period),
             };
-            stop::listen(opts.stop.clone());
-            let summary = sync::run(opts, provider, state).await.map_err(usage)?;
-            if json {
-                say!("{}", serde_json::to_string(&summary).unwrap_or_default());
-            } else {
-                say!("{}", summary.text().trim_end());
-            }
-            Ok(match summary.signal {
-                // Stopped by SIGINT (130) or SIGTERM (143), as shells expect.
-                Some(code) => code,
-                None if summary.all_landed() => 0,
-                None => 1,
-            })
+            sync_file(opts, provider, state, json).await
         }
         Command::Upsert { kind, file, to } => {
             let sandbox = sandbox_if(cli.sandbox).await?;
             let state = open_state(&cli.state)?;
-            let provider = client(to, sandbox.as_ref(), profile, state.clone(), None)?;
-            let text = read_one(&file)?;
-            let name = file.display().to_string();
-            let result = match kind {
-                OneKind::Customer => {
-                    let c: billsync::Customer = serde_json::from_str(&text)
-                        .map_err(|e| usage(format!("{name}: not a valid customer: {e}")))?;
-                    provider.upsert_customer(&c).await
-                }
-                OneKind::Payment => {
-                    let p: billsync::Payment = serde_json::from_str(&text)
-                        .map_err(|e| usage(format!("{name}: not a valid payment: {e}")))?;
-                    provider.upsert_payment(&p).await
-                }
-            };
-            match result {
-                Ok(done) => {
-                    say!(
-                        "{}",
-                        serde_json::to_string_pretty(&done).unwrap_or_default()
-                    );
-                    Ok(0)
-                }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        billsync::ErrorKind::Config | billsync::ErrorKind::Unsupported
-                    ) =>
-                {
-                    Err(usage(e.to_string()))
-                }
-                Err(e) => Err(Failure(e.to_string(), 1)),
-            }
+            let provider = client(to, sandbox.as_ref(), profile, state, None)?;
+            upsert_one(provider.as_ref(), kind, &file).await
         }
         Command::Render { file, to, kind } => {
             let sandbox = sandbox_if(cli.sandbox).await?;
@@ -258,5 +189,105 @@ async fn run(cli: Cli, profile: &config::Profile) -> Result<u8, Failure> {
             let all_valid = render::run(&file, kind, provider.as_ref()).map_err(usage)?;
             Ok(if all_valid { 0 } else { 1 })
         }
+    }
+}
+
+/// `billsync status`: what the state file remembers, per account.
+fn status(state_path: &Path, json: bool) -> Result<u8, Failure> {
+    if !state_path.exists() {
+        return Err(usage(format!(
+            "no state file at {} (--state names it)",
+            state_path.display()
+        )));
+    }
+    let state = open_state(state_path)?;
+    status::print(state.as_ref(), json).map_err(usage)?;
+    Ok(0)
+}
+
+/// The report file when `--report` names none: next to the state file, one per account and kind
+/// (runs of different accounts never share one).
+fn default_report(
+    state_path: &Path,
+    to: ProviderName,
+    kind: args::Kind,
+    account: &billsync::Account,
+) -> PathBuf {
+    let kind_name = if kind == args::Kind::Customers {
+        "customers"
+    } else {
+        "payments"
+    };
+    let dir = state_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let tag = account_tag(account);
+    dir.join(format!(
+        "billsync-report-{}-{tag}-{kind_name}.jsonl",
+        to.as_str()
+    ))
+}
+
+/// `billsync sync`: runs the sync (stopped cleanly by SIGINT or SIGTERM), prints its summary and
+/// answers the exit code.
+async fn sync_file(
+    opts: sync::SyncOptions,
+    provider: Arc<dyn billsync::Provider>,
+    state: Arc<SqliteState>,
+    json: bool,
+) -> Result<u8, Failure> {
+    stop::listen(opts.stop.clone());
+    let summary = sync::run(opts, provider, state).await.map_err(usage)?;
+    if json {
+        say!("{}", serde_json::to_string(&summary).unwrap_or_default());
+    } else {
+        say!("{}", summary.text().trim_end());
+    }
+    Ok(match summary.signal {
+        // Stopped by SIGINT (130) or SIGTERM (143), as shells expect.
+        Some(code) => code,
+        None if summary.all_landed() => 0,
+        None => 1,
+    })
+}
+
+/// `billsync upsert`: upserts the one record of `file` and prints the outcome as JSON.
+async fn upsert_one(
+    provider: &dyn billsync::Provider,
+    kind: OneKind,
+    file: &Path,
+) -> Result<u8, Failure> {
+    let text = read_one(file)?;
+    let name = file.display().to_string();
+    let result = match kind {
+        OneKind::Customer => {
+            let c: billsync::Customer = serde_json::from_str(&text)
+                .map_err(|e| usage(format!("{name}: not a valid customer: {e}")))?;
+            provider.upsert_customer(&c).await
+        }
+        OneKind::Payment => {
+            let p: billsync::Payment = serde_json::from_str(&text)
+                .map_err(|e| usage(format!("{name}: not a valid payment: {e}")))?;
+            provider.upsert_payment(&p).await
+        }
+    };
+    match result {
+        Ok(done) => {
+            say!(
+                "{}",
+                serde_json::to_string_pretty(&done).unwrap_or_default()
+            );
+            Ok(0)
+        }
+        Err(e)
+            if matches!(
+                e.kind(),
+                billsync::ErrorKind::Config | billsync::ErrorKind::Unsupported
+            ) =>
+        {
+            Err(usage(e.to_string()))
+        }
+        Err(e) => Err(Failure(e.to_string(), 1)),
     }
 }

@@ -5,20 +5,20 @@
 
 use std::borrow::Cow;
 
-use billsync_core::money::{WireAmount, check_places};
 use billsync_core::provider_kit::Validator;
 use billsync_core::{
-    Account, Address, Contact, ContactPoint, Customer, CustomerStatus, IdMap, Payment,
-    PaymentMethod, PaymentStatus, PaymentSubType, Record, RecordKind, Result,
+    Account, Address, Contact, ContactPoint, Customer, CustomerStatus, IdMap, Record, RecordKind,
+    Result,
 };
 
 use crate::PROVIDER;
-use crate::config::HyfinConfig;
 use crate::wire::*;
 
 mod not_cleared;
+mod payment;
 
 pub use not_cleared::{customer_fields_not_cleared, payment_fields_not_cleared};
+pub use payment::payment_request;
 
 /// Decimal places of a payment amount: Hyfin documents its amounts as `0.00`.
 pub const AMOUNT_PLACES: u32 = 2;
@@ -119,18 +119,7 @@ pub(crate) fn customer_plan<'a>(
 ) -> Result<CustomerPlan<'a>> {
     let mut v = Validator::new();
     customer.validate_into(&mut v);
-    let display_name: Option<Cow<'a, str>> = customer
-        .display_name
-        .as_deref()
-        .or(customer.company.as_deref())
-        .map(Cow::Borrowed)
-        .or_else(|| {
-            customer
-                .primary_contact
-                .as_ref()
-                .and_then(Contact::full_name)
-                .map(Cow::Owned)
-        });
+    let display_name = display_name(customer);
     if display_name.is_none() {
         v.push(
             "display_name",
@@ -138,34 +127,8 @@ pub(crate) fn customer_plan<'a>(
         );
     }
     let contact_count = customer.all_contacts().count();
-    if contact_count == 0 {
-        v.push(
-            "primary_contact",
-            "hyfin requires a primary contact or contacts",
-        );
-    }
-    if !customer.contacts.is_empty() && customer.primary_contact.is_none() {
-        v.push(
-            "primary_contact",
-            "the first of several contacts must be given as primary_contact",
-        );
-    }
-    let parent_id = match &customer.parent {
-        Some(parent) if !parent.external_id.trim().is_empty() => {
-            let known = ids.get(account, RecordKind::Customer, &parent.external_id)?;
-            if known.is_none() {
-                v.push(
-                    "parent.external_id",
-                    format!(
-                        "parent customer `{}` has not been synced to hyfin yet; sync it first",
-                        parent.external_id
-                    ),
-                );
-            }
-            known
-        }
-        _ => None,
-    };
+    check_contacts(&mut v, customer, contact_count);
+    let parent_id = parent_id(&mut v, customer, ids, account)?;
     v.finish(Some(PROVIDER))?;
 
     let id = ids.get(account, RecordKind::Customer, &customer.external_id)?;
@@ -173,27 +136,9 @@ pub(crate) fn customer_plan<'a>(
     let contacts = if single {
         Vec::new()
     } else {
-        customer
-            .all_contacts()
-            .enumerate()
-            .map(|(i, c)| -> Result<PlannedContact<'a>> {
-                let external_id = contact_external_id(customer, i, c);
-                let id = ids.get(account, RecordKind::Contact, &external_id)?;
-                Ok(PlannedContact {
-                    body: contact_body(c, id, customer.locale.as_deref()),
-                    external_id,
-                    is_primary: i == 0,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?
+        planned_contacts(customer, ids, account)?
     };
-    let deleted = match (customer.status, &id) {
-        (Some(CustomerStatus::Deleted), _) => Some(true),
-        // A status given on an update is said explicitly, so that a record deleted at Hyfin
-        // comes back; without a status, Hyfin's flag is left as it is.
-        (Some(_), Some(_)) => Some(false),
-        (Some(_) | None, _) => None,
-    };
+    let deleted = deleted_flag(customer.status, id.is_some());
     let customer_body = HyfinCustomerRequest {
         id,
         display_name: display_name.unwrap_or_default(),
@@ -216,6 +161,97 @@ pub(crate) fn customer_plan<'a>(
         contacts,
         customer: customer_body,
     })
+}
+
+/// Hyfin's `displayName`: the record's display name, else its company, else its primary
+/// contact's full name.
+fn display_name(customer: &Customer) -> Option<Cow<'_, str>> {
+    customer
+        .display_name
+        .as_deref()
+        .or(customer.company.as_deref())
+        .map(Cow::Borrowed)
+        .or_else(|| {
+            customer
+                .primary_contact
+                .as_ref()
+                .and_then(Contact::full_name)
+                .map(Cow::Owned)
+        })
+}
+
+/// Reports a customer without contacts, and several contacts without a primary one.
+fn check_contacts(v: &mut Validator, customer: &Customer, contact_count: usize) {
+    if contact_count == 0 {
+        v.push(
+            "primary_contact",
+            "hyfin requires a primary contact or contacts",
+        );
+    }
+    if !customer.contacts.is_empty() && customer.primary_contact.is_none() {
+        v.push(
+            "primary_contact",
+            "the first of several contacts must be given as primary_contact",
+        );
+    }
+}
+
+/// The Hyfin id of the customer's parent, when it has one; a parent not synced yet is reported.
+fn parent_id(
+    v: &mut Validator,
+    customer: &Customer,
+    ids: &dyn IdMap,
+    account: &Account,
+) -> Result<Option<String>> {
+    let parent = match &customer.parent {
+        Some(parent) if !parent.external_id.trim().is_empty() => parent,
+        _ => return Ok(None),
+    };
+    let known = ids.get(account, RecordKind::Customer, &parent.external_id)?;
+    if known.is_none() {
+        v.push(
+            "parent.external_id",
+            format!(
+                "parent customer `{}` has not been synced to hyfin yet; sync it first",
+                parent.external_id
+            ),
+        );
+    }
+    Ok(known)
+}
+
+/// The contact records of a customer with several contacts, primary first, with their Hyfin
+/// ids where known.
+fn planned_contacts<'a>(
+    customer: &'a Customer,
+    ids: &dyn IdMap,
+    account: &Account,
+) -> Result<Vec<PlannedContact<'a>>> {
+    customer
+        .all_contacts()
+        .enumerate()
+        .map(|(i, c)| -> Result<PlannedContact<'a>> {
+            let external_id = contact_external_id(customer, i, c);
+            let id = ids.get(account, RecordKind::Contact, &external_id)?;
+            Ok(PlannedContact {
+                body: contact_body(c, id, customer.locale.as_deref()),
+                external_id,
+                is_primary: i == 0,
+            })
+        })
+        .collect()
+}
+
+/// Hyfin's `deleted` flag for a record with `status`, `known` when it updates a customer Hyfin
+/// already has: set for a deleted record, else left out unless an update gives a status.
+fn deleted_flag(status: Option<CustomerStatus>, known: bool) -> Option<bool> {
+    match (status, known) {
+        (Some(CustomerStatus::Deleted), _) => Some(true),
+        // A status given on an update is said explicitly, so that a record deleted at Hyfin
+        // comes back; without a status, Hyfin's flag is left as it is.
+        (Some(_), true) => Some(false),
+        (Some(_) | None, _) => None,
+    }
 }
 
 fn address(a: &Address) -> HyfinAddress<'_> {
@@ -291,105 +327,5 @@ fn contact_body<'a>(
                 address: address(a),
             })
             .collect(),
-    }
-}
-
-/// Validates `payment` (canonical and Hyfin rules, all problems at once) and builds its body.
-pub fn payment_request<'a>(
-    payment: &'a Payment,
-    config: &HyfinConfig,
-) -> Result<HyfinPaymentRequest<'a>> {
-    let mut v = Validator::new();
-    payment.validate_into(&mut v);
-    v.required(
-        "gateway_transaction_id",
-        payment.gateway_transaction_id.as_ref(),
-    );
-    v.required("method_display_name", payment.method_display_name.as_ref());
-    if billsync_core::is_iso4217(&payment.currency) && payment.currency != config.currency {
-        v.push(
-            "currency",
-            format!(
-                "hyfin records amounts without a currency, so only {} is accepted (got {})",
-                config.currency, payment.currency
-            ),
-        );
-    }
-    let minor = billsync_core::minor_units(&config.currency).unwrap_or(AMOUNT_PLACES);
-    let places = minor.min(AMOUNT_PLACES);
-    // The canonical rules already refuse places beyond the currency's; Hyfin's own limit only
-    // matters for currencies with more minor units than it holds.
-    if minor > AMOUNT_PLACES {
-        let amounts = [
-            ("amount", Some(payment.amount)),
-            ("tip", payment.tip),
-            ("tax", payment.tax),
-            ("fee", payment.fee),
-        ];
-        for (name, value) in amounts {
-            if let Some(value) = value {
-                check_places(&mut v, name, value, places, PROVIDER);
-            }
-        }
-    }
-    v.finish(Some(PROVIDER))?;
-
-    let amount = |d| WireAmount::with_scale(d, places);
-    Ok(HyfinPaymentRequest {
-        external_id: &payment.external_id,
-        gateway_transaction_id: payment
-            .gateway_transaction_id
-            .as_deref()
-            .unwrap_or_default(),
-        payment_type: payment.method.map(payment_type),
-        payment_sub_type: payment.sub_type.map(payment_sub_type),
-        display_name: payment.method_display_name.as_deref().unwrap_or_default(),
-        amount: amount(payment.amount),
-        tip: payment.tip.map(amount),
-        tax: payment.tax.map(amount),
-        fee: payment.fee.map(amount),
-        paid_on: billsync_core::time::utc_seconds(&payment.paid_at),
-        status: payment.status.map(payment_status),
-        invoice: payment.invoice.as_ref().map(|i| HyfinInvoiceRef {
-            external_id: i.external_id.as_deref(),
-            id: i.provider_id.as_deref(),
-        }),
-        active: payment.active,
-    })
-}
-
-fn payment_type(m: PaymentMethod) -> HyfinPaymentType {
-    match m {
-        PaymentMethod::Card => HyfinPaymentType::PaymentCard,
-        PaymentMethod::Ach => HyfinPaymentType::Ach,
-        PaymentMethod::Cash => HyfinPaymentType::Cash,
-        PaymentMethod::Check => HyfinPaymentType::Check,
-    }
-}
-
-fn payment_sub_type(s: PaymentSubType) -> HyfinPaymentSubType {
-    match s {
-        PaymentSubType::Checking => HyfinPaymentSubType::Checking,
-        PaymentSubType::Savings => HyfinPaymentSubType::Savings,
-        PaymentSubType::Visa => HyfinPaymentSubType::Visa,
-        PaymentSubType::Mastercard => HyfinPaymentSubType::Mastercard,
-        PaymentSubType::Discover => HyfinPaymentSubType::Discover,
-        PaymentSubType::Amex => HyfinPaymentSubType::Amex,
-        PaymentSubType::Cash => HyfinPaymentSubType::Cash,
-        PaymentSubType::Other => HyfinPaymentSubType::Other,
-    }
-}
-
-fn payment_status(s: PaymentStatus) -> HyfinPaymentStatus {
-    match s {
-        PaymentStatus::Declined => HyfinPaymentStatus::Declined,
-        PaymentStatus::Authorized => HyfinPaymentStatus::Authorized,
-        PaymentStatus::Captured => HyfinPaymentStatus::Captured,
-        PaymentStatus::Voided => HyfinPaymentStatus::Voided,
-        PaymentStatus::Settled => HyfinPaymentStatus::Settled,
-        PaymentStatus::Returned => HyfinPaymentStatus::Returned,
-        PaymentStatus::RefundFailed => HyfinPaymentStatus::RefundFailed,
-        PaymentStatus::Refunded => HyfinPaymentStatus::Refunded,
-        PaymentStatus::RefundSettled => HyfinPaymentStatus::RefundSettled,
     }
 }

@@ -39,13 +39,30 @@ pub fn customer_data<'a>(
 ) -> Result<PayabliCustomerData<'a>> {
     let mut v = Validator::new();
     customer.validate_into(&mut v);
+    let email = customer.primary_contact.as_ref().and_then(|c| c.email());
+    check_limits(&mut v, customer, email);
+    let data = wire_data(customer, config, email);
+    if !has_identifier(&data) {
+        v.push(
+            "identifier_fields",
+            format!(
+                "Payabli rejects a customer without an identifier: none of {:?} has a value",
+                identifier_names(&data)
+            ),
+        );
+    }
+    v.finish(Some(PROVIDER))?;
+    Ok(data)
+}
+
+/// Reports what exceeds Payabli's limits: the lengths of the customer number, the primary
+/// contact's `email` and the shipping address; the time zone's range; the balance's places.
+fn check_limits(v: &mut Validator, customer: &Customer, email: Option<&str>) {
     v.max_chars(
         "external_id",
         Some(&customer.external_id),
         MAX_CUSTOMER_NUMBER,
     );
-    let contact = customer.primary_contact.as_ref();
-    let email = contact.and_then(|c| c.email());
     v.max_chars("primary_contact.emails", email, MAX_EMAIL);
     if let Some(ship) = &customer.shipping_address {
         v.max_chars("shipping_address.line1", ship.line1.as_deref(), 250);
@@ -65,11 +82,20 @@ pub fn customer_data<'a>(
         );
     }
     if let Some(balance) = customer.balance {
-        check_places(&mut v, "balance", balance, BALANCE_PLACES, PROVIDER);
+        check_places(v, "balance", balance, BALANCE_PLACES, PROVIDER);
     }
+}
+
+/// The record as `CustomerData`, borrowing from it; `email` is the primary contact's.
+fn wire_data<'a>(
+    customer: &'a Customer,
+    config: &'a PayabliConfig,
+    email: Option<&'a str>,
+) -> PayabliCustomerData<'a> {
+    let contact = customer.primary_contact.as_ref();
     let billing = contact.and_then(|c| c.billing_address.as_ref());
     let shipping = customer.shipping_address.as_ref();
-    let data = PayabliCustomerData {
+    PayabliCustomerData {
         customer_number: &customer.external_id,
         customer_username: customer
             .portal_login
@@ -111,18 +137,7 @@ pub fn customer_data<'a>(
             .collect::<BTreeMap<_, _>>(),
         identifier_fields: &config.identifier_fields,
         created_at: customer.created_at.as_ref().map(payabli_time),
-    };
-    if !has_identifier(&data) {
-        v.push(
-            "identifier_fields",
-            format!(
-                "Payabli rejects a customer without an identifier: none of {:?} has a value",
-                identifier_names(&data)
-            ),
-        );
     }
-    v.finish(Some(PROVIDER))?;
-    Ok(data)
 }
 
 /// `YYYY-MM-DD HH:mm:ss` (UTC), as Payabli writes `createdAt`.

@@ -4,12 +4,13 @@ use std::borrow::Cow;
 
 use billsync_core::money::WireAmount;
 use billsync_core::provider_kit::Validator;
+use billsync_core::rust_decimal::Decimal;
 use billsync_core::{
     Payment, PaymentMethod as CanonicalMethod, PaymentStatus, Record, Result, minor_units,
 };
 
 use super::{check_id, request_id};
-use crate::config::{RebillyConfig, Unmapped};
+use crate::config::{IdPolicy, RebillyConfig, Unmapped};
 use crate::wire::{PaymentInstructionMethods, PaymentMethod, TransactionRequest, TransactionType};
 
 /// Rebilly's method for a canonical method: Card = `payment-card`, Ach = `ach`, Cash = `cash`,
@@ -37,7 +38,49 @@ pub fn transaction_request(
         &payment.customer_external_id,
         config.id_policy,
     );
+    check_recordable(&mut v, payment);
+    let minor = minor_units(&payment.currency).unwrap_or(2);
+    let amount = sale_amount(&mut v, payment, config.unmapped);
+    let invoice_ids = invoice_ids(&mut v, payment, config.id_policy);
 
+    let website_id = config.website_id.clone();
+    if website_id.is_none() {
+        v.push(
+            "website_id",
+            "Rebilly requires a website id to record a payment; configure website_id (REBILLY_WEBSITE_ID)",
+        );
+    }
+
+    let description = description(payment);
+    v.max_chars("description", description.as_deref(), 255);
+
+    let method = payment.method.map(payment_method);
+    v.finish(Some(crate::PROVIDER))?;
+
+    Ok(TransactionRequest {
+        kind: TransactionType::Sale,
+        website_id: website_id.unwrap_or_default(),
+        customer_id: customer_id.map(Cow::into_owned).unwrap_or_default(),
+        currency: payment.currency.clone(),
+        amount: WireAmount::with_scale(amount, minor),
+        invoice_ids,
+        payment_instruction: PaymentInstructionMethods {
+            methods: method.into_iter().collect(),
+            reference: match method {
+                Some(PaymentMethod::Check) => payment.gateway_transaction_id.clone(),
+                _ => None,
+            },
+        },
+        request_id: request_id(&payment.external_id),
+        description,
+        is_processed_outside: true,
+        processed_time: payment.paid_at,
+    })
+}
+
+/// Reports what Rebilly cannot record as an outside-processed sale: a status other than
+/// captured or settled, an inactive payment, a payment without a method.
+fn check_recordable(v: &mut Validator, payment: &Payment) {
     // Without a status the payment is recorded as what Rebilly records: an approved sale.
     match payment.status.unwrap_or_default() {
         PaymentStatus::Captured | PaymentStatus::Settled => {}
@@ -64,10 +107,12 @@ pub fn transaction_request(
             "is required by Rebilly to record an outside-processed payment",
         );
     }
+}
 
-    let minor = minor_units(&payment.currency).unwrap_or(2);
-    let mut amount = payment.amount;
-    match config.unmapped {
+/// The transaction's one amount: the payment's, plus tip and tax under [`Unmapped::Drop`] (the
+/// fee left out); under [`Unmapped::Reject`] a tip, tax or fee is reported instead.
+fn sale_amount(v: &mut Validator, payment: &Payment, policy: Unmapped) -> Decimal {
+    match policy {
         Unmapped::Reject => {
             for (name, value) in [
                 ("tip", payment.tip),
@@ -81,12 +126,17 @@ pub fn transaction_request(
                     );
                 }
             }
+            payment.amount
         }
         Unmapped::Drop => {
-            amount += payment.tip.unwrap_or_default() + payment.tax.unwrap_or_default();
+            payment.amount + (payment.tip.unwrap_or_default() + payment.tax.unwrap_or_default())
         }
     }
+}
 
+/// The Rebilly id of the invoice the payment pays (its provider id, else its external id),
+/// when it has one that maps; a non-fitting or blank one is reported.
+fn invoice_ids(v: &mut Validator, payment: &Payment, policy: IdPolicy) -> Vec<String> {
     let mut invoice_ids = Vec::new();
     if let Some(invoice) = &payment.invoice {
         let (path, id) = match (&invoice.provider_id, &invoice.external_id) {
@@ -94,24 +144,20 @@ pub fn transaction_request(
             (None, Some(id)) => ("invoice.external_id", id),
             (None, None) => ("invoice", &String::new()),
         };
-        if let Some(id) = check_id(&mut v, path, id, config.id_policy) {
+        if let Some(id) = check_id(v, path, id, policy) {
             invoice_ids.push(id.into_owned());
         }
     }
+    invoice_ids
+}
 
-    let website_id = config.website_id.clone();
-    if website_id.is_none() {
-        v.push(
-            "website_id",
-            "Rebilly requires a website id to record a payment; configure website_id (REBILLY_WEBSITE_ID)",
-        );
-    }
-
+/// The transaction's description: the method's display name, the sub type (card brand, account
+/// type) unless the display name already says it, and the gateway's transaction id.
+fn description(payment: &Payment) -> Option<String> {
     let mut description = Vec::new();
     if let Some(name) = &payment.method_display_name {
         description.push(name.clone());
     }
-    // The sub type (card brand, account type) is added unless the display name already says it.
     if let Some(sub) = payment.sub_type {
         let named = payment
             .method_display_name
@@ -124,29 +170,5 @@ pub fn transaction_request(
     if let Some(gateway) = &payment.gateway_transaction_id {
         description.push(format!("gateway transaction {gateway}"));
     }
-    let description = (!description.is_empty()).then(|| description.join("; "));
-    v.max_chars("description", description.as_deref(), 255);
-
-    let method = payment.method.map(payment_method);
-    v.finish(Some(crate::PROVIDER))?;
-
-    Ok(TransactionRequest {
-        kind: TransactionType::Sale,
-        website_id: website_id.unwrap_or_default(),
-        customer_id: customer_id.map(Cow::into_owned).unwrap_or_default(),
-        currency: payment.currency.clone(),
-        amount: WireAmount::with_scale(amount, minor),
-        invoice_ids,
-        payment_instruction: PaymentInstructionMethods {
-            methods: method.into_iter().collect(),
-            reference: match method {
-                Some(PaymentMethod::Check) => payment.gateway_transaction_id.clone(),
-                _ => None,
-            },
-        },
-        request_id: request_id(&payment.external_id),
-        description,
-        is_processed_outside: true,
-        processed_time: payment.paid_at,
-    })
+    (!description.is_empty()).then(|| description.join("; "))
 }
