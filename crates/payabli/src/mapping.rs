@@ -20,14 +20,16 @@ pub const MAX_EMAIL: usize = 320;
 /// Decimal places of a `balance`: Payabli keeps money to the cent.
 pub const BALANCE_PLACES: u32 = 2;
 
-/// Payabli's status code for a canonical status (-99 deleted, 0 inactive, 1 active, 85 locked).
-pub fn customer_status(status: CustomerStatus) -> i32 {
-    match status {
+/// Payabli's status code for a canonical status (-99 deleted, 0 inactive, 1 active, 85 locked);
+/// `None` for a canonical status newer than this crate (refused by validation).
+pub fn customer_status(status: CustomerStatus) -> Option<i32> {
+    Some(match status {
         CustomerStatus::Active => 1,
         CustomerStatus::Inactive => 0,
         CustomerStatus::Locked => 85,
         CustomerStatus::Deleted => -99,
-    }
+        _ => return None,
+    })
 }
 
 /// Validates `customer` (canonical and Payabli rules, every problem at once) and builds its
@@ -41,6 +43,11 @@ pub fn customer_data<'a>(
     customer.validate_into(&mut v);
     let email = customer.primary_contact.as_ref().and_then(|c| c.email());
     check_limits(&mut v, customer, email);
+    if let Some(status) = customer.status
+        && customer_status(status).is_none()
+    {
+        v.push("status", format!("{status:?} has no equivalent at payabli"));
+    }
     let data = wire_data(customer, config, email);
     if !has_identifier(&data) {
         v.push(
@@ -107,7 +114,7 @@ fn wire_data<'a>(
             .as_ref()
             .map(|l| l.password.expose_secret())
             .into(),
-        customer_status: customer.status.map(customer_status),
+        customer_status: customer.status.and_then(customer_status),
         company: customer.company.as_deref().into(),
         first_name: contact.and_then(|c| c.first_name.as_deref()).into(),
         last_name: contact.and_then(|c| c.last_name.as_deref()).into(),

@@ -269,6 +269,7 @@ pub struct ParentCustomer {
 /// the status to the provider.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CustomerStatus {
     /// In use (what providers default to when a new customer has no status).
     #[default]
@@ -304,6 +305,7 @@ pub struct TaxNumber {
 /// Kinds of tax number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TaxNumberKind {
     /// A European Union VAT number.
     EuVat,

@@ -262,6 +262,7 @@ impl InvoiceRef {
 /// How a payment was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PaymentMethod {
     /// Credit or debit card.
     Card,
@@ -288,6 +289,7 @@ impl PaymentMethod {
 /// The card brand or bank account type of a payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PaymentSubType {
     /// Checking account (ACH).
     Checking,
@@ -340,6 +342,7 @@ impl PaymentSubType {
 /// The status of a recorded payment (the nine statuses Hyfin defines).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PaymentStatus {
     /// Declined by the issuer or bank.
     Declined,

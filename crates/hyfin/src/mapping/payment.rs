@@ -47,6 +47,9 @@ pub fn payment_request<'a>(
             }
         }
     }
+    let payment_type = known(&mut v, "method", payment.method, payment_type);
+    let payment_sub_type = known(&mut v, "sub_type", payment.sub_type, payment_sub_type);
+    let status = known(&mut v, "status", payment.status, payment_status);
     v.finish(Some(PROVIDER))?;
 
     let amount = |d| WireAmount::with_scale(d, places);
@@ -56,15 +59,15 @@ pub fn payment_request<'a>(
             .gateway_transaction_id
             .as_deref()
             .unwrap_or_default(),
-        payment_type: payment.method.map(payment_type),
-        payment_sub_type: payment.sub_type.map(payment_sub_type),
+        payment_type,
+        payment_sub_type,
         display_name: payment.method_display_name.as_deref().unwrap_or_default(),
         amount: amount(payment.amount),
         tip: payment.tip.map(amount),
         tax: payment.tax.map(amount),
         fee: payment.fee.map(amount),
         paid_on: billsync_core::time::utc_seconds(&payment.paid_at),
-        status: payment.status.map(payment_status),
+        status,
         invoice: payment.invoice.as_ref().map(|i| HyfinInvoiceRef {
             external_id: i.external_id.as_deref(),
             id: i.provider_id.as_deref(),
@@ -73,17 +76,19 @@ pub fn payment_request<'a>(
     })
 }
 
-fn payment_type(m: PaymentMethod) -> HyfinPaymentType {
-    match m {
+fn payment_type(m: PaymentMethod) -> Option<HyfinPaymentType> {
+    Some(match m {
         PaymentMethod::Card => HyfinPaymentType::PaymentCard,
         PaymentMethod::Ach => HyfinPaymentType::Ach,
         PaymentMethod::Cash => HyfinPaymentType::Cash,
         PaymentMethod::Check => HyfinPaymentType::Check,
-    }
+        // A canonical value newer than this crate: refused by validation, naming it.
+        _ => return None,
+    })
 }
 
-fn payment_sub_type(s: PaymentSubType) -> HyfinPaymentSubType {
-    match s {
+fn payment_sub_type(s: PaymentSubType) -> Option<HyfinPaymentSubType> {
+    Some(match s {
         PaymentSubType::Checking => HyfinPaymentSubType::Checking,
         PaymentSubType::Savings => HyfinPaymentSubType::Savings,
         PaymentSubType::Visa => HyfinPaymentSubType::Visa,
@@ -92,11 +97,13 @@ fn payment_sub_type(s: PaymentSubType) -> HyfinPaymentSubType {
         PaymentSubType::Amex => HyfinPaymentSubType::Amex,
         PaymentSubType::Cash => HyfinPaymentSubType::Cash,
         PaymentSubType::Other => HyfinPaymentSubType::Other,
-    }
+        // A canonical value newer than this crate: refused by validation, naming it.
+        _ => return None,
+    })
 }
 
-fn payment_status(s: PaymentStatus) -> HyfinPaymentStatus {
-    match s {
+fn payment_status(s: PaymentStatus) -> Option<HyfinPaymentStatus> {
+    Some(match s {
         PaymentStatus::Declined => HyfinPaymentStatus::Declined,
         PaymentStatus::Authorized => HyfinPaymentStatus::Authorized,
         PaymentStatus::Captured => HyfinPaymentStatus::Captured,
@@ -106,5 +113,23 @@ fn payment_status(s: PaymentStatus) -> HyfinPaymentStatus {
         PaymentStatus::RefundFailed => HyfinPaymentStatus::RefundFailed,
         PaymentStatus::Refunded => HyfinPaymentStatus::Refunded,
         PaymentStatus::RefundSettled => HyfinPaymentStatus::RefundSettled,
+        // A canonical value newer than this crate: refused by validation, naming it.
+        _ => return None,
+    })
+}
+
+/// Hyfin's value of an optional canonical `value`, or a validation problem at `path` when
+/// Hyfin has none for it (a canonical value added after this crate).
+fn known<T: std::fmt::Debug + Copy, U>(
+    v: &mut Validator,
+    path: &'static str,
+    value: Option<T>,
+    map: fn(T) -> Option<U>,
+) -> Option<U> {
+    let value = value?;
+    let mapped = map(value);
+    if mapped.is_none() {
+        v.push(path, format!("{value:?} has no equivalent at {PROVIDER}"));
     }
+    mapped
 }

@@ -265,7 +265,8 @@ fn tax_number(t: &CanonicalTaxNumber) -> TaxNumber<'_> {
     TaxNumber {
         kind: match t.kind {
             TaxNumberKind::EuVat => TaxNumberType::EuVat,
-            TaxNumberKind::Other => TaxNumberType::Other,
+            // `Other`, and any kind newer than this crate.
+            _ => TaxNumberType::Other,
         },
         value: &t.value,
         is_default: t.is_default,
@@ -291,7 +292,7 @@ fn default_instrument<'a>(
             body.default_payment_instrument_id = Some(&instrument.id);
         }
         Revision::Legacy2025 => match payment_method(instrument.method) {
-            method @ (PaymentMethod::PaymentCard | PaymentMethod::Ach) => {
+            Some(method @ (PaymentMethod::PaymentCard | PaymentMethod::Ach)) => {
                 body.default_payment_instrument = Some(LegacyDefaultPaymentInstrument {
                     method,
                     payment_instrument_id: &instrument.id,

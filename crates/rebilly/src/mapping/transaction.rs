@@ -14,14 +14,15 @@ use crate::config::{IdPolicy, RebillyConfig, Unmapped};
 use crate::wire::{PaymentInstructionMethods, PaymentMethod, TransactionRequest, TransactionType};
 
 /// Rebilly's method for a canonical method: Card = `payment-card`, Ach = `ach`, Cash = `cash`,
-/// Check = `check`.
-pub fn payment_method(method: CanonicalMethod) -> PaymentMethod {
-    match method {
+/// Check = `check`; `None` for a canonical method newer than this crate.
+pub fn payment_method(method: CanonicalMethod) -> Option<PaymentMethod> {
+    Some(match method {
         CanonicalMethod::Card => PaymentMethod::PaymentCard,
         CanonicalMethod::Ach => PaymentMethod::Ach,
         CanonicalMethod::Cash => PaymentMethod::Cash,
         CanonicalMethod::Check => PaymentMethod::Check,
-    }
+        _ => return None,
+    })
 }
 
 /// Validates `payment` against the canonical rules and Rebilly's, and builds the body of
@@ -54,7 +55,13 @@ pub fn transaction_request(
     let description = description(payment);
     v.max_chars("description", description.as_deref(), 255);
 
-    let method = payment.method.map(payment_method);
+    let method = payment.method.and_then(payment_method);
+    if let (Some(m), None) = (payment.method, method) {
+        v.push(
+            "method",
+            format!("`{}` has no equivalent at rebilly", m.as_str()),
+        );
+    }
     v.finish(Some(crate::PROVIDER))?;
 
     Ok(TransactionRequest {
