@@ -71,5 +71,8 @@ pub mod provider_kit {
     pub use crate::validate::{FieldPath, LazyPath, Validator, is_email};
 }
 
-/// Re-exported so callers and provider crates use the same versions.
+/// Re-exported so callers and provider crates use the same versions. `reqwest` types sit in
+/// public fields on purpose, always through this re-export: [`HttpSettings::client`] (bring
+/// your own client: proxies, TLS roots, pool), and [`PreparedRequest`]'s method, URL and
+/// headers (the request as data).
 pub use {async_trait::async_trait, chrono, reqwest, rust_decimal, secrecy, url};
