@@ -232,25 +232,6 @@ pub fn parse_rate_limit(text: &str) -> std::result::Result<Option<Option<RateLim
     }
 }
 
-/// What a one-step client builder (`HyfinClient::builder()`, ...) holds besides the provider's
-/// configuration: the id map and the request limit to give the client.
-#[derive(Clone, Default)]
-pub struct ClientSettings {
-    /// The id map the client remembers provider ids in; a fresh in-memory one when `None`.
-    pub ids: Option<Arc<dyn IdMap>>,
-    /// The request limit: `None` for the provider's documented limits, `Some(None)` for none.
-    pub rate_limit: Option<Option<RateLimit>>,
-}
-
-impl fmt::Debug for ClientSettings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientSettings")
-            .field("ids", &self.ids.is_some())
-            .field("rate_limit", &self.rate_limit)
-            .finish()
-    }
-}
-
 /// A provider, described as data and able to build its client from [`Options`].
 ///
 /// Implemented once per provider crate (`billsync_hyfin::FACTORY`, ...); the facade lists the

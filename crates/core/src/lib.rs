@@ -29,6 +29,7 @@ mod request;
 pub mod retry;
 pub mod secret;
 mod send_failure;
+mod spec;
 mod status;
 pub mod testing;
 pub mod time;
@@ -46,6 +47,7 @@ pub use provider::Provider;
 pub use ratelimit::{RateLimit, Window};
 pub use request::{PreparedRequest, RenderedRequest, RetrySafety};
 pub use retry::RetryConfig;
+pub use spec::{ConnectFn, ProviderSpec};
 pub use upsert::{Capabilities, Outcome, Support, Upsert, UpsertOptions, Upserted};
 
 // What provider crates use, also at the root of this crate for its own modules.
@@ -62,11 +64,11 @@ pub(crate) use validate::Validator;
 /// meant for implementors: an application that only syncs records uses none of them.
 pub mod provider_kit {
     pub use crate::answer::ProviderErrors;
-    pub use crate::connect::ClientSettings;
     pub use crate::http::{HttpClient, RawResponse};
     pub use crate::provider::unsupported;
     pub use crate::ratelimit::{RateGate, is_loopback};
     pub use crate::request::{parse_base_url, secret_header_value, url_with_segments};
+    pub use crate::spec::ClientSettings;
     pub use crate::status::{StatusTable, default_kind};
     pub use crate::validate::{FieldPath, LazyPath, Validator, is_email};
 }

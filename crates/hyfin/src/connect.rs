@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use billsync_core::{
-    ConfigKey, Error, IdMap, KeyRole, Options, Provider, ProviderFactory, RateLimit, Result,
+    ConfigKey, Error, IdMap, KeyRole, Options, Provider, ProviderSpec, RateLimit, Result,
 };
 
 use crate::config::{DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME, HyfinConfigBuilder};
@@ -143,51 +143,37 @@ impl HyfinConfigBuilder<HyfinClient> {
     /// Checks the settings and builds the client. Sends nothing.
     pub fn build(mut self) -> Result<HyfinClient> {
         let settings = std::mem::take(&mut self.client);
-        let mut client = HyfinClient::new(self.build_config()?)?;
-        if let Some(ids) = settings.ids {
-            client = client.with_id_map(ids);
-        }
-        if let Some(limit) = settings.rate_limit {
-            client = client.with_rate_limit(limit);
-        }
-        Ok(client)
+        let client = HyfinClient::new(self.build_config()?)?;
+        Ok(settings.apply(
+            client,
+            HyfinClient::with_id_map,
+            HyfinClient::with_rate_limit,
+        ))
     }
 }
 
-/// Hyfin as a [`ProviderFactory`].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct HyfinFactory;
+/// Hyfin described as data, for lists of providers (`billsync::providers()`).
+pub static FACTORY: ProviderSpec = ProviderSpec {
+    name: PROVIDER,
+    keys: KEYS,
+    documented_limits: "none published (none applied unless rate_limit is set)",
+    sandbox_options,
+    connect,
+};
 
-/// The Hyfin factory, for lists of providers.
-pub static FACTORY: HyfinFactory = HyfinFactory;
+/// The options that point a client at billsync's local sandbox served at `base_url`.
+fn sandbox_options(base_url: &str) -> Option<Options> {
+    Some(
+        Options::new()
+            .set("base_url", base_url)
+            .set("site_id", LOCAL_SANDBOX_SITE)
+            .set("api_token", LOCAL_SANDBOX_TOKEN),
+    )
+}
 
-impl ProviderFactory for HyfinFactory {
-    fn name(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn keys(&self) -> &'static [ConfigKey] {
-        KEYS
-    }
-
-    fn documented_limits(&self) -> &'static str {
-        "none published (none applied unless rate_limit is set)"
-    }
-
-    fn sandbox_options(&self, base_url: &str) -> Option<Options> {
-        Some(
-            Options::new()
-                .set("base_url", base_url)
-                .set("site_id", LOCAL_SANDBOX_SITE)
-                .set("api_token", LOCAL_SANDBOX_TOKEN),
-        )
-    }
-
-    fn connect(&self, options: &Options, ids: Option<Arc<dyn IdMap>>) -> Result<Box<dyn Provider>> {
-        let mut builder = HyfinClient::builder().options(options)?;
-        if let Some(ids) = ids {
-            builder = builder.id_map(ids);
-        }
-        Ok(Box::new(builder.build()?))
-    }
+/// A client from `options`, remembering ids in `ids` when given.
+fn connect(options: &Options, ids: Option<Arc<dyn IdMap>>) -> Result<Box<dyn Provider>> {
+    let mut builder = HyfinClient::builder().options(options)?;
+    builder.client.ids = ids;
+    Ok(Box::new(builder.build()?))
 }

@@ -194,9 +194,7 @@ pub use client::{CONTACT_API_VERSION, CUSTOMER_API_VERSION, HyfinClient, PAYMENT
 pub use config::{
     DEFAULT_AUTH_HEADER, DEFAULT_AUTH_SCHEME, DEFAULT_CURRENCY, HyfinConfig, HyfinConfigBuilder,
 };
-pub use connect::{
-    FACTORY, HyfinClientBuilder, HyfinFactory, KEYS, LOCAL_SANDBOX_SITE, LOCAL_SANDBOX_TOKEN,
-};
+pub use connect::{FACTORY, HyfinClientBuilder, KEYS, LOCAL_SANDBOX_SITE, LOCAL_SANDBOX_TOKEN};
 pub use customer_api::{CUSTOMER_LOOKUP_API_VERSION, CUSTOMER_V3_API_VERSION, HyfinCustomerApi};
 pub use error::HyfinError;
 

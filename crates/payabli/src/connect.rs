@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use billsync_core::{
-    ConfigKey, IdMap, KeyRole, Options, Provider, ProviderFactory, RateLimit, Result,
+    ConfigKey, IdMap, KeyRole, Options, Provider, ProviderSpec, RateLimit, Result,
 };
 
 use crate::config::PayabliConfigBuilder;
@@ -133,51 +133,37 @@ impl PayabliConfigBuilder<PayabliClient> {
     /// Checks the settings and builds the client. Sends nothing.
     pub fn build(mut self) -> Result<PayabliClient> {
         let settings = std::mem::take(&mut self.client);
-        let mut client = PayabliClient::new(self.build_config()?)?;
-        if let Some(ids) = settings.ids {
-            client = client.with_id_map(ids);
-        }
-        if let Some(limit) = settings.rate_limit {
-            client = client.with_rate_limit(limit);
-        }
-        Ok(client)
+        let client = PayabliClient::new(self.build_config()?)?;
+        Ok(settings.apply(
+            client,
+            PayabliClient::with_id_map,
+            PayabliClient::with_rate_limit,
+        ))
     }
 }
 
-/// Payabli as a [`ProviderFactory`].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PayabliFactory;
+/// Payabli described as data, for lists of providers (`billsync::providers()`).
+pub static FACTORY: ProviderSpec = ProviderSpec {
+    name: PROVIDER,
+    keys: KEYS,
+    documented_limits: "per API token: 200 a minute, 3000 per 15 minutes, 10000 an hour (none applied to a local address)",
+    sandbox_options,
+    connect,
+};
 
-/// The Payabli factory, for lists of providers.
-pub static FACTORY: PayabliFactory = PayabliFactory;
+/// The options that point a client at billsync's local sandbox served at `base_url`.
+fn sandbox_options(base_url: &str) -> Option<Options> {
+    Some(
+        Options::new()
+            .set("base_url", base_url)
+            .set("entrypoint", LOCAL_SANDBOX_ENTRYPOINT)
+            .set("api_token", LOCAL_SANDBOX_TOKEN),
+    )
+}
 
-impl ProviderFactory for PayabliFactory {
-    fn name(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn keys(&self) -> &'static [ConfigKey] {
-        KEYS
-    }
-
-    fn documented_limits(&self) -> &'static str {
-        "per API token: 200 a minute, 3000 per 15 minutes, 10000 an hour (none applied to a local address)"
-    }
-
-    fn sandbox_options(&self, base_url: &str) -> Option<Options> {
-        Some(
-            Options::new()
-                .set("base_url", base_url)
-                .set("entrypoint", LOCAL_SANDBOX_ENTRYPOINT)
-                .set("api_token", LOCAL_SANDBOX_TOKEN),
-        )
-    }
-
-    fn connect(&self, options: &Options, ids: Option<Arc<dyn IdMap>>) -> Result<Box<dyn Provider>> {
-        let mut builder = PayabliClient::builder().options(options)?;
-        if let Some(ids) = ids {
-            builder = builder.id_map(ids);
-        }
-        Ok(Box::new(builder.build()?))
-    }
+/// A client from `options`, remembering ids in `ids` when given.
+fn connect(options: &Options, ids: Option<Arc<dyn IdMap>>) -> Result<Box<dyn Provider>> {
+    let mut builder = PayabliClient::builder().options(options)?;
+    builder.client.ids = ids;
+    Ok(Box::new(builder.build()?))
 }

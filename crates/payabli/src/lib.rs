@@ -130,7 +130,6 @@ pub use config::{
 };
 pub use connect::{
     FACTORY, KEYS, LOCAL_SANDBOX_ENTRYPOINT, LOCAL_SANDBOX_TOKEN, PayabliClientBuilder,
-    PayabliFactory,
 };
 pub use error::PayabliError;
 

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use billsync_core::{
-    ConfigKey, IdMap, KeyRole, Options, Provider, ProviderFactory, RateLimit, Result,
+    ConfigKey, IdMap, KeyRole, Options, Provider, ProviderSpec, RateLimit, Result,
 };
 
 use crate::config::RebillyConfigBuilder;
@@ -125,52 +125,38 @@ impl RebillyConfigBuilder<RebillyClient> {
     /// Checks the settings and builds the client. Sends nothing.
     pub fn build(mut self) -> Result<RebillyClient> {
         let settings = std::mem::take(&mut self.client);
-        let mut client = RebillyClient::new(self.build_config()?)?;
-        if let Some(ids) = settings.ids {
-            client = client.with_id_map(ids);
-        }
-        if let Some(limit) = settings.rate_limit {
-            client = client.with_rate_limit(limit);
-        }
-        Ok(client)
+        let client = RebillyClient::new(self.build_config()?)?;
+        Ok(settings.apply(
+            client,
+            RebillyClient::with_id_map,
+            RebillyClient::with_rate_limit,
+        ))
     }
 }
 
-/// Rebilly as a [`ProviderFactory`].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RebillyFactory;
+/// Rebilly described as data, for lists of providers (`billsync::providers()`).
+pub static FACTORY: ProviderSpec = ProviderSpec {
+    name: PROVIDER,
+    keys: KEYS,
+    documented_limits: "sandbox: 3000 writes per 10 minutes (none applied to a local address)",
+    sandbox_options,
+    connect,
+};
 
-/// The Rebilly factory, for lists of providers.
-pub static FACTORY: RebillyFactory = RebillyFactory;
+/// The options that point a client at billsync's local sandbox served at `base_url`.
+fn sandbox_options(base_url: &str) -> Option<Options> {
+    Some(
+        Options::new()
+            .set("base_url", base_url)
+            .set("organization_id", LOCAL_SANDBOX_ORGANIZATION)
+            .set("website_id", LOCAL_SANDBOX_WEBSITE)
+            .set("api_key", LOCAL_SANDBOX_KEY),
+    )
+}
 
-impl ProviderFactory for RebillyFactory {
-    fn name(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn keys(&self) -> &'static [ConfigKey] {
-        KEYS
-    }
-
-    fn documented_limits(&self) -> &'static str {
-        "sandbox: 3000 writes per 10 minutes (none applied to a local address)"
-    }
-
-    fn sandbox_options(&self, base_url: &str) -> Option<Options> {
-        Some(
-            Options::new()
-                .set("base_url", base_url)
-                .set("organization_id", LOCAL_SANDBOX_ORGANIZATION)
-                .set("website_id", LOCAL_SANDBOX_WEBSITE)
-                .set("api_key", LOCAL_SANDBOX_KEY),
-        )
-    }
-
-    fn connect(&self, options: &Options, ids: Option<Arc<dyn IdMap>>) -> Result<Box<dyn Provider>> {
-        let mut builder = RebillyClient::builder().options(options)?;
-        if let Some(ids) = ids {
-            builder = builder.id_map(ids);
-        }
-        Ok(Box::new(builder.build()?))
-    }
+/// A client from `options`, remembering ids in `ids` when given.
+fn connect(options: &Options, ids: Option<Arc<dyn IdMap>>) -> Result<Box<dyn Provider>> {
+    let mut builder = RebillyClient::builder().options(options)?;
+    builder.client.ids = ids;
+    Ok(Box::new(builder.build()?))
 }

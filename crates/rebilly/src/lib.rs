@@ -170,7 +170,7 @@ pub use config::{
 };
 pub use connect::{
     FACTORY, KEYS, LOCAL_SANDBOX_KEY, LOCAL_SANDBOX_ORGANIZATION, LOCAL_SANDBOX_WEBSITE,
-    RebillyClientBuilder, RebillyFactory,
+    RebillyClientBuilder,
 };
 pub use error::{InvalidField, RETRY_AFTER_HEADER, RebillyProblem, retry_after};
 

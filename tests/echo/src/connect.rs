@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use billsync_core::{
-    ConfigKey, IdMap, KeyRole, Options, Provider, ProviderFactory, RateLimit, Result,
+    ConfigKey, IdMap, KeyRole, Options, Provider, ProviderSpec, RateLimit, Result,
 };
 
 use crate::config::EchoConfigBuilder;
@@ -75,35 +75,23 @@ impl EchoConfigBuilder<EchoClient> {
     }
 }
 
-/// Echo as a [`ProviderFactory`].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EchoFactory;
+/// Echo described as data, for lists of providers (`billsync::providers()`).
+pub static FACTORY: ProviderSpec = ProviderSpec {
+    name: PROVIDER,
+    keys: KEYS,
+    documented_limits: "none documented (none applied unless rate_limit is set)",
+    sandbox_options,
+    connect,
+};
 
-/// The Echo factory, for lists of providers.
-pub static FACTORY: EchoFactory = EchoFactory;
+/// The options that point a client at billsync's local sandbox served at `base_url`.
+fn sandbox_options(_base_url: &str) -> Option<Options> {
+    None
+}
 
-impl ProviderFactory for EchoFactory {
-    fn name(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn keys(&self) -> &'static [ConfigKey] {
-        KEYS
-    }
-
-    fn documented_limits(&self) -> &'static str {
-        "none documented (none applied unless rate_limit is set)"
-    }
-
-    fn sandbox_options(&self, _base_url: &str) -> Option<Options> {
-        None
-    }
-
-    fn connect(&self, options: &Options, ids: Option<Arc<dyn IdMap>>) -> Result<Box<dyn Provider>> {
-        let mut builder = EchoClient::builder().options(options)?;
-        if let Some(ids) = ids {
-            builder = builder.id_map(ids);
-        }
-        Ok(Box::new(builder.build()?))
-    }
+/// A client from `options`, remembering ids in `ids` when given.
+fn connect(options: &Options, ids: Option<Arc<dyn IdMap>>) -> Result<Box<dyn Provider>> {
+    let mut builder = EchoClient::builder().options(options)?;
+    builder.client.ids = ids;
+    Ok(Box::new(builder.build()?))
 }

@@ -34,7 +34,7 @@ mod wire;
 
 pub use client::EchoClient;
 pub use config::{EchoConfig, EchoConfigBuilder};
-pub use connect::{EchoClientBuilder, EchoFactory, FACTORY, KEYS};
+pub use connect::{EchoClientBuilder, FACTORY, KEYS};
 pub use error::{EchoError, EchoFieldError};
 
 /// The provider's name, as in errors, accounts and reports.
