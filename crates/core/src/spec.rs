@@ -53,7 +53,7 @@ pub type ConnectFn = fn(&Options, Option<Arc<dyn IdMap>>) -> Result<Box<dyn Prov
 pub struct ProviderSpec {
     /// The provider's name (`hyfin`).
     pub name: &'static str,
-    /// Every configuration key, besides [`RATE_LIMIT_KEY`].
+    /// Every configuration key, besides [`RATE_LIMIT_KEY`](crate::RATE_LIMIT_KEY).
     pub keys: &'static [ConfigKey],
     /// The documented request limits, in one line.
     pub documented_limits: &'static str,
