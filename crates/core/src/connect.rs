@@ -144,6 +144,28 @@ impl Options {
         self.get(key).map(|v| SecretString::from(v.to_owned()))
     }
 
+    /// `set(builder, value)` when `key` has a value ([`Options::get`]); `builder` as it is
+    /// otherwise. For a builder reading its keys one line each.
+    pub fn with<'a, B>(&'a self, key: &str, builder: B, set: impl FnOnce(B, &'a str) -> B) -> B {
+        match self.get(key) {
+            Some(value) => set(builder, value),
+            None => builder,
+        }
+    }
+
+    /// [`Options::with`] for a secret value ([`Options::secret`]).
+    pub fn with_secret<B>(
+        &self,
+        key: &str,
+        builder: B,
+        set: impl FnOnce(B, SecretString) -> B,
+    ) -> B {
+        match self.secret(key) {
+            Some(value) => set(builder, value),
+            None => builder,
+        }
+    }
+
     /// The value of the required `key`, or a configuration error naming it and its
     /// environment variable.
     pub fn require(&self, provider: &'static str, key: &ConfigKey) -> Result<&str> {

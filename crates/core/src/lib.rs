@@ -27,6 +27,7 @@ mod provider;
 mod ratelimit;
 mod request;
 pub mod retry;
+mod scaffold;
 pub mod secret;
 mod send_failure;
 mod spec;
@@ -71,6 +72,8 @@ pub mod provider_kit {
     pub use crate::spec::ClientSettings;
     pub use crate::status::{StatusTable, default_kind};
     pub use crate::validate::{FieldPath, LazyPath, Validator, is_email};
+    #[doc(inline)]
+    pub use crate::{client_builder, impl_provider};
 }
 
 /// Re-exported so callers and provider crates use the same versions. `reqwest` types sit in

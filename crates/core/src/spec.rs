@@ -57,9 +57,9 @@ pub struct ProviderSpec {
     pub keys: &'static [ConfigKey],
     /// The documented request limits, in one line.
     pub documented_limits: &'static str,
-    /// The options that point a client at billsync's local sandbox at a base URL, if it
-    /// emulates the provider.
-    pub sandbox_options: fn(&str) -> Option<Options>,
+    /// The settings besides `base_url` that point a client at billsync's local sandbox, if it
+    /// emulates the provider: `(key, value)` pairs, e.g. the sandbox's token.
+    pub sandbox: Option<&'static [(&'static str, &'static str)]>,
     /// Builds a client from options, with an id map when given.
     pub connect: ConnectFn,
 }
@@ -78,7 +78,13 @@ impl ProviderFactory for ProviderSpec {
     }
 
     fn sandbox_options(&self, base_url: &str) -> Option<Options> {
-        (self.sandbox_options)(base_url)
+        let settings = self.sandbox?;
+        let options = Options::new().set("base_url", base_url);
+        Some(
+            settings
+                .iter()
+                .fold(options, |options, (key, value)| options.set(*key, *value)),
+        )
     }
 
     fn connect(&self, options: &Options, ids: Option<Arc<dyn IdMap>>) -> Result<Box<dyn Provider>> {

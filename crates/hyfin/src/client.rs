@@ -9,8 +9,7 @@ use billsync_core::reqwest::header::HeaderValue;
 use billsync_core::url::Url;
 use billsync_core::{
     Account, Capabilities, Customer, IdMap, MemoryIdMap, Outcome, Payment, PreparedRequest,
-    Provider, RateLimit, RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted,
-    async_trait,
+    RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted, async_trait,
 };
 use serde::Serialize;
 use tracing::Instrument;
@@ -104,41 +103,6 @@ impl HyfinClient {
             ids: Arc::new(MemoryIdMap::new()),
             endpoints: Arc::new(endpoints),
         })
-    }
-
-    /// A client configured from the environment (see [`HyfinConfig::from_env`]).
-    pub fn from_env() -> Result<Self> {
-        HyfinClient::new(HyfinConfig::from_env()?)
-    }
-
-    /// Uses `ids` to remember Hyfin ids (e.g. a persistent store shared across runs).
-    pub fn with_id_map(mut self, ids: Arc<dyn IdMap>) -> Self {
-        self.ids = ids;
-        self
-    }
-
-    /// The id map in use.
-    pub fn id_map(&self) -> &Arc<dyn IdMap> {
-        &self.ids
-    }
-
-    /// The Hyfin account this client writes to: the base URL and the site id (see
-    /// [`HyfinConfig::account`]).
-    pub fn account(&self) -> &Account {
-        &self.account
-    }
-
-    /// Limits every request of this client and its clones (lookups, contacts and retries
-    /// included) to `limit`, or lifts the limit with `None`. By default the provider's
-    /// documented limit applies (see the configuration's `documented_rate_limit`).
-    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
-        self.http = self.http.with_rate_limit(limit);
-        self
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &HyfinConfig {
-        &self.config
     }
 
     pub(crate) fn post<T: Serialize>(
@@ -310,28 +274,9 @@ impl Upsert<Payment> for HyfinClient {
     }
 }
 
-impl Provider for HyfinClient {
-    fn name(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn account(&self) -> &Account {
-        &self.account
-    }
-
-    fn rate_limit(&self) -> Option<&RateLimit> {
-        self.http.rate_limit()
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        HyfinClient::capabilities(self)
-    }
-
-    fn customers(&self) -> Option<&dyn Upsert<Customer>> {
-        Some(self)
-    }
-
-    fn payments(&self) -> Option<&dyn Upsert<Payment>> {
-        Some(self)
-    }
-}
+billsync_core::impl_provider!(HyfinClient {
+    name: PROVIDER,
+    config: HyfinConfig,
+    customers: supported,
+    payments: supported,
+});

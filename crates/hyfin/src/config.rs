@@ -7,7 +7,7 @@ use billsync_core::provider_kit::{ClientSettings, parse_base_url};
 use billsync_core::reqwest::header::HeaderName;
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Account, Error, HttpSettings, Options, RateLimit, Result};
+use billsync_core::{Account, Error, HttpSettings, RateLimit, Result};
 
 use crate::HyfinCustomerApi;
 
@@ -39,14 +39,6 @@ impl HyfinConfig {
     /// A builder; `base_url`, `site_id` and `api_token` are required.
     pub fn builder() -> HyfinConfigBuilder {
         HyfinConfigBuilder::default()
-    }
-
-    /// Reads the configuration from the environment: the variables of
-    /// [`KEYS`](crate::KEYS) (`HYFIN_BASE_URL`, `HYFIN_SITE_ID`, `HYFIN_API_TOKEN` required;
-    /// `HYFIN_AUTH_HEADER`, `HYFIN_AUTH_SCHEME`, `HYFIN_CURRENCY`, `HYFIN_CUSTOMER_API`), read
-    /// as by [`HyfinConfig::from_options`].
-    pub fn from_env() -> Result<Self> {
-        HyfinConfig::from_options(&Options::from_env(crate::KEYS))
     }
 
     /// The Hyfin account this configuration writes to: the normalized base URL (each

@@ -11,8 +11,8 @@ use billsync_core::reqwest::header::{HeaderName, HeaderValue};
 use billsync_core::url::Url;
 use billsync_core::{
     Account, Capabilities, Customer, Error, ErrorKind, IdMap, IdempotencyKey, MemoryIdMap, Outcome,
-    Payment, PreparedRequest, Provider, RateLimit, RecordKind, Result, RetrySafety, Support,
-    Upsert, UpsertOptions, Upserted, async_trait,
+    PreparedRequest, RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted,
+    async_trait,
 };
 use tracing::Instrument;
 
@@ -121,40 +121,6 @@ impl PayabliClient {
                 token,
             }),
         })
-    }
-
-    /// A client configured from the environment (see [`PayabliConfig::from_env`]).
-    pub fn from_env() -> Result<Self> {
-        PayabliClient::new(PayabliConfig::from_env()?)
-    }
-
-    /// Uses `ids` to remember Payabli ids (e.g. a persistent store shared across runs).
-    pub fn with_id_map(mut self, ids: Arc<dyn IdMap>) -> Self {
-        self.ids = ids;
-        self
-    }
-
-    /// The id map in use.
-    pub fn id_map(&self) -> &Arc<dyn IdMap> {
-        &self.ids
-    }
-
-    /// The account this client writes to (see the configuration's `account()`).
-    pub fn account(&self) -> &Account {
-        &self.account
-    }
-
-    /// Limits every request of this client and its clones (lookups, contacts and retries
-    /// included) to `limit`, or lifts the limit with `None`. By default the provider's
-    /// documented limit applies (see the configuration's `documented_rate_limit`).
-    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
-        self.http = self.http.with_rate_limit(limit);
-        self
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &PayabliConfig {
-        &self.config
     }
 
     pub(crate) fn request(
@@ -356,39 +322,11 @@ impl Upsert<Customer> for PayabliClient {
     }
 }
 
-#[async_trait]
-impl Provider for PayabliClient {
-    fn name(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn account(&self) -> &Account {
-        &self.account
-    }
-
-    fn rate_limit(&self) -> Option<&RateLimit> {
-        self.http.rate_limit()
-    }
-
-    /// Lists the entrypoint's customers into the id map (one request per 1,000 customers), so
-    /// that a bulk sync creates new customers without a lookup each.
-    async fn warm_up(&self, kind: RecordKind) -> Result<u32> {
-        match kind {
-            RecordKind::Customer => self.warm_customers().await,
-            _ => Ok(0),
-        }
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        PayabliClient::capabilities(self)
-    }
-
-    fn customers(&self) -> Option<&dyn Upsert<Customer>> {
-        Some(self)
-    }
-
-    /// Payabli has no endpoint to record a payment processed elsewhere.
-    fn payments(&self) -> Option<&dyn Upsert<Payment>> {
-        None
-    }
-}
+billsync_core::impl_provider!(PayabliClient {
+    name: PROVIDER,
+    config: PayabliConfig,
+    customers: supported,
+    // Payabli has no endpoint to record a payment processed elsewhere.
+    payments: unsupported,
+    warm_up: PayabliClient::warm_up,
+});

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use billsync_core::provider_kit::{ClientSettings, is_loopback, parse_base_url};
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Account, Error, HttpSettings, Options, RateLimit, Result};
+use billsync_core::{Account, Error, HttpSettings, RateLimit, Result};
 
 use crate::PROVIDER;
 
@@ -65,14 +65,6 @@ impl PayabliConfig {
     /// A builder; `api_token` and `entrypoint` are required.
     pub fn builder() -> PayabliConfigBuilder {
         PayabliConfigBuilder::default()
-    }
-
-    /// Reads the configuration from the environment: the variables of
-    /// [`KEYS`](crate::KEYS) (`PAYABLI_API_TOKEN`, `PAYABLI_ENTRYPOINT` required;
-    /// `PAYABLI_ENVIRONMENT`, `PAYABLI_BASE_URL`, ...), read as by
-    /// [`PayabliConfig::from_options`].
-    pub fn from_env() -> Result<Self> {
-        PayabliConfig::from_options(&Options::from_env(crate::KEYS))
     }
 
     /// The Payabli account this configuration writes to: the normalized base URL (sandbox,

@@ -2,11 +2,7 @@
 //! factory that builds a client from a key/value map (used by `billsync::connect` and the
 //! command line).
 
-use std::sync::Arc;
-
-use billsync_core::{
-    ConfigKey, IdMap, KeyRole, Options, Provider, ProviderSpec, RateLimit, Result,
-};
+use billsync_core::{ConfigKey, KeyRole, Options, ProviderSpec, Result};
 
 use crate::config::PayabliConfigBuilder;
 use crate::{Environment, PROVIDER, PayabliClient, PayabliConfig};
@@ -67,78 +63,34 @@ pub const KEYS: &[ConfigKey] = &[
 /// Builds a [`PayabliClient`] in one step: [`PayabliClient::builder`].
 pub type PayabliClientBuilder = PayabliConfigBuilder<PayabliClient>;
 
-impl PayabliConfig {
-    /// Reads the configuration from `options` (keys: [`KEYS`]); a key Payabli does not know
-    /// is an error naming it.
-    pub fn from_options(options: &Options) -> Result<Self> {
-        PayabliConfig::builder().options(options)?.build()
-    }
+billsync_core::client_builder! {
+    client: PayabliClient,
+    config: PayabliConfig,
+    builder: PayabliConfigBuilder,
+    name: PROVIDER,
+    keys: KEYS,
+    connect: connect,
 }
 
 impl<T> PayabliConfigBuilder<T> {
-    /// Takes every setting in `options` (keys: [`KEYS`] and `rate_limit`); a key Payabli does
-    /// not know is an error naming it. Required keys are checked by `build`.
-    pub fn options(mut self, options: &Options) -> Result<Self> {
-        options.check_known(PROVIDER, KEYS)?;
-        if let Some(v) = options.secret("api_token") {
-            self = self.api_token(v);
-        }
-        if let Some(v) = options.get("entrypoint") {
-            self = self.entrypoint(v);
-        }
+    /// Payabli's own keys ([`KEYS`]), for the generated `options()`.
+    fn read_options(self, options: &Options) -> Result<Self> {
+        let mut b = options.with_secret("api_token", self, Self::api_token);
+        b = options.with("entrypoint", b, Self::entrypoint);
         if let Some(v) = options.get("environment") {
-            self = self.environment(Environment::parse(v)?);
+            b = b.environment(Environment::parse(v)?);
         }
-        if let Some(v) = options.get("base_url") {
-            self = self.base_url(v);
-        }
+        b = options.with("base_url", b, Self::base_url);
         if let Some(list) = options.raw("identifier_fields") {
-            self = self.identifier_fields(list.split(',').map(str::trim).filter(|f| !f.is_empty()));
+            b = b.identifier_fields(list.split(',').map(str::trim).filter(|f| !f.is_empty()));
         }
         if let Some(force) = options.flag(PROVIDER, "force_customer_creation")? {
-            self = self.force_customer_creation(force);
+            b = b.force_customer_creation(force);
         }
         if let Some(replace) = options.flag(PROVIDER, "replace_existing")? {
-            self = self.replace_existing(replace);
+            b = b.replace_existing(replace);
         }
-        if let Some(limit) = options.rate_limit(PROVIDER)? {
-            self.client.rate_limit = Some(limit);
-        }
-        Ok(self)
-    }
-}
-
-impl PayabliClient {
-    /// Builds a client in one step:
-    /// `PayabliClient::builder().entrypoint(..).api_token("..").build()?`.
-    pub fn builder() -> PayabliClientBuilder {
-        PayabliConfigBuilder::default()
-    }
-}
-
-impl PayabliConfigBuilder<PayabliClient> {
-    /// Remembers Payabli ids in `ids` instead of a fresh in-memory map.
-    pub fn id_map(mut self, ids: Arc<dyn IdMap>) -> Self {
-        self.client.ids = Some(ids);
-        self
-    }
-
-    /// Limits every request to `limit`, or lifts the limit with `None` (default: the
-    /// documented limits, see [`PayabliConfig::documented_rate_limit`]).
-    pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
-        self.client.rate_limit = Some(limit);
-        self
-    }
-
-    /// Checks the settings and builds the client. Sends nothing.
-    pub fn build(mut self) -> Result<PayabliClient> {
-        let settings = std::mem::take(&mut self.client);
-        let client = PayabliClient::new(self.build_config()?)?;
-        Ok(settings.apply(
-            client,
-            PayabliClient::with_id_map,
-            PayabliClient::with_rate_limit,
-        ))
+        Ok(b)
     }
 }
 
@@ -147,23 +99,9 @@ pub static FACTORY: ProviderSpec = ProviderSpec {
     name: PROVIDER,
     keys: KEYS,
     documented_limits: "per API token: 200 a minute, 3000 per 15 minutes, 10000 an hour (none applied to a local address)",
-    sandbox_options,
+    sandbox: Some(&[
+        ("entrypoint", LOCAL_SANDBOX_ENTRYPOINT),
+        ("api_token", LOCAL_SANDBOX_TOKEN),
+    ]),
     connect,
 };
-
-/// The options that point a client at billsync's local sandbox served at `base_url`.
-fn sandbox_options(base_url: &str) -> Option<Options> {
-    Some(
-        Options::new()
-            .set("base_url", base_url)
-            .set("entrypoint", LOCAL_SANDBOX_ENTRYPOINT)
-            .set("api_token", LOCAL_SANDBOX_TOKEN),
-    )
-}
-
-/// A client from `options`, remembering ids in `ids` when given.
-fn connect(options: &Options, ids: Option<Arc<dyn IdMap>>) -> Result<Box<dyn Provider>> {
-    let mut builder = PayabliClient::builder().options(options)?;
-    builder.client.ids = ids;
-    Ok(Box::new(builder.build()?))
-}

@@ -37,6 +37,16 @@ impl PayabliClient {
         self.request(Method::GET, url, "customer.list")
     }
 
+    /// [`Provider::warm_up`](billsync_core::Provider::warm_up) for Payabli: lists the
+    /// entrypoint's customers into the id map (one request per 1,000 customers), so that a bulk
+    /// sync creates new customers without a lookup each. Other kinds have nothing to warm.
+    pub(crate) async fn warm_up(&self, kind: RecordKind) -> Result<u32> {
+        match kind {
+            RecordKind::Customer => self.warm_customers().await,
+            _ => Ok(0),
+        }
+    }
+
     /// Lists every customer of the entrypoint, page by page, into the id map; from then on a
     /// customer the map does not know is known not to exist, and is created without a lookup.
     pub(crate) async fn warm_customers(&self) -> Result<u32> {

@@ -12,8 +12,7 @@ use billsync_core::reqwest::{Method, StatusCode};
 use billsync_core::url::Url;
 use billsync_core::{
     Account, Capabilities, Customer, IdMap, MemoryIdMap, Outcome, Payment, PreparedRequest,
-    Provider, RateLimit, RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted,
-    async_trait,
+    RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted, async_trait,
 };
 use serde::Serialize;
 use tracing::Instrument;
@@ -98,40 +97,6 @@ impl RebillyClient {
                 auth_value,
             }),
         })
-    }
-
-    /// A client configured from the environment (see [`RebillyConfig::from_env`]).
-    pub fn from_env() -> Result<Self> {
-        RebillyClient::new(RebillyConfig::from_env()?)
-    }
-
-    /// Uses `ids` to remember Rebilly ids (e.g. a persistent store shared across runs).
-    pub fn with_id_map(mut self, ids: Arc<dyn IdMap>) -> Self {
-        self.ids = ids;
-        self
-    }
-
-    /// The id map in use.
-    pub fn id_map(&self) -> &Arc<dyn IdMap> {
-        &self.ids
-    }
-
-    /// The account this client writes to (see the configuration's `account()`).
-    pub fn account(&self) -> &Account {
-        &self.account
-    }
-
-    /// Limits every request of this client and its clones (lookups, contacts and retries
-    /// included) to `limit`, or lifts the limit with `None`. By default the provider's
-    /// documented limit applies (see the configuration's `documented_rate_limit`).
-    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
-        self.http = self.http.with_rate_limit(limit);
-        self
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &RebillyConfig {
-        &self.config
     }
 
     /// `{base_url}/organizations/{organizationId}/transactions`.
@@ -268,29 +233,9 @@ impl Upsert<Payment> for RebillyClient {
     }
 }
 
-#[async_trait]
-impl Provider for RebillyClient {
-    fn name(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn account(&self) -> &Account {
-        &self.account
-    }
-
-    fn rate_limit(&self) -> Option<&RateLimit> {
-        self.http.rate_limit()
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        RebillyClient::capabilities(self)
-    }
-
-    fn customers(&self) -> Option<&dyn Upsert<Customer>> {
-        Some(self)
-    }
-
-    fn payments(&self) -> Option<&dyn Upsert<Payment>> {
-        Some(self)
-    }
-}
+billsync_core::impl_provider!(RebillyClient {
+    name: PROVIDER,
+    config: RebillyConfig,
+    customers: supported,
+    payments: supported,
+});

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use billsync_core::provider_kit::{ClientSettings, is_loopback, parse_base_url};
 use billsync_core::secrecy::SecretString;
 use billsync_core::url::Url;
-use billsync_core::{Account, Error, HttpSettings, Options, RateLimit, Result};
+use billsync_core::{Account, Error, HttpSettings, RateLimit, Result};
 
 pub use crate::options::{
     Environment, IdPolicy, LIVE_BASE_URL, Revision, SANDBOX_BASE_URL, Unmapped,
@@ -43,15 +43,6 @@ impl RebillyConfig {
     /// A builder; `organization_id` and one credential (`api_key` or `jwt`) are required.
     pub fn builder() -> RebillyConfigBuilder {
         RebillyConfigBuilder::default()
-    }
-
-    /// Reads the configuration from the environment: the variables of
-    /// [`KEYS`](crate::KEYS) (`REBILLY_API_KEY` or `REBILLY_JWT`, `REBILLY_ORGANIZATION_ID`
-    /// required; `REBILLY_WEBSITE_ID`, `REBILLY_ENVIRONMENT`, `REBILLY_BASE_URL`), read as by
-    /// [`RebillyConfig::from_options`]. The options that change what is sent ([`Revision`],
-    /// [`IdPolicy`], [`Unmapped`]) are set in code only, on the builder.
-    pub fn from_env() -> Result<Self> {
-        RebillyConfig::from_options(&Options::from_env(crate::KEYS))
     }
 
     /// The Rebilly account this configuration writes to: the normalized base URL (sandbox or

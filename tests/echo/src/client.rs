@@ -4,14 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use billsync_core::provider_kit::{
-    ClientSettings, HttpClient, ProviderErrors, secret_header_value, url_with_segments,
+    HttpClient, ProviderErrors, secret_header_value, url_with_segments,
 };
 use billsync_core::reqwest::Method;
 use billsync_core::reqwest::header::{AUTHORIZATION, HeaderValue};
 use billsync_core::{
-    Account, Capabilities, Customer, IdMap, MemoryIdMap, Outcome, Payment, PreparedRequest,
-    Provider, RateLimit, Record, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted,
-    async_trait,
+    Account, Capabilities, Customer, IdMap, MemoryIdMap, Outcome, Payment, PreparedRequest, Record,
+    Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted, async_trait,
 };
 use serde::Serialize;
 use tracing::Instrument;
@@ -19,7 +18,7 @@ use tracing::Instrument;
 use crate::config::EchoConfig;
 use crate::error::EchoError;
 use crate::wire::EchoAnswer;
-use crate::{EchoClientBuilder, PROVIDER, mapping};
+use crate::{PROVIDER, mapping};
 
 /// A client of one Echo API.
 #[derive(Clone)]
@@ -40,22 +39,15 @@ impl fmt::Debug for EchoClient {
 }
 
 impl EchoClient {
-    /// Builds a client in one step: `EchoClient::builder().base_url(..).api_token("..").build()?`.
-    pub fn builder() -> EchoClientBuilder {
-        EchoClientBuilder::default()
-    }
-
-    pub(crate) fn new(config: EchoConfig, settings: ClientSettings) -> Result<Self> {
-        let mut http = HttpClient::new(PROVIDER, &config.http)?;
-        if let Some(limit) = settings.rate_limit {
-            http = http.with_rate_limit(limit);
-        }
+    /// A client for the API `config` names, with an in-memory id map.
+    pub fn new(config: EchoConfig) -> Result<Self> {
+        let http = HttpClient::new(PROVIDER, &config.http)?;
         let auth = secret_header_value(AUTHORIZATION.as_str(), "Bearer ", &config.token)?;
         Ok(EchoClient {
             account: config.account(),
             config: Arc::new(config),
             http,
-            ids: settings.ids.unwrap_or_else(|| Arc::new(MemoryIdMap::new())),
+            ids: Arc::new(MemoryIdMap::new()),
             auth,
         })
     }
@@ -136,28 +128,9 @@ impl Upsert<Payment> for EchoClient {
     }
 }
 
-impl Provider for EchoClient {
-    fn name(&self) -> &'static str {
-        PROVIDER
-    }
-
-    fn account(&self) -> &Account {
-        &self.account
-    }
-
-    fn rate_limit(&self) -> Option<&RateLimit> {
-        self.http.rate_limit()
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        EchoClient::capabilities(self)
-    }
-
-    fn customers(&self) -> Option<&dyn Upsert<Customer>> {
-        Some(self)
-    }
-
-    fn payments(&self) -> Option<&dyn Upsert<Payment>> {
-        Some(self)
-    }
-}
+billsync_core::impl_provider!(EchoClient {
+    name: PROVIDER,
+    config: EchoConfig,
+    customers: supported,
+    payments: supported,
+});
