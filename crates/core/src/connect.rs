@@ -296,6 +296,28 @@ mod tests {
     ];
 
     #[test]
+    fn with_sets_only_keys_that_have_a_value() {
+        let o = Options::new()
+            .set("site_id", "  s1 ")
+            .set("blank", "   ")
+            .set("api_token", "tok");
+        let push = |mut v: Vec<String>, x: &str| {
+            v.push(x.to_owned());
+            v
+        };
+        let v = o.with("site_id", Vec::new(), push);
+        let v = o.with("blank", v, push);
+        let v = o.with("unset", v, push);
+        assert_eq!(v, ["s1"]);
+        let secret = o.with_secret("api_token", None, |_, s| Some(s));
+        assert_eq!(
+            secret.map(|s| s.expose_secret().to_owned()).as_deref(),
+            Some("tok")
+        );
+        assert!(o.with_secret("blank", None, |_, s| Some(s)).is_none());
+    }
+
+    #[test]
     fn debug_shows_keys_but_never_values() {
         let o = Options::new()
             .set("api_token", "tok_5ecret")
