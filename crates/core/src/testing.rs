@@ -18,15 +18,44 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use reqwest::Method;
 use url::Url;
 
 use crate::{
-    Account, Capabilities, Customer, Error, Outcome, Payment, PreparedRequest, Provider, RateLimit,
-    RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted,
+    Account, Capabilities, Customer, Error, HttpSettings, Outcome, Payment, PreparedRequest,
+    Provider, RateLimit, RecordKind, Result, RetryConfig, RetrySafety, Support, Upsert,
+    UpsertOptions, Upserted,
 };
+
+/// HTTP settings for tests against a server on this machine (wiremock, the sandbox): at most
+/// `max_retries` retries, 5 ms apart at first and never more than 20 ms, and 500 ms for each
+/// attempt; the rest as [`HttpSettings::default`]. A test of any provider's retries then runs in
+/// milliseconds instead of the seconds the production backoff takes. Change a field for a
+/// test that needs another value:
+///
+/// ```
+/// use std::time::Duration;
+/// use billsync_core::HttpSettings;
+/// use billsync_core::testing::fast_retries;
+///
+/// let settings = HttpSettings { timeout: Duration::from_secs(5), ..fast_retries(3) };
+/// assert_eq!(settings.retry.max_retries, 3);
+/// ```
+pub fn fast_retries(max_retries: u32) -> HttpSettings {
+    HttpSettings {
+        timeout: Duration::from_millis(500),
+        retry: RetryConfig {
+            max_retries,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(20),
+            ..RetryConfig::default()
+        },
+        ..HttpSettings::default()
+    }
+}
 
 /// The name a [`MemoryProvider`] reports.
 pub const MEMORY_PROVIDER: &str = "memory";
@@ -294,6 +323,24 @@ mod tests {
             assert!(p.upsert_customer(&invalid).await.is_err());
             assert_eq!(p.customers().len(), 1);
         });
+    }
+
+    #[test]
+    fn fast_retries_keeps_the_count_and_shortens_every_wait() {
+        let fast = fast_retries(2);
+        let usual = HttpSettings::default();
+        assert_eq!(fast.retry.max_retries, 2);
+        assert_eq!(fast_retries(0).retry.max_retries, 0);
+        assert_eq!(fast.timeout, Duration::from_millis(500));
+        assert_eq!(
+            (fast.retry.initial_backoff, fast.retry.max_backoff),
+            (Duration::from_millis(5), Duration::from_millis(20))
+        );
+        // What it does not shorten stays as a production client has it.
+        assert_eq!(fast.retry.max_retry_wait, usual.retry.max_retry_wait);
+        assert_eq!(fast.connect_timeout, usual.connect_timeout);
+        assert_eq!(fast.user_agent, usual.user_agent);
+        assert!(fast.client.is_none());
     }
 
     #[test]
