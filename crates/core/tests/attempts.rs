@@ -1,14 +1,17 @@
 //! The attempts and the retry-after the HTTP core records, as a provider's error reports them.
 
+mod common;
+
 use std::time::Duration;
 
 use billsync_core::provider_kit::{HttpClient, ProviderErrors, RawResponse};
 use billsync_core::reqwest::Method;
 use billsync_core::reqwest::header::HeaderMap;
+use billsync_core::testing::fast_retries;
 use billsync_core::url::Url;
-use billsync_core::{ErrorKind, HttpSettings, PreparedRequest, RetryConfig, RetrySafety};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use billsync_core::{ErrorKind, HttpSettings, PreparedRequest, RetrySafety};
+use common::{answer_all, answer_exactly, answer_first_exactly, late, reply, too_many};
+use wiremock::{MockServer, ResponseTemplate};
 
 /// A provider whose error body is `{"code": "..."}`.
 #[derive(Debug, serde::Deserialize)]
@@ -41,19 +44,15 @@ impl ProviderErrors for TestProblem {
     }
 }
 
+/// [`fast_retries`] that sleeps for a provider's retry signal only up to 50 ms.
+fn short_waits(max_retries: u32) -> HttpSettings {
+    let mut settings = fast_retries(max_retries);
+    settings.retry.max_retry_wait = Duration::from_millis(50);
+    settings
+}
+
 fn http(max_retries: u32) -> HttpClient {
-    let settings = HttpSettings {
-        timeout: Duration::from_millis(300),
-        retry: RetryConfig {
-            max_retries,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(10),
-            max_retry_wait: Duration::from_millis(50),
-            ..RetryConfig::default()
-        },
-        ..HttpSettings::default()
-    };
-    HttpClient::new("test", &settings).unwrap()
+    HttpClient::new("test", &short_waits(max_retries)).unwrap()
 }
 
 fn put(server: &MockServer) -> PreparedRequest {
@@ -62,22 +61,15 @@ fn put(server: &MockServer) -> PreparedRequest {
 }
 
 async fn fail_then(server: &MockServer, failures: u64, last: ResponseTemplate) {
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(503).set_body_json(serde_json::json!({"code": "busy"})))
-        .up_to_n_times(failures)
-        .expect(failures)
-        .mount(server)
-        .await;
-    Mock::given(method("PUT"))
-        .respond_with(last)
-        .mount(server)
-        .await;
+    let busy = reply(503, serde_json::json!({"code": "busy"}));
+    answer_first_exactly(server, failures, "PUT", busy).await;
+    answer_all(server, "PUT", last).await;
 }
 
 #[tokio::test]
 async fn two_failures_then_an_error_answer_is_reported_with_three_attempts() {
     let server = MockServer::start().await;
-    let last = ResponseTemplate::new(503).set_body_json(serde_json::json!({"code": "down"}));
+    let last = reply(503, serde_json::json!({"code": "down"}));
     fail_then(&server, 2, last).await;
     let req = put(&server);
     let resp = http(2).send(&req).await.unwrap();
@@ -94,12 +86,7 @@ async fn two_failures_then_an_error_answer_is_reported_with_three_attempts() {
 #[tokio::test]
 async fn two_failures_then_success_takes_three_attempts() {
     let server = MockServer::start().await;
-    fail_then(
-        &server,
-        2,
-        ResponseTemplate::new(200).set_body_json(serde_json::json!({})),
-    )
-    .await;
+    fail_then(&server, 2, reply(200, serde_json::json!({}))).await;
     let resp = http(4).send(&put(&server)).await.unwrap();
     assert!(resp.status.is_success());
     assert_eq!(resp.attempts, 3);
@@ -108,7 +95,7 @@ async fn two_failures_then_success_takes_three_attempts() {
 #[tokio::test]
 async fn two_failures_then_a_rejection_counts_every_attempt() {
     let server = MockServer::start().await;
-    let last = ResponseTemplate::new(409).set_body_json(serde_json::json!({"code": "taken"}));
+    let last = reply(409, serde_json::json!({"code": "taken"}));
     fail_then(&server, 2, last).await;
     let req = put(&server);
     let resp = http(4).send(&req).await.unwrap();
@@ -123,11 +110,7 @@ async fn two_failures_then_a_rejection_counts_every_attempt() {
 #[tokio::test]
 async fn a_429_asking_for_too_long_a_wait_gives_its_retry_after() {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "120"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_exactly(&server, 1, "PUT", too_many("retry-after", "120")).await;
     let req = put(&server);
     let resp = http(3).send(&req).await.unwrap();
     let err = TestProblem::classify(&resp, req.retry);
@@ -141,10 +124,7 @@ async fn a_429_asking_for_too_long_a_wait_gives_its_retry_after() {
 #[tokio::test]
 async fn timeouts_of_a_repeatable_request_end_as_transport_with_every_attempt() {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
-        .mount(&server)
-        .await;
+    answer_all(&server, "PUT", late()).await;
     let err = http(2).send(&put(&server)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport);
     assert_eq!(err.attempts(), 3);
@@ -153,23 +133,11 @@ async fn timeouts_of_a_repeatable_request_end_as_transport_with_every_attempt() 
 #[tokio::test]
 async fn a_client_for_a_provider_waits_as_its_errors_say() {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(429).insert_header("x-wait", "120"))
-        .mount(&server)
-        .await;
+    answer_all(&server, "PUT", too_many("x-wait", "120")).await;
     let req = put(&server);
     // The provider's own signal asks for more than `max_retry_wait`: no retry, and the error
     // says when to come back.
-    let settings = HttpSettings {
-        retry: RetryConfig {
-            max_retries: 3,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(10),
-            max_retry_wait: Duration::from_millis(50),
-            ..RetryConfig::default()
-        },
-        ..HttpSettings::default()
-    };
+    let settings = short_waits(3);
     let http = HttpClient::for_provider::<TestProblem>(&settings).unwrap();
     assert_eq!(http.provider(), "test");
     let resp = http.send(&req).await.unwrap();

@@ -1,28 +1,19 @@
 //! The HTTP core against wiremock: what is retried, what is not, and how long it waits.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use billsync_core::provider_kit::HttpClient;
 use billsync_core::reqwest::Method;
 use billsync_core::reqwest::header::HeaderName;
 use billsync_core::secrecy::SecretString;
+use billsync_core::testing::fast_retries;
 use billsync_core::url::Url;
 use billsync_core::{ErrorKind, HttpSettings, PreparedRequest, RetryConfig, RetrySafety};
+use common::*;
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn settings(max_retries: u32) -> HttpSettings {
-    HttpSettings {
-        timeout: Duration::from_millis(300),
-        retry: RetryConfig {
-            max_retries,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(10),
-            ..RetryConfig::default()
-        },
-        ..HttpSettings::default()
-    }
-}
 
 fn request(url: &str, retry: RetrySafety) -> PreparedRequest {
     PreparedRequest::new(Method::POST, Url::parse(url).unwrap(), "test.write", retry)
@@ -42,19 +33,14 @@ fn request(url: &str, retry: RetrySafety) -> PreparedRequest {
 async fn idempotent_writes_are_retried_on_5xx_408_429_with_the_same_bytes_and_key() {
     let server = MockServer::start().await;
     for status in [503, 408, 429] {
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(status))
-            .up_to_n_times(1)
-            .expect(1)
-            .mount(&server)
-            .await;
+        answer_first_exactly(&server, 1, "POST", ResponseTemplate::new(status)).await;
     }
     Mock::given(method("POST"))
         .and(header("x-key", "k-secret"))
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
         .await;
-    let http = HttpClient::new("test", &settings(3)).unwrap();
+    let http = http(3);
     let resp = http
         .send(&request(&server.uri(), RetrySafety::Idempotent))
         .await
@@ -71,12 +57,8 @@ async fn idempotent_writes_are_retried_on_5xx_408_429_with_the_same_bytes_and_ke
 #[tokio::test]
 async fn creates_that_cannot_be_deduplicated_are_retried_only_on_429() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let http = HttpClient::new("test", &settings(3)).unwrap();
+    answer_exactly(&server, 1, "POST", ResponseTemplate::new(500)).await;
+    let http = http(3);
     let resp = http
         .send(&request(&server.uri(), RetrySafety::NotAfterSend))
         .await
@@ -84,15 +66,8 @@ async fn creates_that_cannot_be_deduplicated_are_retried_only_on_429() {
     assert_eq!((resp.status.as_u16(), resp.attempts), (500, 1));
 
     server.reset().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201))
-        .mount(&server)
-        .await;
+    answer_first(&server, 1, "POST", ResponseTemplate::new(429)).await;
+    answer_all(&server, "POST", ResponseTemplate::new(201)).await;
     let resp = http
         .send(&request(&server.uri(), RetrySafety::NotAfterSend))
         .await
@@ -103,11 +78,8 @@ async fn creates_that_cannot_be_deduplicated_are_retried_only_on_429() {
 #[tokio::test]
 async fn a_timeout_on_a_create_is_outcome_unknown_and_sent_once() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
-        .mount(&server)
-        .await;
-    let http = HttpClient::new("test", &settings(3)).unwrap();
+    answer_all(&server, "POST", late()).await;
+    let http = http(3);
     let err = http
         .send(&request(&server.uri(), RetrySafety::NotAfterSend))
         .await
@@ -126,7 +98,7 @@ async fn connection_refused_is_retried_even_for_creates_then_a_transport_error()
         .local_addr()
         .unwrap()
         .port();
-    let http = HttpClient::new("test", &settings(2)).unwrap();
+    let http = http(2);
     let err = http
         .send(&request(
             &format!("http://127.0.0.1:{port}/x"),
@@ -143,16 +115,9 @@ async fn connection_refused_is_retried_even_for_creates_then_a_transport_error()
 #[tokio::test]
 async fn the_providers_retry_after_is_honoured_and_a_too_long_one_ends_retries() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    let http = HttpClient::new("test", &settings(3)).unwrap();
+    answer_first(&server, 1, "POST", too_many("retry-after", "1")).await;
+    answer_all(&server, "POST", ResponseTemplate::new(200)).await;
+    let http = http(3);
     let started = Instant::now();
     let resp = http
         .send(&request(&server.uri(), RetrySafety::Idempotent))
@@ -166,11 +131,7 @@ async fn the_providers_retry_after_is_honoured_and_a_too_long_one_ends_retries()
     );
 
     server.reset().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "600"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_exactly(&server, 1, "POST", too_many("retry-after", "600")).await;
     let resp = http
         .send(&request(&server.uri(), RetrySafety::Idempotent))
         .await
@@ -188,18 +149,10 @@ async fn a_custom_retry_after_parser_reads_the_providers_header() {
         billsync_core::retry::epoch_seconds_until(h, "x-ratelimit-retry-after")
     }
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("x-ratelimit-retry-after", "1000"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    let http = HttpClient::new("test", &settings(3))
-        .unwrap()
-        .with_retry_after_parser(parser);
+    let wait = too_many("x-ratelimit-retry-after", "1000");
+    answer_first(&server, 1, "POST", wait).await;
+    answer_all(&server, "POST", ResponseTemplate::new(200)).await;
+    let http = http(3).with_retry_after_parser(parser);
     // An epoch second long past means "now": retried at once, not after ~1000 s.
     let started = Instant::now();
     let resp = http
@@ -213,16 +166,12 @@ async fn a_custom_retry_after_parser_reads_the_providers_header() {
 #[tokio::test]
 async fn no_retries_when_disabled() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_exactly(&server, 1, "POST", ResponseTemplate::new(503)).await;
     let http = HttpClient::new(
         "test",
         &HttpSettings {
             retry: RetryConfig::none(),
-            ..settings(0)
+            ..fast_retries(0)
         },
     )
     .unwrap();

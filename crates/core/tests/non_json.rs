@@ -1,30 +1,15 @@
 //! A success answer whose body is not JSON (a proxy's HTML page) against wiremock: retried like a
 //! 5xx when the request is safe to repeat, never when it is not.
 
-use std::time::Duration;
+mod common;
 
-use billsync_core::provider_kit::HttpClient;
 use billsync_core::reqwest::Method;
 use billsync_core::url::Url;
-use billsync_core::{HttpSettings, PreparedRequest, RetryConfig, RetrySafety};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use billsync_core::{PreparedRequest, RetrySafety};
+use common::*;
+use wiremock::{MockServer, ResponseTemplate};
 
 const PROXY_PAGE: &str = "<html><body><h1>Welcome to nginx!</h1></body></html>";
-
-fn http(max_retries: u32) -> HttpClient {
-    let settings = HttpSettings {
-        timeout: Duration::from_millis(500),
-        retry: RetryConfig {
-            max_retries,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(10),
-            ..RetryConfig::default()
-        },
-        ..HttpSettings::default()
-    };
-    HttpClient::new("test", &settings).unwrap()
-}
 
 fn html() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(PROXY_PAGE, "text/html")
@@ -45,15 +30,8 @@ fn create(server: &MockServer) -> PreparedRequest {
 #[tokio::test]
 async fn an_html_page_with_200_is_retried_and_the_json_answer_after_it_is_returned() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(html())
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "c-1"})))
-        .mount(&server)
-        .await;
+    answer_first(&server, 2, "GET", html()).await;
+    answer_all(&server, "GET", reply(200, serde_json::json!({"id": "c-1"}))).await;
     let resp = http(3).send(&get(&server)).await.unwrap();
     assert_eq!((resp.status.as_u16(), resp.attempts), (200, 3));
     let body: serde_json::Value = resp.json("test").unwrap();
@@ -65,15 +43,9 @@ async fn an_html_page_with_200_is_retried_and_the_json_answer_after_it_is_return
 async fn a_cut_off_json_body_and_plain_text_count_as_not_json_too() {
     for body in ["{\"id\": \"c-", "Service Temporarily Unavailable"] {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
-            .up_to_n_times(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})))
-            .mount(&server)
-            .await;
+        let cut_off = ResponseTemplate::new(200).set_body_raw(body, "application/json");
+        answer_first(&server, 1, "GET", cut_off).await;
+        answer_all(&server, "GET", reply(200, serde_json::json!({"ok": true}))).await;
         let resp = http(3).send(&get(&server)).await.unwrap();
         assert_eq!((resp.status.as_u16(), resp.attempts), (200, 2), "{body}");
         assert_eq!(&resp.body[..], b"{\"ok\":true}", "{body}");
@@ -83,11 +55,7 @@ async fn a_cut_off_json_body_and_plain_text_count_as_not_json_too() {
 #[tokio::test]
 async fn when_retries_run_out_the_last_page_is_returned_for_the_provider_to_refuse() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(html())
-        .expect(3)
-        .mount(&server)
-        .await;
+    answer_exactly(&server, 3, "GET", html()).await;
     let resp = http(2).send(&get(&server)).await.unwrap();
     assert_eq!((resp.status.as_u16(), resp.attempts), (200, 3));
     assert_eq!(&resp.body[..], PROXY_PAGE.as_bytes());
@@ -98,11 +66,7 @@ async fn when_retries_run_out_the_last_page_is_returned_for_the_provider_to_refu
 #[tokio::test]
 async fn a_create_that_cannot_be_deduplicated_is_not_repeated_on_a_page() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(html())
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_exactly(&server, 1, "POST", html()).await;
     let resp = http(3).send(&create(&server)).await.unwrap();
     assert_eq!((resp.status.as_u16(), resp.attempts), (200, 1));
 }
@@ -110,16 +74,12 @@ async fn a_create_that_cannot_be_deduplicated_is_not_repeated_on_a_page() {
 #[tokio::test]
 async fn json_and_empty_success_answers_are_not_retried() {
     for template in [
-        ResponseTemplate::new(200).set_body_json(serde_json::json!([1, 2])),
+        reply(200, serde_json::json!([1, 2])),
         ResponseTemplate::new(204),
         ResponseTemplate::new(200).set_body_raw("  \n", "text/plain"),
     ] {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .respond_with(template)
-            .expect(1)
-            .mount(&server)
-            .await;
+        answer_exactly(&server, 1, "GET", template).await;
         let resp = http(3).send(&get(&server)).await.unwrap();
         assert_eq!(resp.attempts, 1);
     }
@@ -128,11 +88,8 @@ async fn json_and_empty_success_answers_are_not_retried() {
 #[tokio::test]
 async fn a_non_json_client_error_is_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(403).set_body_raw(PROXY_PAGE, "text/html"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let forbidden = ResponseTemplate::new(403).set_body_raw(PROXY_PAGE, "text/html");
+    answer_exactly(&server, 1, "GET", forbidden).await;
     let resp = http(3).send(&get(&server)).await.unwrap();
     assert_eq!((resp.status.as_u16(), resp.attempts), (403, 1));
 }
