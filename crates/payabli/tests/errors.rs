@@ -12,19 +12,16 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 #[tokio::test]
 async fn a_400_envelope_is_rejected_with_explanation_and_todo() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(none_found())
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+    answer_all(&server, "GET", none_found()).await;
+    let invalid = envelope(
+        400,
+        json!({
             "isSuccess": false, "responseCode": 3003, "responseText": "Invalid parameter",
             "pageidentifier": null,
             "responseData": {"explanation": "Invalid customer identifiers", "todoAction": "Send an identifier"}
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    );
+    answer_exactly(&server, 1, "POST", invalid).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(
@@ -44,16 +41,14 @@ async fn a_400_envelope_is_rejected_with_explanation_and_todo() {
 #[tokio::test]
 async fn declined_with_200_is_rejected() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(none_found())
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+    answer_all(&server, "GET", none_found()).await;
+    let declined = envelope(
+        200,
+        json!({
             "isSuccess": false, "responseCode": 2, "responseText": "Declined", "responseData": null
-        })))
-        .mount(&server)
-        .await;
+        }),
+    );
+    answer_all(&server, "POST", declined).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(err.messages(), ["Declined"]);
@@ -62,10 +57,7 @@ async fn declined_with_200_is_rejected() {
 #[tokio::test]
 async fn unauthorized_is_auth_and_never_shows_the_token() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(401))
-        .mount(&server)
-        .await;
+    answer_all(&server, "GET", ResponseTemplate::new(401)).await;
     let client = client(&server);
     let err = client.upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Auth);
@@ -77,19 +69,9 @@ async fn unauthorized_is_auth_and_never_shows_the_token() {
 #[tokio::test]
 async fn rate_limited_then_success() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(none_found())
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(created(8))
-        .mount(&server)
-        .await;
+    answer_first(&server, 1, "GET", ResponseTemplate::new(429)).await;
+    answer_all(&server, "GET", none_found()).await;
+    answer_all(&server, "POST", created(8)).await;
     let done = client(&server).upsert(&customer()).await.unwrap();
     assert_eq!((done.outcome, done.requests), (Outcome::Created, 3));
 }
@@ -97,30 +79,16 @@ async fn rate_limited_then_success() {
 #[tokio::test]
 async fn garbage_and_bare_ids() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(none_found())
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("<html>gateway</html>"))
-        .mount(&server)
-        .await;
+    answer_all(&server, "GET", none_found()).await;
+    answer_all(&server, "POST", text(200, "<html>gateway</html>")).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
 
     for data in [json!(123), json!("123")] {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .respond_with(none_found())
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"isSuccess": true, "responseData": data})),
-            )
-            .mount(&server)
-            .await;
+        answer_all(&server, "GET", none_found()).await;
+        let bare = envelope(200, json!({"isSuccess": true, "responseData": data}));
+        answer_all(&server, "POST", bare).await;
         let done = client(&server).upsert(&customer()).await.unwrap();
         assert_eq!(done.provider_id, "123");
     }
@@ -145,10 +113,13 @@ async fn a_409_envelope_to_a_create_is_an_existing_customer_found_and_updated() 
     // No "already exists" wording: the 409 with Payabli's envelope is what counts.
     Mock::given(method("POST"))
         .and(path(CREATE))
-        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
-            "isSuccess": false, "responseCode": 3, "responseText": "Conflict",
-            "responseData": {"explanation": "Identifiers matched.", "todoAction": "Update it."}
-        })))
+        .respond_with(envelope(
+            409,
+            json!({
+                "isSuccess": false, "responseCode": 3, "responseText": "Conflict",
+                "responseData": {"explanation": "Identifiers matched.", "todoAction": "Update it."}
+            }),
+        ))
         .expect(1)
         .mount(&server)
         .await;
@@ -168,24 +139,16 @@ async fn a_409_envelope_to_a_create_is_an_existing_customer_found_and_updated() 
 #[tokio::test]
 async fn two_server_errors_then_a_rejection_reports_three_attempts_and_the_code() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(none_found())
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503).set_body_string("Service Unavailable"))
-        .up_to_n_times(2)
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+    answer_all(&server, "GET", none_found()).await;
+    answer_first_exactly(&server, 2, "POST", text(503, "Service Unavailable")).await;
+    let invalid = envelope(
+        400,
+        json!({
             "isSuccess": false, "responseCode": 3003, "responseText": "Invalid parameter",
             "responseData": {"explanation": "zip is invalid", "todoAction": "Fix the zip."}
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+        }),
+    );
+    answer_exactly(&server, 1, "POST", invalid).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(err.attempts(), 3);

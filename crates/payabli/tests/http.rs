@@ -67,11 +67,7 @@ async fn an_existing_customer_created_elsewhere_is_found_and_updated() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(created(1))
-        .expect(0)
-        .mount(&server)
-        .await;
+    answer_exactly(&server, 0, "POST", created(1)).await;
     let done = client(&server).upsert(&customer()).await.unwrap();
     assert_eq!(
         (done.outcome, done.provider_id.as_str(), done.requests),
@@ -82,21 +78,9 @@ async fn an_existing_customer_created_elsewhere_is_found_and_updated() {
 #[tokio::test]
 async fn the_idempotency_key_is_the_same_on_a_retried_create() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(none_found())
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(created(5))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_all(&server, "GET", none_found()).await;
+    answer_first_exactly(&server, 1, "POST", ResponseTemplate::new(503)).await;
+    answer_exactly(&server, 1, "POST", created(5)).await;
     let key = IdempotencyKey::new("key-abc-123").unwrap();
     let done = client(&server)
         .upsert_with(&customer(), &UpsertOptions::with_idempotency_key(key))
@@ -124,24 +108,10 @@ async fn the_idempotency_key_is_the_same_on_a_retried_create() {
 #[tokio::test]
 async fn a_duplicate_key_after_a_retry_means_the_first_attempt_created_it() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(none_found())
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(found(31))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(502))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(409).set_body_string("Duplicated idempotencyKey: k"))
-        .mount(&server)
-        .await;
+    answer_first(&server, 1, "GET", none_found()).await;
+    answer_all(&server, "GET", found(31)).await;
+    answer_first(&server, 1, "POST", ResponseTemplate::new(502)).await;
+    answer_all(&server, "POST", text(409, "Duplicated idempotencyKey: k")).await;
     let done = client(&server).upsert(&customer()).await.unwrap();
     assert_eq!(
         (done.outcome, done.provider_id.as_str()),
@@ -152,15 +122,9 @@ async fn a_duplicate_key_after_a_retry_means_the_first_attempt_created_it() {
 #[tokio::test]
 async fn a_conflict_on_a_first_attempt_is_an_error_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(none_found())
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(409).set_body_string("Duplicated idempotencyKey: k"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_all(&server, "GET", none_found()).await;
+    let duplicate_key = text(409, "Duplicated idempotencyKey: k");
+    answer_exactly(&server, 1, "POST", duplicate_key).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(
@@ -172,25 +136,15 @@ async fn a_conflict_on_a_first_attempt_is_an_error_not_retried() {
 #[tokio::test]
 async fn a_remembered_id_gone_at_payabli_is_looked_up_again() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(none_found())
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(created(10))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(created(11))
-        .mount(&server)
-        .await;
+    answer_all(&server, "GET", none_found()).await;
+    answer_first(&server, 1, "POST", created(10)).await;
+    answer_all(&server, "POST", created(11)).await;
     Mock::given(method("PUT"))
         .and(path("/api/Customer/10"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"isSuccess": false, "responseText": "Not found"})),
-        )
+        .respond_with(envelope(
+            404,
+            json!({"isSuccess": false, "responseText": "Not found"}),
+        ))
         .mount(&server)
         .await;
     let client = client(&server);
