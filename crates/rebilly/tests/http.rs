@@ -9,6 +9,7 @@ use billsync_core::secrecy::SecretString;
 use billsync_core::{Customer, ErrorKind, Outcome, Provider, Upsert};
 use billsync_rebilly::{RebillyClient, RebillyProblem};
 use common::*;
+use serde_json::json;
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 #[tokio::test]
@@ -18,7 +19,7 @@ async fn created_201_reads_location_and_sends_the_key_and_body() {
         .and(path(CUSTOMER_PATH))
         .and(header("reb-apikey", KEY))
         .and(header("content-type", "application/json"))
-        .and(body_partial_json(serde_json::json!({
+        .and(body_partial_json(json!({
             "websiteId": "web-1",
             "primaryAddress": {
                 "firstName": "John",
@@ -34,7 +35,7 @@ async fn created_201_reads_location_and_sends_the_key_and_body() {
                     "location",
                     "https://api-sandbox.rebilly.com/organizations/org-1/customers/cust-from-location",
                 )
-                .set_body_json(serde_json::json!({"websiteId": "web-1"})),
+                .set_body_json(json!({"websiteId": "web-1"})),
         )
         .expect(1)
         .mount(&server)
@@ -52,14 +53,15 @@ async fn ok_200_is_an_update_with_the_body_id() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .and(path(CUSTOMER_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
-            "id": "cust-1", "email": "johndoe@abc.com", "revision": 3
-        })))
+        .respond_with(resource(
+            200,
+            json!({
+                "id": "cust-1", "email": "johndoe@abc.com", "revision": 3
+            }),
+        ))
         .mount(&server)
         .await;
-    let done = Upsert::<Customer>::upsert(&client(&server), &customer())
-        .await
-        .unwrap();
+    let done = upsert_customer(&server).await.unwrap();
     assert_eq!(done.outcome, Outcome::Updated);
     assert_eq!(done.provider_id, "cust-1");
 }
@@ -69,9 +71,7 @@ async fn ids_are_one_percent_encoded_segment() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .and(path("/rebilly/organizations/org-1/customers/a@b.c~d"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "a@b.c~d"})),
-        )
+        .respond_with(resource(200, json!({"id": "a@b.c~d"})))
         .expect(1)
         .mount(&server)
         .await;
@@ -88,7 +88,7 @@ async fn jwt_goes_as_bearer() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .and(header("authorization", "Bearer jwt-token-XYZ"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "cust-1"})))
+        .respond_with(resource(200, json!({"id": "cust-1"})))
         .expect(1)
         .mount(&server)
         .await;
@@ -109,17 +109,12 @@ async fn jwt_goes_as_bearer() {
 async fn unauthorized_and_forbidden_are_auth_errors_without_the_key() {
     for status in [401, 403] {
         let server = MockServer::start().await;
-        Mock::given(method("PUT"))
-            .respond_with(problem(
-                status,
-                serde_json::json!({"title": "Unauthorized", "status": status, "detail": "Invalid credentials"}),
-            ))
-            .expect(1)
-            .mount(&server)
-            .await;
-        let err = Upsert::<Customer>::upsert(&client(&server), &customer())
-            .await
-            .unwrap_err();
+        let answer = problem(
+            status,
+            json!({"title": "Unauthorized", "status": status, "detail": "Invalid credentials"}),
+        );
+        answer_exactly(&server, 1, "PUT", answer).await;
+        let err = upsert_customer(&server).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Auth, "{status}");
         assert_eq!(err.status(), Some(status));
         assert_eq!(err.provider(), Some("rebilly"));
@@ -136,16 +131,12 @@ async fn unauthorized_and_forbidden_are_auth_errors_without_the_key() {
 #[tokio::test]
 async fn conflict_409_is_a_conflict() {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(problem(
-            409,
-            serde_json::json!({"title": "Conflict", "status": 409, "detail": "Customer is locked"}),
-        ))
-        .mount(&server)
-        .await;
-    let err = Upsert::<Customer>::upsert(&client(&server), &customer())
-        .await
-        .unwrap_err();
+    let answer = problem(
+        409,
+        json!({"title": "Conflict", "status": 409, "detail": "Customer is locked"}),
+    );
+    answer_all(&server, "PUT", answer).await;
+    let err = upsert_customer(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(err.to_string().contains("Customer is locked"), "{err}");
     assert_no_key(&err);
@@ -154,27 +145,22 @@ async fn conflict_409_is_a_conflict() {
 #[tokio::test]
 async fn validation_422_carries_every_invalid_field() {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(problem(
-            422,
-            serde_json::json!({
-                "type": "https://api.rebilly.com/problems/validation-error",
-                "title": "Validation error",
-                "status": 422,
-                "detail": "The request body is invalid",
-                "invalidFields": [
-                    {"field": "primaryAddress.postalCode", "message": "Postal code is invalid"},
-                    {"field": "websiteId", "message": "Website does not exist"},
-                    {"field": "customFields.foo", "message": "Unknown custom field"}
-                ]
-            }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = Upsert::<Customer>::upsert(&client(&server), &customer())
-        .await
-        .unwrap_err();
+    let answer = problem(
+        422,
+        json!({
+            "type": "https://api.rebilly.com/problems/validation-error",
+            "title": "Validation error",
+            "status": 422,
+            "detail": "The request body is invalid",
+            "invalidFields": [
+                {"field": "primaryAddress.postalCode", "message": "Postal code is invalid"},
+                {"field": "websiteId", "message": "Website does not exist"},
+                {"field": "customFields.foo", "message": "Unknown custom field"}
+            ]
+        }),
+    );
+    answer_exactly(&server, 1, "PUT", answer).await;
+    let err = upsert_customer(&server).await.unwrap_err();
     let fields = err.field_errors();
     assert_eq!(fields.len(), 3, "{err}");
     assert_eq!(fields[0].path, "primaryAddress.postalCode");
@@ -196,27 +182,12 @@ fn epoch_in(secs: u64) -> String {
 #[tokio::test]
 async fn rate_limit_429_waits_until_the_epoch_then_succeeds() {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(
-            problem(
-                429,
-                serde_json::json!({"title": "Rate Limit Exceeded", "status": 429}),
-            )
-            .insert_header("x-ratelimit-retry-after", epoch_in(2).as_str()),
-        )
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "cust-1"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let answer = problem(429, json!({"title": "Rate Limit Exceeded", "status": 429}))
+        .insert_header("x-ratelimit-retry-after", epoch_in(2).as_str());
+    answer_first_exactly(&server, 1, "PUT", answer).await;
+    answer_exactly(&server, 1, "PUT", resource(200, json!({"id": "cust-1"}))).await;
     let started = std::time::Instant::now();
-    let done = Upsert::<Customer>::upsert(&client(&server), &customer())
-        .await
-        .unwrap();
+    let done = upsert_customer(&server).await.unwrap();
     assert_eq!(done.outcome, Outcome::Updated);
     assert_eq!(done.requests, 2);
     // The header is an instant 1 to 2 seconds away: the client waited until it, rather than
@@ -231,17 +202,9 @@ async fn rate_limit_429_waits_until_the_epoch_then_succeeds() {
 #[tokio::test]
 async fn rate_limit_beyond_the_bounded_wait_is_returned_with_when_to_retry() {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("x-ratelimit-retry-after", epoch_in(600).as_str()),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = Upsert::<Customer>::upsert(&client(&server), &customer())
-        .await
-        .unwrap_err();
+    let far = ResponseTemplate::new(429).insert_header("x-ratelimit-retry-after", epoch_in(600));
+    answer_exactly(&server, 1, "PUT", far).await;
+    let err = upsert_customer(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     let wait = err.retry_after().unwrap();
     assert!(wait > Duration::from_secs(590) && wait <= Duration::from_secs(600));
@@ -252,20 +215,9 @@ async fn rate_limit_beyond_the_bounded_wait_is_returned_with_when_to_retry() {
 #[tokio::test]
 async fn server_error_then_success_is_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(503).set_body_string("<html>down</html>"))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "cust-1"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let done = Upsert::<Customer>::upsert(&client(&server), &customer())
-        .await
-        .unwrap();
+    answer_first_exactly(&server, 1, "PUT", text(503, "<html>down</html>")).await;
+    answer_exactly(&server, 1, "PUT", resource(201, json!({"id": "cust-1"}))).await;
+    let done = upsert_customer(&server).await.unwrap();
     assert_eq!(done.outcome, Outcome::Created);
     assert_eq!(done.requests, 2);
 }
@@ -273,17 +225,11 @@ async fn server_error_then_success_is_retried() {
 #[tokio::test]
 async fn garbage_answers_are_typed_errors() {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("content-type", "text/html")
-                .set_body_string("<html>maintenance</html>"),
-        )
-        .mount(&server)
-        .await;
-    let err = Upsert::<Customer>::upsert(&client(&server), &customer())
-        .await
-        .unwrap_err();
+    let answer = ResponseTemplate::new(200)
+        .insert_header("content-type", "text/html")
+        .set_body_string("<html>maintenance</html>");
+    answer_all(&server, "PUT", answer).await;
+    let err = upsert_customer(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(!err.to_string().contains("maintenance"), "{err}");
 
@@ -297,10 +243,7 @@ async fn garbage_answers_are_typed_errors() {
         (408, "", ErrorKind::Unavailable),
     ] {
         let server = MockServer::start().await;
-        Mock::given(method("PUT"))
-            .respond_with(ResponseTemplate::new(status).set_body_string(body))
-            .mount(&server)
-            .await;
+        answer_all(&server, "PUT", text(status, body)).await;
         let c = RebillyClient::new(
             config(&server, 0)
                 .api_key(SecretString::from(KEY))
@@ -319,11 +262,7 @@ async fn garbage_answers_are_typed_errors() {
 #[tokio::test]
 async fn invalid_records_send_nothing() {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    answer_exactly(&server, 0, "PUT", ResponseTemplate::new(200)).await;
     let mut c = customer();
     c.external_id = "has space".into();
     let err = Upsert::<Customer>::upsert(&client(&server), &c)
@@ -350,27 +289,17 @@ async fn provider_exposes_both_kinds() {
 #[tokio::test]
 async fn two_server_errors_then_a_validation_problem_reports_three_attempts_and_its_details() {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .respond_with(problem(
-            422,
-            serde_json::json!({
-                "type": "https://api.rebilly.com/errors/validation-error",
-                "title": "Validation error", "status": 422,
-                "invalidFields": [{"field": "email", "message": "is taken"}]
-            }),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = Upsert::<Customer>::upsert(&client(&server), &customer())
-        .await
-        .unwrap_err();
+    answer_first_exactly(&server, 2, "PUT", ResponseTemplate::new(503)).await;
+    let answer = problem(
+        422,
+        json!({
+            "type": "https://api.rebilly.com/errors/validation-error",
+            "title": "Validation error", "status": 422,
+            "invalidFields": [{"field": "email", "message": "is taken"}]
+        }),
+    );
+    answer_exactly(&server, 1, "PUT", answer).await;
+    let err = upsert_customer(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(err.attempts(), 3);
     assert_eq!(err.status(), Some(422));

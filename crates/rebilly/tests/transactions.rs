@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use billsync_core::{ErrorKind, IdMap, MemoryIdMap, Outcome, Payment, RecordKind, Upsert};
 use common::*;
+use serde_json::json;
 use wiremock::matchers::{body_partial_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 #[tokio::test]
@@ -15,7 +16,7 @@ async fn transaction_post_carries_request_id_and_exact_amount() {
     Mock::given(method("POST"))
         .and(path(TRANSACTIONS_PATH))
         .and(header("reb-apikey", KEY))
-        .and(body_partial_json(serde_json::json!({
+        .and(body_partial_json(json!({
             "type": "sale",
             "websiteId": "web-1",
             "customerId": "cust-1",
@@ -31,7 +32,7 @@ async fn transaction_post_carries_request_id_and_exact_amount() {
                     "location",
                     "https://api-sandbox.rebilly.com/organizations/org-1/transactions/txn_1",
                 )
-                .set_body_json(serde_json::json!({
+                .set_body_json(json!({
                     "id": "txn_1", "requestId": "pay-1", "result": "approved", "status": "completed"
                 })),
         )
@@ -61,18 +62,9 @@ async fn transaction_post_carries_request_id_and_exact_amount() {
 #[tokio::test]
 async fn transaction_5xx_then_success_is_retried_with_the_same_request_id() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "txn_2"})))
-        .mount(&server)
-        .await;
-    let done = Upsert::<Payment>::upsert(&client(&server), &payment())
-        .await
-        .unwrap();
+    answer_first(&server, 1, "POST", ResponseTemplate::new(500)).await;
+    answer_all(&server, "POST", resource(201, json!({"id": "txn_2"}))).await;
+    let done = upsert_payment(&server).await.unwrap();
     assert_eq!((done.outcome, done.requests), (Outcome::Created, 2));
     let bodies: Vec<serde_json::Value> = server
         .received_requests()
@@ -91,7 +83,7 @@ async fn duplicate_request_id_without_an_id_is_looked_up_and_unchanged() {
         .and(path(TRANSACTIONS_PATH))
         .respond_with(problem(
             409,
-            serde_json::json!({"title": "Conflict", "status": 409,
+            json!({"title": "Conflict", "status": 409,
                 "detail": "Transaction with the same requestId already exists"}),
         ))
         .expect(1)
@@ -102,9 +94,12 @@ async fn duplicate_request_id_without_an_id_is_looked_up_and_unchanged() {
         .and(query_param("filter", "requestId:pay-1"))
         .and(query_param("limit", "1"))
         .and(header("reb-apikey", KEY))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([
-            {"id": "txn_original", "requestId": "pay-1", "result": "approved"}
-        ])))
+        .respond_with(resource(
+            200,
+            json!([
+                {"id": "txn_original", "requestId": "pay-1", "result": "approved"}
+            ]),
+        ))
         .expect(1)
         .mount(&server)
         .await;
@@ -125,19 +120,14 @@ async fn duplicate_request_id_without_an_id_is_looked_up_and_unchanged() {
 #[tokio::test]
 async fn duplicate_request_id_naming_the_transaction_is_unchanged() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(problem(
-            422,
-            serde_json::json!({"title": "Validation error", "status": 422,
+    let answer = problem(
+        422,
+        json!({"title": "Validation error", "status": 422,
                 "transactionId": "txn_named",
                 "invalidFields": [{"field": "requestId", "message": "requestId has already been used"}]}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let done = Upsert::<Payment>::upsert(&client(&server), &payment())
-        .await
-        .unwrap();
+    );
+    answer_exactly(&server, 1, "POST", answer).await;
+    let done = upsert_payment(&server).await.unwrap();
     assert_eq!(
         (done.outcome, done.provider_id.as_str()),
         (Outcome::Unchanged, "txn_named")
@@ -147,15 +137,14 @@ async fn duplicate_request_id_naming_the_transaction_is_unchanged() {
 #[tokio::test]
 async fn duplicate_answered_with_the_existing_transaction_is_unchanged() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+    let answer = resource(
+        200,
+        json!({
             "id": "txn_existing", "requestId": "pay-1", "result": "approved"
-        })))
-        .mount(&server)
-        .await;
-    let done = Upsert::<Payment>::upsert(&client(&server), &payment())
-        .await
-        .unwrap();
+        }),
+    );
+    answer_all(&server, "POST", answer).await;
+    let done = upsert_payment(&server).await.unwrap();
     assert_eq!(
         (done.outcome, done.provider_id.as_str()),
         (Outcome::Unchanged, "txn_existing")
@@ -165,29 +154,24 @@ async fn duplicate_answered_with_the_existing_transaction_is_unchanged() {
 #[tokio::test]
 async fn other_conflicts_and_declines_are_errors() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(problem(
-            409,
-            serde_json::json!({"title": "Conflict", "status": 409, "detail": "Customer is blocklisted"}),
-        ))
-        .mount(&server)
-        .await;
-    let err = Upsert::<Payment>::upsert(&client(&server), &payment())
-        .await
-        .unwrap_err();
+    let answer = problem(
+        409,
+        json!({"title": "Conflict", "status": 409, "detail": "Customer is blocklisted"}),
+    );
+    answer_all(&server, "POST", answer).await;
+    let err = upsert_payment(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert_no_key(&err);
 
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({
+    let answer = resource(
+        201,
+        json!({
             "id": "txn_d", "result": "declined"
-        })))
-        .mount(&server)
-        .await;
-    let err = Upsert::<Payment>::upsert(&client(&server), &payment())
-        .await
-        .unwrap_err();
+        }),
+    );
+    answer_all(&server, "POST", answer).await;
+    let err = upsert_payment(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Rejected);
     assert!(err.to_string().contains("txn_d"), "{err}");
 }
@@ -209,7 +193,7 @@ async fn conflict_then_lookup(
     Mock::given(method("GET"))
         .and(path(TRANSACTIONS_PATH))
         .and(query_param("filter", "requestId:pay-1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(found))
+        .respond_with(resource(200, found))
         .expect(1)
         .mount(&server)
         .await;
@@ -221,13 +205,11 @@ async fn a_409_is_checked_by_lookup_whatever_its_wording() {
     // No word about the requestId: the status is what counts, and the lookup confirms it.
     let server = conflict_then_lookup(
         409,
-        serde_json::json!({"title": "Conflict", "status": 409}),
-        serde_json::json!([{"id": "txn_found", "requestId": "pay-1", "result": "approved"}]),
+        json!({"title": "Conflict", "status": 409}),
+        json!([{"id": "txn_found", "requestId": "pay-1", "result": "approved"}]),
     )
     .await;
-    let done = Upsert::<Payment>::upsert(&client(&server), &payment())
-        .await
-        .unwrap();
+    let done = upsert_payment(&server).await.unwrap();
     assert_eq!(
         (done.outcome, done.provider_id.as_str(), done.requests),
         (Outcome::Unchanged, "txn_found", 2)
@@ -238,14 +220,12 @@ async fn a_409_is_checked_by_lookup_whatever_its_wording() {
 async fn a_request_id_field_problem_with_no_transaction_behind_it_is_the_answers_error() {
     let server = conflict_then_lookup(
         422,
-        serde_json::json!({"title": "Validation error", "status": 422,
+        json!({"title": "Validation error", "status": 422,
             "invalidFields": [{"field": "requestId", "message": "does not match pattern"}]}),
-        serde_json::json!([]),
+        json!([]),
     )
     .await;
-    let err = Upsert::<Payment>::upsert(&client(&server), &payment())
-        .await
-        .unwrap_err();
+    let err = upsert_payment(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(err.field_errors()[0].path, "requestId");
     assert_eq!((err.status(), err.attempts()), (Some(422), 1));
