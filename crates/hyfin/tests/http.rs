@@ -8,6 +8,7 @@ use billsync_core::{
     Address, Contact, Customer, ErrorKind, Outcome, Payment, PaymentMethod, PaymentSubType, Upsert,
 };
 use billsync_hyfin::{HyfinClient, HyfinCustomerApi, HyfinError};
+use common::*;
 use serde_json::json;
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -53,7 +54,7 @@ fn payment() -> Payment {
 }
 
 fn ok(action: &str, id: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"success": true, "action": action, "_id": id}))
+    reply(200, json!({"success": true, "action": action, "_id": id}))
 }
 
 #[tokio::test]
@@ -98,12 +99,11 @@ async fn first_upsert_adds_second_updates_the_same_record() {
 #[tokio::test]
 async fn rejected_carries_every_message() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"success": false, "errors": ["invalid field2", "missing field_name"]}),
-        ))
-        .mount(&server)
-        .await;
+    let answer = reply(
+        200,
+        json!({"success": false, "errors": ["invalid field2", "missing field_name"]}),
+    );
+    answer_all(&server, "POST", answer).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(err.messages(), ["invalid field2", "missing field_name"]);
@@ -125,10 +125,7 @@ async fn rejected_carries_every_message() {
 #[tokio::test]
 async fn unauthorized_is_an_auth_error_without_the_token() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401).set_body_string("<html>401 Unauthorized</html>"))
-        .mount(&server)
-        .await;
+    answer_all(&server, "POST", text(401, "<html>401 Unauthorized</html>")).await;
     let err = client(&server).upsert(&payment()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Auth);
     assert_eq!(err.status(), Some(401));
@@ -167,11 +164,8 @@ async fn rate_limited_then_success_resends_the_same_body() {
 #[tokio::test]
 async fn rate_limited_for_too_long_says_when_to_come_back() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let too_long = ResponseTemplate::new(429).insert_header("retry-after", "3600");
+    answer_exactly(&server, 1, "POST", too_long).await;
     let err = client(&server).upsert(&payment()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
@@ -182,17 +176,8 @@ async fn rate_limited_for_too_long_says_when_to_come_back() {
 #[tokio::test]
 async fn server_error_then_success_for_an_idempotent_payment() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ok("updated", "p1"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_first_exactly(&server, 1, "POST", ResponseTemplate::new(500)).await;
+    answer_exactly(&server, 1, "POST", ok("updated", "p1")).await;
     let done = client(&server).upsert(&payment()).await.unwrap();
     assert_eq!(done.outcome, Outcome::Updated);
     assert_eq!(done.requests, 2);
@@ -201,11 +186,7 @@ async fn server_error_then_success_for_an_idempotent_payment() {
 #[tokio::test]
 async fn server_error_on_a_customer_create_is_not_retried_blindly() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_exactly(&server, 1, "POST", ResponseTemplate::new(500)).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
     assert!(!err.is_retryable());
@@ -214,11 +195,7 @@ async fn server_error_on_a_customer_create_is_not_retried_blindly() {
 #[tokio::test]
 async fn server_errors_exhaust_retries_on_updates() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(3)
-        .mount(&server)
-        .await;
+    answer_exactly(&server, 3, "POST", ResponseTemplate::new(503)).await;
     let err = client(&server).upsert(&payment()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unavailable);
     assert_eq!(err.status(), Some(503));
@@ -233,10 +210,7 @@ async fn malformed_or_empty_bodies_are_decode_errors() {
         "{\"success\": true}",
     ] {
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(200).set_body_string(body))
-            .mount(&server)
-            .await;
+        answer_all(&server, "POST", text(200, body)).await;
         let err = client(&server).upsert(&payment()).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Decode, "body {body:?}");
     }
@@ -245,10 +219,8 @@ async fn malformed_or_empty_bodies_are_decode_errors() {
 #[tokio::test]
 async fn timeouts_retry_idempotent_writes_but_not_creates() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ok("added", "x").set_delay(Duration::from_secs(2)))
-        .mount(&server)
-        .await;
+    let late = ok("added", "x").set_delay(Duration::from_secs(2));
+    answer_all(&server, "POST", late).await;
     let client = client(&server);
     let err = client.upsert(&payment()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport);
@@ -259,10 +231,8 @@ async fn timeouts_retry_idempotent_writes_but_not_creates() {
     );
 
     server.reset().await;
-    Mock::given(method("POST"))
-        .respond_with(ok("added", "x").set_delay(Duration::from_secs(2)))
-        .mount(&server)
-        .await;
+    let late = ok("added", "x").set_delay(Duration::from_secs(2));
+    answer_all(&server, "POST", late).await;
     let err = client.upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
     assert_eq!(

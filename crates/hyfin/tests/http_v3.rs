@@ -12,6 +12,7 @@ use billsync_core::{
     Contact, Customer, CustomerStatus, ErrorKind, Outcome, RecordKind, Support, Upsert,
 };
 use billsync_hyfin::{HyfinClient, HyfinCustomerApi, HyfinError};
+use common::*;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -64,8 +65,7 @@ impl Respond for &'static HyfinV3 {
                 ("added", next)
             }
         };
-        let answer = ResponseTemplate::new(200)
-            .set_body_json(json!({"success": true, "action": action, "_id": id}));
+        let answer = reply(200, json!({"success": true, "action": action, "_id": id}));
         let slow = self
             .slow
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -192,11 +192,7 @@ async fn a_timed_out_create_is_retried_and_finds_its_own_record() {
 #[tokio::test]
 async fn exhausted_retries_are_retryable_errors_never_outcome_unknown() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(3)
-        .mount(&server)
-        .await;
+    answer_exactly(&server, 3, "POST", ResponseTemplate::new(500)).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unavailable);
     assert!(err.is_retryable());
@@ -223,13 +219,11 @@ async fn exhausted_retries_are_retryable_errors_never_outcome_unknown() {
 #[tokio::test]
 async fn rejected_and_refused_answers_carry_hyfin_s_messages_and_never_the_token() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"success": false, "errors": ["missing first_name", "invalid email"]}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let answer = reply(
+        200,
+        json!({"success": false, "errors": ["missing first_name", "invalid email"]}),
+    );
+    answer_exactly(&server, 1, "POST", answer).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(err.messages(), ["missing first_name", "invalid email"]);
@@ -238,11 +232,7 @@ async fn rejected_and_refused_answers_carry_hyfin_s_messages_and_never_the_token
 
     for (status, kind) in [(401, ErrorKind::Auth), (422, ErrorKind::Rejected)] {
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(status).set_body_string("<html>no</html>"))
-            .expect(1)
-            .mount(&server)
-            .await;
+        answer_exactly(&server, 1, "POST", text(status, "<html>no</html>")).await;
         let err = client(&server).upsert(&customer()).await.unwrap_err();
         assert_eq!(err.kind(), kind);
         assert_eq!(err.status(), Some(status));
@@ -295,8 +285,7 @@ async fn a_batch_whose_first_answers_are_all_lost_syncs_each_customer_once() {
     // Every first attempt is written at Hyfin but answered too late.
     let hyfin = hyfin_v3(&server, n).await;
     // Room for a late first attempt to land after another customer's retry on a busy machine.
-    let mut http = common::fast_retries();
-    http.retry.max_retries = 5;
+    let http = billsync_core::testing::fast_retries(5);
     let client = common::client_with(&server, TOKEN, HyfinCustomerApi::V3, http);
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..n {

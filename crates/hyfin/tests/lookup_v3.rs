@@ -5,6 +5,7 @@ mod common;
 
 use billsync_core::ErrorKind;
 use billsync_hyfin::{HyfinClient, HyfinCustomerApi};
+use common::*;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -39,7 +40,7 @@ async fn reads_every_field_and_encodes_the_external_id_as_one_segment() {
     Mock::given(method("GET"))
         .and(path("/api/v3.1/site/site-1/customer/a%2Fb%20c"))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(sample("a/b c")))
+        .respond_with(reply(200, sample("a/b c")))
         .expect(1)
         .mount(&server)
         .await;
@@ -68,14 +69,8 @@ async fn reads_every_field_and_encodes_the_external_id_as_one_segment() {
 #[tokio::test]
 async fn not_found_is_none() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"success": false, "errors": ["not found"]})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let not_found = reply(404, json!({"success": false, "errors": ["not found"]}));
+    answer_exactly(&server, 1, "GET", not_found).await;
     assert_eq!(
         client(&server)
             .customer_by_external_id("nobody")
@@ -88,17 +83,8 @@ async fn not_found_is_none() {
 #[tokio::test]
 async fn a_server_error_is_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(sample("c-1")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_first_exactly(&server, 1, "GET", ResponseTemplate::new(503)).await;
+    answer_exactly(&server, 1, "GET", reply(200, sample("c-1"))).await;
     let found = client(&server)
         .customer_by_external_id("c-1")
         .await
@@ -119,10 +105,7 @@ async fn answers_that_are_not_the_customer_asked_for_are_errors() {
         (401, json!({"message": "no"}), ErrorKind::Auth),
     ] {
         let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(status).set_body_json(body.clone()))
-            .mount(&server)
-            .await;
+        answer_all(&server, "GET", reply(status, body.clone())).await;
         let err = client(&server)
             .customer_by_external_id("c-1")
             .await

@@ -1,32 +1,18 @@
 //! What the Hyfin HTTP tests share: a client for a wiremock server, with retries fast enough
-//! for tests.
+//! for tests, Hyfin's answers, and mocks that give them to one method.
 #![allow(dead_code)]
 
-use std::time::Duration;
-
+use billsync_core::HttpSettings;
 use billsync_core::secrecy::SecretString;
-use billsync_core::{HttpSettings, RetryConfig};
+use billsync_core::testing::fast_retries;
 use billsync_hyfin::{HyfinClient, HyfinConfig, HyfinCustomerApi};
-use wiremock::MockServer;
-
-/// A 500 ms timeout and two retries, 5 to 20 ms apart.
-pub fn fast_retries() -> HttpSettings {
-    HttpSettings {
-        timeout: Duration::from_millis(500),
-        retry: RetryConfig {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            ..RetryConfig::default()
-        },
-        ..HttpSettings::default()
-    }
-}
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A client of site `site-1` at `server`, with `token`, writing customers through `api`, with
-/// [`fast_retries`].
+/// two [`fast_retries`].
 pub fn client(server: &MockServer, token: &str, api: HyfinCustomerApi) -> HyfinClient {
-    client_with(server, token, api, fast_retries())
+    client_with(server, token, api, fast_retries(2))
 }
 
 /// [`client`] with other HTTP settings.
@@ -47,4 +33,47 @@ pub fn client_with(
             .unwrap(),
     )
     .unwrap()
+}
+
+/// An answer with `status` and `body` as JSON.
+pub fn reply(status: u16, body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(body)
+}
+
+/// An answer with `status` and `body` as plain text.
+pub fn text(status: u16, body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_string(body)
+}
+
+/// Answers every `verb` request with `answer`.
+pub async fn answer_all(server: &MockServer, verb: &str, answer: ResponseTemplate) {
+    Mock::given(method(verb))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}
+
+/// Answers every `verb` request with `answer`, and fails the test unless exactly `n` came.
+pub async fn answer_exactly(server: &MockServer, n: u64, verb: &str, answer: ResponseTemplate) {
+    Mock::given(method(verb))
+        .respond_with(answer)
+        .expect(n)
+        .mount(server)
+        .await;
+}
+
+/// Answers the first `n` `verb` requests with `answer`, failing the test unless all `n` came;
+/// later ones go to the mocks mounted after.
+pub async fn answer_first_exactly(
+    server: &MockServer,
+    n: u64,
+    verb: &str,
+    answer: ResponseTemplate,
+) {
+    Mock::given(method(verb))
+        .respond_with(answer)
+        .up_to_n_times(n)
+        .expect(n)
+        .mount(server)
+        .await;
 }
