@@ -4,6 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use billsync_core::RetrySafety::{Idempotent, NotAfterSend};
 use billsync_core::provider_kit::HttpClient;
 use billsync_core::reqwest::Method;
 use billsync_core::reqwest::header::HeaderName;
@@ -29,6 +30,11 @@ fn request(url: &str, retry: RetrySafety) -> PreparedRequest {
         .unwrap()
 }
 
+/// [`request`] to `server`.
+fn post(server: &MockServer, retry: RetrySafety) -> PreparedRequest {
+    request(&server.uri(), retry)
+}
+
 #[tokio::test]
 async fn idempotent_writes_are_retried_on_5xx_408_429_with_the_same_bytes_and_key() {
     let server = MockServer::start().await;
@@ -41,10 +47,7 @@ async fn idempotent_writes_are_retried_on_5xx_408_429_with_the_same_bytes_and_ke
         .mount(&server)
         .await;
     let http = http(3);
-    let resp = http
-        .send(&request(&server.uri(), RetrySafety::Idempotent))
-        .await
-        .unwrap();
+    let resp = http.send(&post(&server, Idempotent)).await.unwrap();
     assert_eq!((resp.status.as_u16(), resp.attempts), (200, 4));
     let reqs = server.received_requests().await.unwrap();
     assert!(reqs.windows(2).all(|w| w[0].body == w[1].body));
@@ -59,19 +62,13 @@ async fn creates_that_cannot_be_deduplicated_are_retried_only_on_429() {
     let server = MockServer::start().await;
     answer_exactly(&server, 1, "POST", ResponseTemplate::new(500)).await;
     let http = http(3);
-    let resp = http
-        .send(&request(&server.uri(), RetrySafety::NotAfterSend))
-        .await
-        .unwrap();
+    let resp = http.send(&post(&server, NotAfterSend)).await.unwrap();
     assert_eq!((resp.status.as_u16(), resp.attempts), (500, 1));
 
     server.reset().await;
     answer_first(&server, 1, "POST", ResponseTemplate::new(429)).await;
     answer_all(&server, "POST", ResponseTemplate::new(201)).await;
-    let resp = http
-        .send(&request(&server.uri(), RetrySafety::NotAfterSend))
-        .await
-        .unwrap();
+    let resp = http.send(&post(&server, NotAfterSend)).await.unwrap();
     assert_eq!((resp.status.as_u16(), resp.attempts), (201, 2));
 }
 
@@ -80,10 +77,7 @@ async fn a_timeout_on_a_create_is_outcome_unknown_and_sent_once() {
     let server = MockServer::start().await;
     answer_all(&server, "POST", late()).await;
     let http = http(3);
-    let err = http
-        .send(&request(&server.uri(), RetrySafety::NotAfterSend))
-        .await
-        .unwrap_err();
+    let err = http.send(&post(&server, NotAfterSend)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
     assert_eq!(err.attempts(), 1);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -102,7 +96,7 @@ async fn connection_refused_is_retried_even_for_creates_then_a_transport_error()
     let err = http
         .send(&request(
             &format!("http://127.0.0.1:{port}/x"),
-            RetrySafety::NotAfterSend,
+            NotAfterSend,
         ))
         .await
         .unwrap_err();
@@ -119,10 +113,7 @@ async fn the_providers_retry_after_is_honoured_and_a_too_long_one_ends_retries()
     answer_all(&server, "POST", ResponseTemplate::new(200)).await;
     let http = http(3);
     let started = Instant::now();
-    let resp = http
-        .send(&request(&server.uri(), RetrySafety::Idempotent))
-        .await
-        .unwrap();
+    let resp = http.send(&post(&server, Idempotent)).await.unwrap();
     assert_eq!(resp.attempts, 2);
     assert!(
         started.elapsed() >= Duration::from_millis(950),
@@ -132,10 +123,7 @@ async fn the_providers_retry_after_is_honoured_and_a_too_long_one_ends_retries()
 
     server.reset().await;
     answer_exactly(&server, 1, "POST", too_many("retry-after", "600")).await;
-    let resp = http
-        .send(&request(&server.uri(), RetrySafety::Idempotent))
-        .await
-        .unwrap();
+    let resp = http.send(&post(&server, Idempotent)).await.unwrap();
     assert_eq!((resp.status.as_u16(), resp.attempts), (429, 1));
     assert_eq!(
         http.retry_after(&resp.headers),
@@ -155,10 +143,7 @@ async fn a_custom_retry_after_parser_reads_the_providers_header() {
     let http = http(3).with_retry_after_parser(parser);
     // An epoch second long past means "now": retried at once, not after ~1000 s.
     let started = Instant::now();
-    let resp = http
-        .send(&request(&server.uri(), RetrySafety::Idempotent))
-        .await
-        .unwrap();
+    let resp = http.send(&post(&server, Idempotent)).await.unwrap();
     assert_eq!(resp.attempts, 2);
     assert!(started.elapsed() < Duration::from_secs(1));
 }
@@ -175,9 +160,6 @@ async fn no_retries_when_disabled() {
         },
     )
     .unwrap();
-    let resp = http
-        .send(&request(&server.uri(), RetrySafety::Idempotent))
-        .await
-        .unwrap();
+    let resp = http.send(&post(&server, Idempotent)).await.unwrap();
     assert_eq!(resp.attempts, 1);
 }

@@ -99,11 +99,11 @@ async fn first_upsert_adds_second_updates_the_same_record() {
 #[tokio::test]
 async fn rejected_carries_every_message() {
     let server = MockServer::start().await;
-    let answer = reply(
+    let refused = reply(
         200,
         json!({"success": false, "errors": ["invalid field2", "missing field_name"]}),
     );
-    answer_all(&server, "POST", answer).await;
+    answer_all(&server, "POST", refused).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(err.messages(), ["invalid field2", "missing field_name"]);

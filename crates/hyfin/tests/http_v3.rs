@@ -219,11 +219,11 @@ async fn exhausted_retries_are_retryable_errors_never_outcome_unknown() {
 #[tokio::test]
 async fn rejected_and_refused_answers_carry_hyfin_s_messages_and_never_the_token() {
     let server = MockServer::start().await;
-    let answer = reply(
+    let refused = reply(
         200,
         json!({"success": false, "errors": ["missing first_name", "invalid email"]}),
     );
-    answer_exactly(&server, 1, "POST", answer).await;
+    answer_exactly(&server, 1, "POST", refused).await;
     let err = client(&server).upsert(&customer()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Rejected);
     assert_eq!(err.messages(), ["missing first_name", "invalid email"]);

@@ -109,11 +109,11 @@ async fn jwt_goes_as_bearer() {
 async fn unauthorized_and_forbidden_are_auth_errors_without_the_key() {
     for status in [401, 403] {
         let server = MockServer::start().await;
-        let answer = problem(
+        let unauthorized = problem(
             status,
             json!({"title": "Unauthorized", "status": status, "detail": "Invalid credentials"}),
         );
-        answer_exactly(&server, 1, "PUT", answer).await;
+        answer_exactly(&server, 1, "PUT", unauthorized).await;
         let err = upsert_customer(&server).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Auth, "{status}");
         assert_eq!(err.status(), Some(status));
@@ -131,11 +131,11 @@ async fn unauthorized_and_forbidden_are_auth_errors_without_the_key() {
 #[tokio::test]
 async fn conflict_409_is_a_conflict() {
     let server = MockServer::start().await;
-    let answer = problem(
+    let locked = problem(
         409,
         json!({"title": "Conflict", "status": 409, "detail": "Customer is locked"}),
     );
-    answer_all(&server, "PUT", answer).await;
+    answer_all(&server, "PUT", locked).await;
     let err = upsert_customer(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(err.to_string().contains("Customer is locked"), "{err}");
@@ -145,7 +145,7 @@ async fn conflict_409_is_a_conflict() {
 #[tokio::test]
 async fn validation_422_carries_every_invalid_field() {
     let server = MockServer::start().await;
-    let answer = problem(
+    let invalid = problem(
         422,
         json!({
             "type": "https://api.rebilly.com/problems/validation-error",
@@ -159,7 +159,7 @@ async fn validation_422_carries_every_invalid_field() {
             ]
         }),
     );
-    answer_exactly(&server, 1, "PUT", answer).await;
+    answer_exactly(&server, 1, "PUT", invalid).await;
     let err = upsert_customer(&server).await.unwrap_err();
     let fields = err.field_errors();
     assert_eq!(fields.len(), 3, "{err}");
@@ -182,9 +182,9 @@ fn epoch_in(secs: u64) -> String {
 #[tokio::test]
 async fn rate_limit_429_waits_until_the_epoch_then_succeeds() {
     let server = MockServer::start().await;
-    let answer = problem(429, json!({"title": "Rate Limit Exceeded", "status": 429}))
+    let wait = problem(429, json!({"title": "Rate Limit Exceeded", "status": 429}))
         .insert_header("x-ratelimit-retry-after", epoch_in(2).as_str());
-    answer_first_exactly(&server, 1, "PUT", answer).await;
+    answer_first_exactly(&server, 1, "PUT", wait).await;
     answer_exactly(&server, 1, "PUT", resource(200, json!({"id": "cust-1"}))).await;
     let started = std::time::Instant::now();
     let done = upsert_customer(&server).await.unwrap();
@@ -225,10 +225,10 @@ async fn server_error_then_success_is_retried() {
 #[tokio::test]
 async fn garbage_answers_are_typed_errors() {
     let server = MockServer::start().await;
-    let answer = ResponseTemplate::new(200)
+    let maintenance = ResponseTemplate::new(200)
         .insert_header("content-type", "text/html")
         .set_body_string("<html>maintenance</html>");
-    answer_all(&server, "PUT", answer).await;
+    answer_all(&server, "PUT", maintenance).await;
     let err = upsert_customer(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(!err.to_string().contains("maintenance"), "{err}");
@@ -244,14 +244,7 @@ async fn garbage_answers_are_typed_errors() {
     ] {
         let server = MockServer::start().await;
         answer_all(&server, "PUT", text(status, body)).await;
-        let c = RebillyClient::new(
-            config(&server, 0)
-                .api_key(SecretString::from(KEY))
-                .build()
-                .unwrap(),
-        )
-        .unwrap();
-        let err = Upsert::<Customer>::upsert(&c, &customer())
+        let err = Upsert::<Customer>::upsert(&client_retrying(&server, 0), &customer())
             .await
             .unwrap_err();
         assert_eq!(err.kind(), kind, "{status} {body:?}");
@@ -290,7 +283,7 @@ async fn provider_exposes_both_kinds() {
 async fn two_server_errors_then_a_validation_problem_reports_three_attempts_and_its_details() {
     let server = MockServer::start().await;
     answer_first_exactly(&server, 2, "PUT", ResponseTemplate::new(503)).await;
-    let answer = problem(
+    let invalid = problem(
         422,
         json!({
             "type": "https://api.rebilly.com/errors/validation-error",
@@ -298,7 +291,7 @@ async fn two_server_errors_then_a_validation_problem_reports_three_attempts_and_
             "invalidFields": [{"field": "email", "message": "is taken"}]
         }),
     );
-    answer_exactly(&server, 1, "PUT", answer).await;
+    answer_exactly(&server, 1, "PUT", invalid).await;
     let err = upsert_customer(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(err.attempts(), 3);

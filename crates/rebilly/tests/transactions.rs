@@ -120,13 +120,13 @@ async fn duplicate_request_id_without_an_id_is_looked_up_and_unchanged() {
 #[tokio::test]
 async fn duplicate_request_id_naming_the_transaction_is_unchanged() {
     let server = MockServer::start().await;
-    let answer = problem(
+    let used = problem(
         422,
         json!({"title": "Validation error", "status": 422,
                 "transactionId": "txn_named",
                 "invalidFields": [{"field": "requestId", "message": "requestId has already been used"}]}),
     );
-    answer_exactly(&server, 1, "POST", answer).await;
+    answer_exactly(&server, 1, "POST", used).await;
     let done = upsert_payment(&server).await.unwrap();
     assert_eq!(
         (done.outcome, done.provider_id.as_str()),
@@ -137,13 +137,13 @@ async fn duplicate_request_id_naming_the_transaction_is_unchanged() {
 #[tokio::test]
 async fn duplicate_answered_with_the_existing_transaction_is_unchanged() {
     let server = MockServer::start().await;
-    let answer = resource(
+    let existing = resource(
         200,
         json!({
             "id": "txn_existing", "requestId": "pay-1", "result": "approved"
         }),
     );
-    answer_all(&server, "POST", answer).await;
+    answer_all(&server, "POST", existing).await;
     let done = upsert_payment(&server).await.unwrap();
     assert_eq!(
         (done.outcome, done.provider_id.as_str()),
@@ -154,23 +154,23 @@ async fn duplicate_answered_with_the_existing_transaction_is_unchanged() {
 #[tokio::test]
 async fn other_conflicts_and_declines_are_errors() {
     let server = MockServer::start().await;
-    let answer = problem(
+    let blocklisted = problem(
         409,
         json!({"title": "Conflict", "status": 409, "detail": "Customer is blocklisted"}),
     );
-    answer_all(&server, "POST", answer).await;
+    answer_all(&server, "POST", blocklisted).await;
     let err = upsert_payment(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert_no_key(&err);
 
     let server = MockServer::start().await;
-    let answer = resource(
+    let declined = resource(
         201,
         json!({
             "id": "txn_d", "result": "declined"
         }),
     );
-    answer_all(&server, "POST", answer).await;
+    answer_all(&server, "POST", declined).await;
     let err = upsert_payment(&server).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Rejected);
     assert!(err.to_string().contains("txn_d"), "{err}");

@@ -80,30 +80,24 @@ pub fn text(status: u16, body: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_string(body)
 }
 
+/// A mock that answers every `verb` request with `answer`, before any count is set.
+fn on(verb: &str, answer: ResponseTemplate) -> Mock {
+    Mock::given(method(verb)).respond_with(answer)
+}
+
 /// Answers every `verb` request with `answer`.
 pub async fn answer_all(server: &MockServer, verb: &str, answer: ResponseTemplate) {
-    Mock::given(method(verb))
-        .respond_with(answer)
-        .mount(server)
-        .await;
+    on(verb, answer).mount(server).await;
 }
 
 /// Answers every `verb` request with `answer`, and fails the test unless exactly `n` came.
 pub async fn answer_exactly(server: &MockServer, n: u64, verb: &str, answer: ResponseTemplate) {
-    Mock::given(method(verb))
-        .respond_with(answer)
-        .expect(n)
-        .mount(server)
-        .await;
+    on(verb, answer).expect(n).mount(server).await;
 }
 
 /// Answers the first `n` `verb` requests with `answer`; later ones go to the mocks mounted after.
 pub async fn answer_first(server: &MockServer, n: u64, verb: &str, answer: ResponseTemplate) {
-    Mock::given(method(verb))
-        .respond_with(answer)
-        .up_to_n_times(n)
-        .mount(server)
-        .await;
+    on(verb, answer).up_to_n_times(n).mount(server).await;
 }
 
 /// [`answer_first`], failing the test unless all `n` came.
@@ -113,8 +107,7 @@ pub async fn answer_first_exactly(
     verb: &str,
     answer: ResponseTemplate,
 ) {
-    Mock::given(method(verb))
-        .respond_with(answer)
+    on(verb, answer)
         .up_to_n_times(n)
         .expect(n)
         .mount(server)

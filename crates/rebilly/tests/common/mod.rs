@@ -22,9 +22,15 @@ pub fn config(server: &MockServer, max_retries: u32) -> billsync_rebilly::Rebill
         .http(fast_retries(max_retries))
 }
 
+/// A client of `server` with the API key and three retries.
 pub fn client(server: &MockServer) -> RebillyClient {
+    client_retrying(server, 3)
+}
+
+/// A client of `server` with the API key and at most `max_retries` retries.
+pub fn client_retrying(server: &MockServer, max_retries: u32) -> RebillyClient {
     RebillyClient::new(
-        config(server, 3)
+        config(server, max_retries)
             .api_key(SecretString::from(KEY))
             .build()
             .unwrap(),
@@ -92,30 +98,24 @@ pub async fn upsert_payment(server: &MockServer) -> billsync_core::Result<Upsert
     Upsert::<Payment>::upsert(&client(server), &payment()).await
 }
 
+/// A mock that answers every `verb` request with `answer`, before any count is set.
+fn on(verb: &str, answer: ResponseTemplate) -> Mock {
+    Mock::given(method(verb)).respond_with(answer)
+}
+
 /// Answers every `verb` request with `answer`.
 pub async fn answer_all(server: &MockServer, verb: &str, answer: ResponseTemplate) {
-    Mock::given(method(verb))
-        .respond_with(answer)
-        .mount(server)
-        .await;
+    on(verb, answer).mount(server).await;
 }
 
 /// Answers every `verb` request with `answer`, and fails the test unless exactly `n` came.
 pub async fn answer_exactly(server: &MockServer, n: u64, verb: &str, answer: ResponseTemplate) {
-    Mock::given(method(verb))
-        .respond_with(answer)
-        .expect(n)
-        .mount(server)
-        .await;
+    on(verb, answer).expect(n).mount(server).await;
 }
 
 /// Answers the first `n` `verb` requests with `answer`; later ones go to the mocks mounted after.
 pub async fn answer_first(server: &MockServer, n: u64, verb: &str, answer: ResponseTemplate) {
-    Mock::given(method(verb))
-        .respond_with(answer)
-        .up_to_n_times(n)
-        .mount(server)
-        .await;
+    on(verb, answer).up_to_n_times(n).mount(server).await;
 }
 
 /// [`answer_first`], failing the test unless all `n` came.
@@ -125,8 +125,7 @@ pub async fn answer_first_exactly(
     verb: &str,
     answer: ResponseTemplate,
 ) {
-    Mock::given(method(verb))
-        .respond_with(answer)
+    on(verb, answer)
         .up_to_n_times(n)
         .expect(n)
         .mount(server)
