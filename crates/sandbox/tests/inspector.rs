@@ -16,6 +16,12 @@ async fn admin(sb: &Sandbox, method: Method, path: &str) -> Answer {
     send(method, &format!("{}{path}", sb.base_url()), &[], None).await
 }
 
+/// `GET` of the history of Rebilly's customers, with `query`.
+async fn history(sb: &Sandbox, query: &str) -> Answer {
+    let path = format!("/_sandbox/records/rebilly/customer/history{query}");
+    admin(sb, Method::GET, &path).await
+}
+
 async fn list(sb: &Sandbox, query: &str) -> Value {
     let a = admin(sb, Method::GET, &format!("/_sandbox/requests{query}")).await;
     assert_eq!(a.status, 200, "{}", a.text);
@@ -230,15 +236,10 @@ async fn a_dropped_answer_is_listed_with_its_fault_and_what_went_wrong() {
     assert_eq!(item["fault"], "drop");
     assert_eq!(item["error"], "connection closed before the answer");
     // The write was applied, so the record's history has it.
-    let history = admin(
-        &sb,
-        Method::GET,
-        "/_sandbox/records/rebilly/customer/history",
-    )
-    .await;
-    assert_eq!(history.json["total"], 1);
+    let histories = history(&sb, "").await;
+    assert_eq!(histories.json["total"], 1);
     assert_eq!(
-        history.json["items"][0]["versions"][0]["request_id"],
+        histories.json["items"][0]["versions"][0]["request_id"],
         item["id"]
     );
 }
@@ -249,12 +250,7 @@ async fn a_record_history_has_each_version_with_its_changes_and_request() {
     assert_eq!(put_customer(&sb, "cus-1", CUSTOMER).await.status, 201);
     assert_eq!(put_customer(&sb, "cus-2", CUSTOMER).await.status, 201);
     // Reading a history reconciles it, so the update below is a version of its own.
-    let created = admin(
-        &sb,
-        Method::GET,
-        "/_sandbox/records/rebilly/customer/history",
-    )
-    .await;
+    let created = history(&sb, "").await;
     assert_eq!(created.json["total"], 2);
     assert_eq!(
         put_customer(&sb, "cus-1", CUSTOMER_EDITED).await.status,
@@ -263,12 +259,7 @@ async fn a_record_history_has_each_version_with_its_changes_and_request() {
     let requests = ids(&list(&sb, "").await);
     assert_eq!(requests, [3, 2, 1]);
 
-    let a = admin(
-        &sb,
-        Method::GET,
-        "/_sandbox/records/rebilly/customer/history",
-    )
-    .await;
+    let a = history(&sb, "").await;
     assert_eq!(a.status, 200, "{}", a.text);
     assert_eq!(a.json["total"], 2);
     let first = &a.json["items"][0];
@@ -293,12 +284,7 @@ async fn a_record_history_has_each_version_with_its_changes_and_request() {
     assert_eq!(last_name["after"], "King");
     assert_eq!(a.json["items"][1]["key"], "org-1/cus-2");
 
-    let one = admin(
-        &sb,
-        Method::GET,
-        "/_sandbox/records/rebilly/customer/history?offset=1&limit=1",
-    )
-    .await;
+    let one = history(&sb, "?offset=1&limit=1").await;
     assert_eq!(one.json["items"].as_array().map(Vec::len), Some(1));
     assert_eq!(one.json["items"][0]["key"], "org-1/cus-2");
     let unknown = admin(
@@ -314,21 +300,11 @@ async fn a_record_history_has_each_version_with_its_changes_and_request() {
         admin(&sb, Method::POST, "/_sandbox/reset").await.status,
         200
     );
-    let a = admin(
-        &sb,
-        Method::GET,
-        "/_sandbox/records/rebilly/customer/history",
-    )
-    .await;
+    let a = history(&sb, "").await;
     assert_eq!(a.json["total"], 0);
     put_customer(&sb, "cus-9", CUSTOMER).await;
     sb.reset();
-    let a = admin(
-        &sb,
-        Method::GET,
-        "/_sandbox/records/rebilly/customer/history",
-    )
-    .await;
+    let a = history(&sb, "").await;
     assert_eq!(a.json["total"], 0);
 }
 

@@ -135,64 +135,35 @@ async fn identifier_match_conflict_replace_and_force() {
     assert_eq!(sb.records(Provider::Payabli, "customer").len(), 3);
 }
 
+/// `POST /Customer/single/e` of `body` with the `extra` headers.
+async fn create_with(sb: &Sandbox, extra: &[(&str, &str)], body: &str) -> Answer {
+    payabli_with(sb, Method::POST, "/Customer/single/e", extra, Some(body)).await
+}
+
 #[tokio::test]
 async fn idempotency_key_conflict_and_window() {
     let config =
         SandboxConfig::default().with_payabli_idempotency_window(Duration::from_millis(300));
     let sb = Sandbox::start_with(config).await.unwrap();
     let key = [("idempotencyKey", "key-123")];
-    let first = payabli_with(
-        &sb,
-        Method::POST,
-        "/Customer/single/e",
-        &key,
-        Some(&customer("K-1")),
-    )
-    .await;
+    let first = create_with(&sb, &key, &customer("K-1")).await;
     assert_eq!(first.status, 200);
     // A different body with the same key is still a duplicate.
-    let again = payabli_with(
-        &sb,
-        Method::POST,
-        "/Customer/single/e",
-        &key,
-        Some(&customer("K-2")),
-    )
-    .await;
+    let again = create_with(&sb, &key, &customer("K-2")).await;
     assert_eq!(again.status, 409);
     assert_eq!(again.text, "Duplicated idempotencyKey: key-123");
     assert_eq!(sb.stats().payabli.deduplicated, 1);
     assert_eq!(sb.records(Provider::Payabli, "customer").len(), 1);
 
     tokio::time::sleep(Duration::from_millis(350)).await;
-    let later = payabli_with(
-        &sb,
-        Method::POST,
-        "/Customer/single/e",
-        &key,
-        Some(&customer("K-2")),
-    )
-    .await;
+    let later = create_with(&sb, &key, &customer("K-2")).await;
     assert_eq!(later.status, 200, "{}", later.text);
 
     // A failed write does not use up its key.
-    let bad = payabli_with(
-        &sb,
-        Method::POST,
-        "/Customer/single/e",
-        &[("idempotencyKey", "k-2")],
-        Some(r#"{"email":"x"}"#),
-    )
-    .await;
+    let other_key = [("idempotencyKey", "k-2")];
+    let bad = create_with(&sb, &other_key, r#"{"email":"x"}"#).await;
     assert_eq!(bad.status, 400);
-    let good = payabli_with(
-        &sb,
-        Method::POST,
-        "/Customer/single/e",
-        &[("idempotencyKey", "k-2")],
-        Some(&customer("K-3")),
-    )
-    .await;
+    let good = create_with(&sb, &other_key, &customer("K-3")).await;
     assert_eq!(good.status, 200);
 }
 
