@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 async fn a_400_envelope_is_rejected_with_explanation_and_todo() {
     let server = MockServer::start().await;
     answer_all(&server, "GET", none_found()).await;
-    let invalid = envelope(
+    let invalid = reply(
         400,
         json!({
             "isSuccess": false, "responseCode": 3003, "responseText": "Invalid parameter",
@@ -42,7 +42,7 @@ async fn a_400_envelope_is_rejected_with_explanation_and_todo() {
 async fn declined_with_200_is_rejected() {
     let server = MockServer::start().await;
     answer_all(&server, "GET", none_found()).await;
-    let declined = envelope(
+    let declined = reply(
         200,
         json!({
             "isSuccess": false, "responseCode": 2, "responseText": "Declined", "responseData": null
@@ -87,7 +87,7 @@ async fn garbage_and_bare_ids() {
     for data in [json!(123), json!("123")] {
         let server = MockServer::start().await;
         answer_all(&server, "GET", none_found()).await;
-        let bare = envelope(200, json!({"isSuccess": true, "responseData": data}));
+        let bare = reply(200, json!({"isSuccess": true, "responseData": data}));
         answer_all(&server, "POST", bare).await;
         let done = client(&server).upsert(&customer()).await.unwrap();
         assert_eq!(done.provider_id, "123");
@@ -113,7 +113,7 @@ async fn a_409_envelope_to_a_create_is_an_existing_customer_found_and_updated() 
     // No "already exists" wording: the 409 with Payabli's envelope is what counts.
     Mock::given(method("POST"))
         .and(path(CREATE))
-        .respond_with(envelope(
+        .respond_with(reply(
             409,
             json!({
                 "isSuccess": false, "responseCode": 3, "responseText": "Conflict",
@@ -141,7 +141,7 @@ async fn two_server_errors_then_a_rejection_reports_three_attempts_and_the_code(
     let server = MockServer::start().await;
     answer_all(&server, "GET", none_found()).await;
     answer_first_exactly(&server, 2, "POST", text(503, "Service Unavailable")).await;
-    let invalid = envelope(
+    let invalid = reply(
         400,
         json!({
             "isSuccess": false, "responseCode": 3003, "responseText": "Invalid parameter",

@@ -141,7 +141,7 @@ async fn a_remembered_id_gone_at_payabli_is_looked_up_again() {
     answer_all(&server, "POST", created(11)).await;
     Mock::given(method("PUT"))
         .and(path("/api/Customer/10"))
-        .respond_with(envelope(
+        .respond_with(reply(
             404,
             json!({"isSuccess": false, "responseText": "Not found"}),
         ))

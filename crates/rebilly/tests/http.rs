@@ -53,7 +53,7 @@ async fn ok_200_is_an_update_with_the_body_id() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .and(path(CUSTOMER_PATH))
-        .respond_with(resource(
+        .respond_with(reply(
             200,
             json!({
                 "id": "cust-1", "email": "johndoe@abc.com", "revision": 3
@@ -71,7 +71,7 @@ async fn ids_are_one_percent_encoded_segment() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .and(path("/rebilly/organizations/org-1/customers/a@b.c~d"))
-        .respond_with(resource(200, json!({"id": "a@b.c~d"})))
+        .respond_with(reply(200, json!({"id": "a@b.c~d"})))
         .expect(1)
         .mount(&server)
         .await;
@@ -88,7 +88,7 @@ async fn jwt_goes_as_bearer() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .and(header("authorization", "Bearer jwt-token-XYZ"))
-        .respond_with(resource(200, json!({"id": "cust-1"})))
+        .respond_with(reply(200, json!({"id": "cust-1"})))
         .expect(1)
         .mount(&server)
         .await;
@@ -185,7 +185,7 @@ async fn rate_limit_429_waits_until_the_epoch_then_succeeds() {
     let wait = problem(429, json!({"title": "Rate Limit Exceeded", "status": 429}))
         .insert_header("x-ratelimit-retry-after", epoch_in(2).as_str());
     answer_first_exactly(&server, 1, "PUT", wait).await;
-    answer_exactly(&server, 1, "PUT", resource(200, json!({"id": "cust-1"}))).await;
+    answer_exactly(&server, 1, "PUT", reply(200, json!({"id": "cust-1"}))).await;
     let started = std::time::Instant::now();
     let done = upsert_customer(&server).await.unwrap();
     assert_eq!(done.outcome, Outcome::Updated);
@@ -216,7 +216,7 @@ async fn rate_limit_beyond_the_bounded_wait_is_returned_with_when_to_retry() {
 async fn server_error_then_success_is_retried() {
     let server = MockServer::start().await;
     answer_first_exactly(&server, 1, "PUT", text(503, "<html>down</html>")).await;
-    answer_exactly(&server, 1, "PUT", resource(201, json!({"id": "cust-1"}))).await;
+    answer_exactly(&server, 1, "PUT", reply(201, json!({"id": "cust-1"}))).await;
     let done = upsert_customer(&server).await.unwrap();
     assert_eq!(done.outcome, Outcome::Created);
     assert_eq!(done.requests, 2);

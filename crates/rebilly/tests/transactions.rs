@@ -63,7 +63,7 @@ async fn transaction_post_carries_request_id_and_exact_amount() {
 async fn transaction_5xx_then_success_is_retried_with_the_same_request_id() {
     let server = MockServer::start().await;
     answer_first(&server, 1, "POST", ResponseTemplate::new(500)).await;
-    answer_all(&server, "POST", resource(201, json!({"id": "txn_2"}))).await;
+    answer_all(&server, "POST", reply(201, json!({"id": "txn_2"}))).await;
     let done = upsert_payment(&server).await.unwrap();
     assert_eq!((done.outcome, done.requests), (Outcome::Created, 2));
     let bodies: Vec<serde_json::Value> = server
@@ -94,7 +94,7 @@ async fn duplicate_request_id_without_an_id_is_looked_up_and_unchanged() {
         .and(query_param("filter", "requestId:pay-1"))
         .and(query_param("limit", "1"))
         .and(header("reb-apikey", KEY))
-        .respond_with(resource(
+        .respond_with(reply(
             200,
             json!([
                 {"id": "txn_original", "requestId": "pay-1", "result": "approved"}
@@ -137,7 +137,7 @@ async fn duplicate_request_id_naming_the_transaction_is_unchanged() {
 #[tokio::test]
 async fn duplicate_answered_with_the_existing_transaction_is_unchanged() {
     let server = MockServer::start().await;
-    let existing = resource(
+    let existing = reply(
         200,
         json!({
             "id": "txn_existing", "requestId": "pay-1", "result": "approved"
@@ -164,7 +164,7 @@ async fn other_conflicts_and_declines_are_errors() {
     assert_no_key(&err);
 
     let server = MockServer::start().await;
-    let declined = resource(
+    let declined = reply(
         201,
         json!({
             "id": "txn_d", "result": "declined"
@@ -193,7 +193,7 @@ async fn conflict_then_lookup(
     Mock::given(method("GET"))
         .and(path(TRANSACTIONS_PATH))
         .and(query_param("filter", "requestId:pay-1"))
-        .respond_with(resource(200, found))
+        .respond_with(reply(200, found))
         .expect(1)
         .mount(&server)
         .await;

@@ -6,9 +6,9 @@ use billsync_core::secrecy::SecretString;
 use billsync_core::testing::fast_retries;
 use billsync_core::{Contact, Customer};
 use billsync_payabli::{PayabliClient, PayabliConfig};
-use serde_json::{Value, json};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+pub use billsync_testkit::*;
+use serde_json::json;
+use wiremock::{MockServer, ResponseTemplate};
 
 pub const TOKEN: &str = "payabli-secret-token-5c4b";
 pub const CREATE: &str = "/api/Customer/single/entry-1";
@@ -38,11 +38,11 @@ pub fn customer() -> Customer {
 }
 
 pub fn none_found() -> ResponseTemplate {
-    envelope(200, json!({"Summary": {"totalRecords": 0}, "Records": []}))
+    reply(200, json!({"Summary": {"totalRecords": 0}, "Records": []}))
 }
 
 pub fn found(id: u64) -> ResponseTemplate {
-    envelope(
+    reply(
         200,
         json!({
             "Summary": {"totalRecords": 1},
@@ -52,7 +52,7 @@ pub fn found(id: u64) -> ResponseTemplate {
 }
 
 pub fn created(id: u64) -> ResponseTemplate {
-    envelope(
+    reply(
         200,
         json!({
             "isSuccess": true, "responseCode": 1, "responseText": "Success",
@@ -62,54 +62,10 @@ pub fn created(id: u64) -> ResponseTemplate {
 }
 
 pub fn updated() -> ResponseTemplate {
-    envelope(
+    reply(
         200,
         json!({
             "isSuccess": true, "responseCode": 1, "responseData": " ", "responseText": "Success"
         }),
     )
-}
-
-/// An answer with `status` and `body` as JSON (Payabli's envelope, or anything else).
-pub fn envelope(status: u16, body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(body)
-}
-
-/// An answer with `status` and `body` as plain text.
-pub fn text(status: u16, body: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_string(body)
-}
-
-/// A mock that answers every `verb` request with `answer`, before any count is set.
-fn on(verb: &str, answer: ResponseTemplate) -> Mock {
-    Mock::given(method(verb)).respond_with(answer)
-}
-
-/// Answers every `verb` request with `answer`.
-pub async fn answer_all(server: &MockServer, verb: &str, answer: ResponseTemplate) {
-    on(verb, answer).mount(server).await;
-}
-
-/// Answers every `verb` request with `answer`, and fails the test unless exactly `n` came.
-pub async fn answer_exactly(server: &MockServer, n: u64, verb: &str, answer: ResponseTemplate) {
-    on(verb, answer).expect(n).mount(server).await;
-}
-
-/// Answers the first `n` `verb` requests with `answer`; later ones go to the mocks mounted after.
-pub async fn answer_first(server: &MockServer, n: u64, verb: &str, answer: ResponseTemplate) {
-    on(verb, answer).up_to_n_times(n).mount(server).await;
-}
-
-/// [`answer_first`], failing the test unless all `n` came.
-pub async fn answer_first_exactly(
-    server: &MockServer,
-    n: u64,
-    verb: &str,
-    answer: ResponseTemplate,
-) {
-    on(verb, answer)
-        .up_to_n_times(n)
-        .expect(n)
-        .mount(server)
-        .await;
 }

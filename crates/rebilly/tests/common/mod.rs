@@ -7,8 +7,8 @@ use billsync_core::secrecy::SecretString;
 use billsync_core::testing::fast_retries;
 use billsync_core::{Address, Contact, Customer, Payment, PaymentMethod, Upsert, Upserted};
 use billsync_rebilly::{RebillyClient, RebillyConfig};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+pub use billsync_testkit::*;
+use wiremock::{MockServer, ResponseTemplate};
 
 pub const KEY: &str = "sk_sandbox_SECRET-KEY-0123456789";
 pub const CUSTOMER_PATH: &str = "/rebilly/organizations/org-1/customers/cust-1";
@@ -66,16 +66,6 @@ pub fn payment() -> Payment {
     .with_method(PaymentMethod::Card)
 }
 
-/// An answer with `status` and `body` as JSON (a resource, or a list of them).
-pub fn resource(status: u16, body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(body)
-}
-
-/// An answer with `status` and `body` as plain text.
-pub fn text(status: u16, body: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_string(body)
-}
-
 pub fn problem(status: u16, body: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(status)
         .insert_header("content-type", "application/problem+json")
@@ -96,38 +86,4 @@ pub async fn upsert_customer(server: &MockServer) -> billsync_core::Result<Upser
 /// Upserts [`payment`] with a [`client`] of `server`.
 pub async fn upsert_payment(server: &MockServer) -> billsync_core::Result<Upserted> {
     Upsert::<Payment>::upsert(&client(server), &payment()).await
-}
-
-/// A mock that answers every `verb` request with `answer`, before any count is set.
-fn on(verb: &str, answer: ResponseTemplate) -> Mock {
-    Mock::given(method(verb)).respond_with(answer)
-}
-
-/// Answers every `verb` request with `answer`.
-pub async fn answer_all(server: &MockServer, verb: &str, answer: ResponseTemplate) {
-    on(verb, answer).mount(server).await;
-}
-
-/// Answers every `verb` request with `answer`, and fails the test unless exactly `n` came.
-pub async fn answer_exactly(server: &MockServer, n: u64, verb: &str, answer: ResponseTemplate) {
-    on(verb, answer).expect(n).mount(server).await;
-}
-
-/// Answers the first `n` `verb` requests with `answer`; later ones go to the mocks mounted after.
-pub async fn answer_first(server: &MockServer, n: u64, verb: &str, answer: ResponseTemplate) {
-    on(verb, answer).up_to_n_times(n).mount(server).await;
-}
-
-/// [`answer_first`], failing the test unless all `n` came.
-pub async fn answer_first_exactly(
-    server: &MockServer,
-    n: u64,
-    verb: &str,
-    answer: ResponseTemplate,
-) {
-    on(verb, answer)
-        .up_to_n_times(n)
-        .expect(n)
-        .mount(server)
-        .await;
 }
