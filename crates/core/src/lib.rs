@@ -16,6 +16,7 @@
 mod account;
 mod answer;
 mod connect;
+mod environment;
 mod error;
 mod http;
 mod idempotency;
@@ -39,6 +40,7 @@ mod validate;
 
 pub use account::Account;
 pub use connect::{ConfigKey, KeyRole, Options, ProviderFactory, RATE_LIMIT_KEY, parse_rate_limit};
+pub use environment::Environment;
 pub use error::{Error, ErrorKind, FieldError, ProviderDetail, Result};
 pub use http::HttpSettings;
 pub use idempotency::IdempotencyKey;

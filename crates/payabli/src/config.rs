@@ -17,37 +17,7 @@ pub const PRODUCTION_BASE_URL: &str = "https://api.payabli.com/api";
 /// The longest entrypoint Payabli accepts in a path.
 pub const MAX_ENTRYPOINT_CHARS: usize = 50;
 
-/// Which Payabli environment a preset base URL points at.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum Environment {
-    /// `https://api-sandbox.payabli.com/api` (the default).
-    #[default]
-    Sandbox,
-    /// `https://api.payabli.com/api`.
-    Production,
-}
-
-impl Environment {
-    /// The preset base URL.
-    pub fn base_url(self) -> &'static str {
-        match self {
-            Environment::Sandbox => SANDBOX_BASE_URL,
-            Environment::Production => PRODUCTION_BASE_URL,
-        }
-    }
-
-    /// Parses `sandbox` or `production` (case-insensitive; `live` is accepted too).
-    pub fn parse(value: &str) -> Result<Self> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "sandbox" => Ok(Environment::Sandbox),
-            "production" | "live" => Ok(Environment::Production),
-            other => Err(Error::config(format!(
-                "environment `{other}` (PAYABLI_ENVIRONMENT) is neither `sandbox` nor `production`"
-            ))
-            .with_provider(PROVIDER)),
-        }
-    }
-}
+pub use billsync_core::Environment;
 
 /// Everything a [`PayabliClient`](crate::PayabliClient) needs.
 #[derive(Clone)]
@@ -220,9 +190,11 @@ impl<T> PayabliConfigBuilder<T> {
 
     /// Checks the settings and builds the configuration.
     pub(crate) fn build_config(self) -> Result<PayabliConfig> {
-        let base = self
-            .base_url
-            .unwrap_or_else(|| self.environment.base_url().to_owned());
+        let base = self.base_url.unwrap_or_else(|| {
+            self.environment
+                .pick(SANDBOX_BASE_URL, PRODUCTION_BASE_URL)
+                .to_owned()
+        });
         let base_url = parse_base_url(&base, "base_url").map_err(|e| e.with_provider(PROVIDER))?;
         let entrypoint = self
             .entrypoint

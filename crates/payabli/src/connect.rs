@@ -78,7 +78,7 @@ impl<T> PayabliConfigBuilder<T> {
         let mut b = options.with_secret("api_token", self, Self::api_token);
         b = options.with("entrypoint", b, Self::entrypoint);
         if let Some(v) = options.get("environment") {
-            b = b.environment(Environment::parse(v)?);
+            b = b.environment(Environment::parse(v, PROVIDER)?);
         }
         b = options.with("base_url", b, Self::base_url);
         if let Some(list) = options.raw("identifier_fields") {

@@ -248,9 +248,11 @@ impl<T> RebillyConfigBuilder<T> {
     /// Checks the settings and builds the configuration.
     pub(crate) fn build_config(self) -> Result<RebillyConfig> {
         let p = crate::PROVIDER;
-        let base = self
-            .base_url
-            .unwrap_or_else(|| self.environment.base_url().to_owned());
+        let base = self.base_url.unwrap_or_else(|| {
+            self.environment
+                .pick(SANDBOX_BASE_URL, LIVE_BASE_URL)
+                .to_owned()
+        });
         let base_url = parse_base_url(&base, "base_url").map_err(|e| e.with_provider(p))?;
         let organization_id = self
             .organization_id
@@ -335,6 +337,9 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(no_key.to_string().contains("api_key or jwt"), "{no_key}");
-        assert!(Environment::parse("LIVE").is_ok() && Environment::parse("prod").is_err());
+        assert!(
+            Environment::parse("LIVE", "rebilly").is_ok()
+                && Environment::parse("prod", "rebilly").is_err()
+        );
     }
 }

@@ -84,7 +84,7 @@ impl<T> RebillyConfigBuilder<T> {
         b = options.with("organization_id", b, Self::organization_id);
         b = options.with("website_id", b, Self::website_id);
         if let Some(v) = options.get("environment") {
-            b = b.environment(Environment::parse(v)?);
+            b = b.environment(Environment::parse(v, PROVIDER)?);
         }
         Ok(options.with("base_url", b, Self::base_url))
     }

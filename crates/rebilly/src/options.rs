@@ -1,44 +1,12 @@
 //! The choices a Rebilly configuration makes: environment, resource revision, id policy, and
 //! what to do with fields Rebilly has no place for.
 
-use billsync_core::{Error, Result};
-
 /// Base URL of Rebilly's sandbox (`organizations/{organizationId}/...` is appended).
 pub const SANDBOX_BASE_URL: &str = "https://api-sandbox.rebilly.com";
 /// Base URL of Rebilly's live environment (`organizations/{organizationId}/...` is appended).
 pub const LIVE_BASE_URL: &str = "https://api.rebilly.com";
 
-/// Which Rebilly environment a preset base URL points at.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum Environment {
-    /// `https://api-sandbox.rebilly.com` (the default).
-    #[default]
-    Sandbox,
-    /// `https://api.rebilly.com` (Rebilly calls it "live").
-    Production,
-}
-
-impl Environment {
-    /// The preset base URL of the environment.
-    pub fn base_url(self) -> &'static str {
-        match self {
-            Environment::Sandbox => SANDBOX_BASE_URL,
-            Environment::Production => LIVE_BASE_URL,
-        }
-    }
-
-    /// Parses `sandbox` or `production` (case-insensitive; Rebilly's `live` is accepted too).
-    pub fn parse(value: &str) -> Result<Self> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "sandbox" => Ok(Environment::Sandbox),
-            "live" | "production" => Ok(Environment::Production),
-            other => Err(Error::config(format!(
-                "environment `{other}` (REBILLY_ENVIRONMENT) is neither `sandbox` nor `production` (or `live`)"
-            ))
-            .with_provider(crate::PROVIDER)),
-        }
-    }
-}
+pub use billsync_core::Environment;
 
 /// Which revision of Rebilly's `Customer` resource the request body follows.
 ///
