@@ -14,6 +14,9 @@ pub struct Member {
     pub version: String,
     /// False when its manifest says `publish = false`.
     pub publishable: bool,
+    /// True when `[package.metadata.docs.rs]` has `all-features = true`: docs.rs then builds
+    /// its documentation with every feature, else with the default ones.
+    pub docs_rs_all_features: bool,
 }
 
 /// The workspace as cargo resolves it.
@@ -64,10 +67,15 @@ fn member(p: &Value) -> Result<Member, String> {
         Some(Value::Array(registries)) => !registries.is_empty(),
         _ => true,
     };
+    let docs_rs_all_features = p
+        .pointer("/metadata/docs/rs/all-features")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     Ok(Member {
         name: field("name")?,
         version: field("version")?,
         publishable,
+        docs_rs_all_features,
     })
 }
 
@@ -79,22 +87,26 @@ mod tests {
     fn reads_what_cargo_metadata_writes() {
         let ws = parse(
             r#"{"packages":[{"name":"a\u00e9\"","version":"0.1.0","publish":[],"n":-1.5e3},
-                            {"name":"b","version":"2.0.0","publish":null},
+                            {"name":"b","version":"2.0.0","publish":null,
+                             "metadata":{"docs":{"rs":{"all-features":true}}}},
                             {"name":"c","version":"0.0.1","publish":["crates-io"]}],
                "target_directory":"/t/x","ok":true}"#,
         )
         .unwrap();
-        let got: Vec<(&str, &str, bool)> = ws
+        let got: Vec<(&str, &str, bool, bool)> = ws
             .members
             .iter()
-            .map(|m| (m.name.as_str(), m.version.as_str(), m.publishable))
+            .map(|m| {
+                let docs = m.docs_rs_all_features;
+                (m.name.as_str(), m.version.as_str(), m.publishable, docs)
+            })
             .collect();
         assert_eq!(
             got,
             [
-                ("a\u{e9}\"", "0.1.0", false),
-                ("b", "2.0.0", true),
-                ("c", "0.0.1", true)
+                ("a\u{e9}\"", "0.1.0", false, false),
+                ("b", "2.0.0", true, true),
+                ("c", "0.0.1", true, false)
             ]
         );
         assert_eq!(ws.target_directory, std::path::Path::new("/t/x"));

@@ -68,11 +68,8 @@ fn steps(fast: bool, counts: &mut Option<Counts>) -> Result<(), String> {
     step("e. fuzz: a short run of every target (`cargo xtask fuzz` for the long one)");
     crate::fuzz::short()?;
 
-    step("f. docs (rustdoc -D warnings)");
-    let mut doc = cmd::cargo();
-    doc.args(["doc", "--workspace", "--no-deps", "--all-features"])
-        .env("RUSTDOCFLAGS", "-D warnings");
-    cmd::run(doc)?;
+    step("f. docs (rustdoc -D warnings), with every feature and as docs.rs builds them");
+    docs()?;
 
     if fast {
         step("g. packaging: skipped (--fast)");
@@ -258,6 +255,29 @@ pub fn snapshot_check() -> Result<(), String> {
         return result.map_err(|_| String::new());
     }
     result
+}
+
+/// rustdoc with `-D warnings`: the workspace with every feature, then each publishable crate as
+/// docs.rs builds it (default features unless its `[package.metadata.docs.rs]` says
+/// `all-features`), so that no public page links to an item a feature hides.
+fn docs() -> Result<(), String> {
+    let mut all = cmd::cargo();
+    all.args(["doc", "--workspace", "--no-deps", "--all-features"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    cmd::run(all)?;
+    let ws = metadata::workspace()?;
+    let mut default = cmd::cargo();
+    default
+        .args(["doc", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    for m in ws
+        .members
+        .iter()
+        .filter(|m| m.publishable && !m.docs_rs_all_features)
+    {
+        default.args(["-p", &m.name]);
+    }
+    cmd::run(default)
 }
 
 /// `cargo package` of every member without `publish = false`, in one invocation: with

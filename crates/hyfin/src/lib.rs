@@ -152,8 +152,8 @@
 //! payment's `tip`, `tax`, `fee`, `invoice`, `payment_type`, `payment_sub_type`, `status` and
 //! `active`. Change such a
 //! field to a new value to replace it, or clear it in Hyfin itself. (Payabli and Rebilly do clear
-//! removed fields.) [`mapping::customer_fields_not_cleared`] and
-//! [`mapping::payment_fields_not_cleared`] name, for one record, the canonical fields it lacks
+//! removed fields.) `mapping::customer_fields_not_cleared` and
+//! `mapping::payment_fields_not_cleared` name, for one record, the canonical fields it lacks
 //! that an update leaves as they were, so that a report can say so.
 //!
 //! No value the caller did not give is sent: a payment's `status` and `active` go out only when

@@ -76,7 +76,7 @@
 //! Payabli's update changes only the fields sent, and a `null` clears a field (Payabli's own SDKs
 //! send `"company": null` to clear the company). So the `PUT` of an update sends every
 //! `CustomerData` field billsync maps, with `null` for each one the record does not have
-//! ([`wire::PayabliCustomerData::for_update`]): company, first and last name, phone, email, the
+//! (`wire::PayabliCustomerData::for_update`): company, first and last name, phone, email, the
 //! billing address fields, the shipping address fields, balance, time zone, portal user name and
 //! password. A create leaves such fields out. Not cleared by absence:
 //! - `customerStatus`: only sent when the record has a status (above).

@@ -48,7 +48,7 @@
 //! id, and a payment's `customer_external_id` is its transaction's `customerId`. Rebilly ids are
 //! at most 50 characters of `[@~-.A-Za-z0-9_]`. An external id outside that rule is refused with
 //! a validation error by default; [`IdPolicy::Hash`] sends a documented deterministic derivation
-//! instead (see [`mapping::rebilly_id`]). Ids are never changed silently.
+//! instead (see `mapping::rebilly_id`). Ids are never changed silently.
 //!
 //! ## Customer fields and the revision each follows
 //! | canonical | Rebilly | revision |
@@ -103,7 +103,7 @@
 //!
 //! `requestId` is the payment's external id when it fits `requestId`'s rule (≤50 characters of
 //! `[-A-Za-z0-9_]`); otherwise its fitting characters (at most 33), `-`, and the first 16 hex
-//! digits of the SHA-256 of the external id ([`mapping::request_id`]). Rebilly ignores a repeated
+//! digits of the SHA-256 of the external id (`mapping::request_id`). Rebilly ignores a repeated
 //! `requestId` within 24 hours, so the POST is retried safely.
 //!
 //! Limits, also stated by [`RebillyClient::capabilities`]: a recorded transaction cannot be edited
