@@ -89,6 +89,13 @@ impl PreparedRequest {
         Ok(self.with_header_value(name, value))
     }
 
+    /// Replaces the headers with a set built beforehand: a client's constant headers, built once
+    /// and cloned for each request, which costs less than adding them one by one.
+    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
+
     /// Adds a header value built beforehand (e.g. a client's auth header, from
     /// [`secret_header_value`], made once instead of on every request).
     pub fn with_header_value(mut self, name: HeaderName, value: HeaderValue) -> Self {
