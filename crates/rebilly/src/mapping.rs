@@ -18,10 +18,6 @@ mod transaction;
 pub use customer::customer_request;
 pub use transaction::{payment_method, transaction_request};
 
-/// The label Rebilly requires on every email and phone number, used when the canonical record
-/// has none.
-pub const DEFAULT_LABEL: &str = "main";
-
 /// Longest id Rebilly accepts (customer ids, invoice ids, `requestId`).
 pub const MAX_ID_CHARS: usize = 50;
 const HASH_PREFIX_CHARS: usize = 33;
