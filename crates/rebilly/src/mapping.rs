@@ -86,14 +86,19 @@ fn mapped_id(external_id: &str, policy: IdPolicy) -> Option<Cow<'_, str>> {
 /// every upsert of the same payment sends the same `requestId`, so Rebilly ignores a repeat
 /// within its 24-hour window.
 pub fn request_id(external_id: &str) -> String {
+    request_id_of(external_id).into_owned()
+}
+
+/// [`request_id`], borrowing the external id when it is the `requestId` itself.
+fn request_id_of(external_id: &str) -> Cow<'_, str> {
     // Every allowed character is ASCII, so bytes are characters here and a non-ASCII byte fails.
     let fits = !external_id.is_empty()
         && external_id.len() <= MAX_ID_CHARS
         && external_id.bytes().map(char::from).all(is_request_id_char);
     if fits {
-        external_id.to_owned()
+        Cow::Borrowed(external_id)
     } else {
-        hashed(external_id, is_request_id_char, '-')
+        Cow::Owned(hashed(external_id, is_request_id_char, '-'))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Rebilly's own request and response structs, named and cased as Rebilly's OpenAPI definitions
 //! (`Rebilly/api-definitions`, `openapi/components/...`) name them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use billsync_core::ContactPoint;
@@ -241,28 +242,29 @@ pub enum TaxNumberType {
 }
 
 /// The body of `POST /transactions` (`requestBodies/TransactionRequest.yaml`), for a sale
-/// processed outside Rebilly.
+/// processed outside Rebilly. It borrows from the payment and the configuration it was mapped
+/// from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TransactionRequest {
+pub struct TransactionRequest<'a> {
     /// Always [`TransactionType::Sale`] here.
     #[serde(rename = "type")]
     pub kind: TransactionType,
     /// The website id.
-    pub website_id: String,
+    pub website_id: &'a str,
     /// The Rebilly customer id.
-    pub customer_id: String,
+    pub customer_id: Cow<'a, str>,
     /// ISO 4217 currency.
-    pub currency: String,
+    pub currency: &'a str,
     /// The amount, exact, with the currency's minor units.
     pub amount: WireAmount,
     /// Invoices the payment applies to.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub invoice_ids: Vec<String>,
+    pub invoice_ids: Vec<Cow<'a, str>>,
     /// How the customer paid.
-    pub payment_instruction: PaymentInstructionMethods,
+    pub payment_instruction: PaymentInstructionMethods<'a>,
     /// Key that makes Rebilly ignore a repeat within 24 hours (≤50, `^[\-\w]+$`).
-    pub request_id: String,
+    pub request_id: Cow<'a, str>,
     /// Payment description (≤255).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -283,12 +285,12 @@ pub enum TransactionType {
 /// The "payment methods" form of a payment instruction (`schemas/PaymentInstructionMethods.yaml`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PaymentInstructionMethods {
+pub struct PaymentInstructionMethods<'a> {
     /// The one method used.
-    pub methods: Vec<PaymentMethod>,
+    pub methods: &'static [PaymentMethod],
     /// Reference data (check number), for `check`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
+    pub reference: Option<&'a str>,
 }
 
 /// The parts of a customer answer billsync reads.
