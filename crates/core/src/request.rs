@@ -69,6 +69,14 @@ impl PreparedRequest {
         Ok(self)
     }
 
+    /// Sets a JSON body serialized from `body`, leaving the headers as they are: for headers
+    /// built beforehand ([`PreparedRequest::with_headers`]) that already carry
+    /// `content-type: application/json`.
+    pub fn with_json_body<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
+        self.body = Some(json_bytes(body)?);
+        Ok(self)
+    }
+
     /// Adds a plain header. Fails with a config error when the value is not a valid header.
     pub fn with_header(mut self, name: HeaderName, value: &str) -> Result<Self> {
         let value = HeaderValue::from_str(value)

@@ -123,7 +123,7 @@ impl PayabliClient {
             RetrySafety::Idempotent,
         )
         .with_headers(headers)
-        .with_json(data)
+        .with_json_body(data)
         .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
     }
 
@@ -147,7 +147,7 @@ impl PayabliClient {
             .map_err(|e| e.with_provider(PROVIDER))?;
         PreparedRequest::new(Method::PUT, url, "customer.update", RetrySafety::Idempotent)
             .with_headers(self.shared.write_headers.clone())
-            .with_json(&data.for_update())
+            .with_json_body(&data.for_update())
             .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
     }
 

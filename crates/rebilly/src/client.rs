@@ -165,7 +165,7 @@ impl RebillyClient {
         // `requestId` Rebilly de-duplicates.
         PreparedRequest::new(method, url, operation, RetrySafety::Idempotent)
             .with_headers(self.shared.json_headers.clone())
-            .with_json(body)
+            .with_json_body(body)
             .map_err(|e| e.with_provider(PROVIDER))
     }
 
