@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use bytes::Bytes;
+use reqwest::header::HeaderValue;
+
 use crate::{Error, Result};
 
 /// A key that lets a provider recognise a repeated write. billsync makes one per logical upsert
@@ -38,6 +41,13 @@ impl IdempotencyKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The key as a header value, taking over its text without copying it.
+    pub fn into_header_value(self) -> Result<HeaderValue> {
+        // A `String` of exact capacity becomes `Bytes` without a new allocation.
+        HeaderValue::from_maybe_shared(Bytes::from(self.0))
+            .map_err(|_| Error::config("an idempotency key is not a valid header value"))
+    }
 }
 
 impl fmt::Debug for IdempotencyKey {
@@ -64,5 +74,8 @@ mod tests {
         assert!(IdempotencyKey::new("").is_err());
         assert!(IdempotencyKey::new("a b").is_err());
         assert!(IdempotencyKey::new("x".repeat(256)).is_err());
+        let key = IdempotencyKey::random();
+        let text = key.as_str().to_owned();
+        assert_eq!(key.into_header_value().unwrap().to_str().unwrap(), text);
     }
 }

@@ -165,23 +165,22 @@ impl Validator {
 /// and do not start or end with `-`, no spaces or control characters.
 pub fn is_email(value: &str) -> bool {
     let bytes = value.as_bytes();
-    // One pass over the bytes: the `@` (exactly one), spaces and ASCII controls, non-ASCII.
-    let mut at = None;
-    let mut ascii = true;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            0..=b' ' | 0x7f => return false,
-            b'@' if at.is_some() => return false,
-            b'@' => at = Some(i),
-            0x80.. => ascii = false,
-            _ => {}
-        }
+    // One pass over the bytes without a branch per byte: spaces and ASCII controls, the number
+    // of `@`, and whether any byte is non-ASCII.
+    let (mut spaces, mut ats, mut high) = (false, 0usize, 0u8);
+    for &b in bytes {
+        spaces |= (b <= b' ') | (b == 0x7f);
+        ats += usize::from(b == b'@');
+        high |= b;
     }
-    let Some(at) = at.filter(|&at| at > 0) else {
+    if spaces || ats != 1 {
+        return false;
+    }
+    let Some(at) = bytes.iter().position(|&b| b == b'@').filter(|&at| at > 0) else {
         return false;
     };
     // Non-ASCII text (internationalized addresses) is checked for Unicode spaces and controls.
-    if !ascii && value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if high >= 0x80 && value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
     let mut labels = 0;

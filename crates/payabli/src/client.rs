@@ -3,16 +3,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use billsync_core::provider_kit::{
-    HttpClient, RawResponse, secret_header_value, url_with_segments,
-};
-use billsync_core::reqwest::Method;
-use billsync_core::reqwest::header::{HeaderName, HeaderValue};
-use billsync_core::url::Url;
+use billsync_core::provider_kit::{HttpClient, RawResponse};
 use billsync_core::{
-    Account, Capabilities, Customer, Error, ErrorKind, IdMap, IdempotencyKey, MemoryIdMap, Outcome,
-    PreparedRequest, RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted,
-    async_trait,
+    Account, Capabilities, Customer, ErrorKind, IdMap, IdempotencyKey, MemoryIdMap, Outcome,
+    PreparedRequest, RecordKind, Result, Support, Upsert, UpsertOptions, Upserted, async_trait,
 };
 use tracing::Instrument;
 
@@ -20,14 +14,13 @@ use crate::PROVIDER;
 use crate::config::PayabliConfig;
 use crate::error::{PayabliError, decode_error, failure};
 use crate::mapping::customer_data;
+use crate::requests::Shared;
 use crate::wire::{PayabliCustomerData, PayabliQueryResponse, PayabliWriteAnswer};
 
 /// The header carrying the API token.
 pub const TOKEN_HEADER: &str = "requesttoken";
 /// The header carrying the idempotency key of a create.
 pub const IDEMPOTENCY_HEADER: &str = "idempotencykey";
-/// Body fields that are secrets (redacted when a request is rendered).
-const SECRET_FIELDS: &[&str] = &["/customerPsw"];
 
 /// A client for one Payabli entrypoint.
 ///
@@ -57,18 +50,6 @@ pub struct PayabliClient {
     pub(crate) shared: Arc<Shared>,
 }
 
-/// Built once per client: the create and query URLs (with the configured query options), the
-/// base of the update URL, the header names and the sensitive token header.
-pub(crate) struct Shared {
-    create: Url,
-    pub(crate) query: Url,
-    /// `/Customer`: an update appends the customer id as one segment.
-    customer: Url,
-    token_name: HeaderName,
-    idempotency_name: HeaderName,
-    token: HeaderValue,
-}
-
 impl fmt::Debug for PayabliClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PayabliClient")
@@ -83,90 +64,15 @@ impl PayabliClient {
     pub fn new(config: PayabliConfig) -> Result<Self> {
         let http = HttpClient::for_provider::<PayabliError>(&config.http)?
             .with_rate_limit(config.documented_rate_limit());
-        let p = |e: Error| e.with_provider(PROVIDER);
-        let mut create = url_with_segments(
-            &config.base_url,
-            &["Customer", "single", &config.entrypoint],
-        )
-        .map_err(p)?;
-        create
-            .query_pairs_mut()
-            .append_pair(
-                "forceCustomerCreation",
-                &config.force_customer_creation.to_string(),
-            )
-            .append_pair(
-                "replaceExisting",
-                if config.replace_existing { "1" } else { "0" },
-            );
-        let query = url_with_segments(
-            &config.base_url,
-            &["Query", "customers", &config.entrypoint],
-        )
-        .map_err(p)?;
-        let customer = url_with_segments(&config.base_url, &["Customer"]).map_err(p)?;
-        let token = secret_header_value(TOKEN_HEADER, "", &config.token).map_err(p)?;
+        let shared = Arc::new(Shared::new(&config)?);
         Ok(PayabliClient {
             account: config.account(),
             listed: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             config: Arc::new(config),
             http,
             ids: Arc::new(MemoryIdMap::new()),
-            shared: Arc::new(Shared {
-                create,
-                query,
-                customer,
-                token_name: HeaderName::from_static(TOKEN_HEADER),
-                idempotency_name: HeaderName::from_static(IDEMPOTENCY_HEADER),
-                token,
-            }),
+            shared,
         })
-    }
-
-    pub(crate) fn request(
-        &self,
-        method: Method,
-        url: Url,
-        operation: &'static str,
-    ) -> PreparedRequest {
-        PreparedRequest::new(method, url, operation, RetrySafety::Idempotent)
-            .with_header_value(self.shared.token_name.clone(), self.shared.token.clone())
-    }
-
-    /// `POST /Customer/single/{entry}` with the idempotency key: Payabli de-duplicates a repeat
-    /// of the same key, so retries are safe.
-    pub fn create_request(
-        &self,
-        data: &PayabliCustomerData<'_>,
-        key: &IdempotencyKey,
-    ) -> Result<PreparedRequest> {
-        self.request(Method::POST, self.shared.create.clone(), "customer.create")
-            .with_header(self.shared.idempotency_name.clone(), key.as_str())?
-            .with_json(data)
-            .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
-    }
-
-    /// `PUT /Customer/{customerId}`, with `null` for every field the record does not have
-    /// (`PayabliCustomerData::for_update`).
-    pub fn update_request(
-        &self,
-        customer_id: &str,
-        data: &PayabliCustomerData<'_>,
-    ) -> Result<PreparedRequest> {
-        let url = url_with_segments(&self.shared.customer, &[customer_id])
-            .map_err(|e| e.with_provider(PROVIDER))?;
-        self.request(Method::PUT, url, "customer.update")
-            .with_json(&data.for_update())
-            .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
-    }
-
-    /// `GET /Query/customers/{entry}?customernumber(eq)=<external id>`.
-    pub fn lookup_request(&self, external_id: &str) -> PreparedRequest {
-        let mut url = self.shared.query.clone();
-        url.query_pairs_mut()
-            .append_pair("customernumber(eq)", external_id)
-            .append_pair("limitRecord", "5");
-        self.request(Method::GET, url, "customer.lookup")
     }
 
     /// Looks a customer up by `customerNumber`: its Payabli id, if it exists.
@@ -309,7 +215,7 @@ impl Upsert<Customer> for PayabliClient {
             Some(id) => Ok(vec![self.update_request(&id, &data)?]),
             None => Ok(vec![
                 self.lookup_request(&customer.external_id),
-                self.create_request(&data, &IdempotencyKey::random())?,
+                self.create_with_random_key(&data)?,
             ]),
         }
     }

@@ -116,6 +116,7 @@ mod listing;
 pub mod mapping;
 #[cfg(not(feature = "unstable"))]
 mod mapping;
+mod requests;
 /// Unstable: public only with the `unstable` feature (for billsync's bench); not covered by
 /// semver.
 #[cfg(feature = "unstable")]

@@ -1,7 +1,5 @@
 //! Canonical customers → validated Payabli `CustomerData`.
 
-use std::collections::BTreeMap;
-
 use billsync_core::chrono::{DateTime, Utc};
 use billsync_core::money::{WireAmount, check_places};
 use billsync_core::provider_kit::Validator;
@@ -137,11 +135,7 @@ fn wire_data<'a>(
             .map(|b| WireAmount::with_scale(b, BALANCE_PLACES))
             .into(),
         time_zone: customer.utc_offset_hours.into(),
-        additional_fields: customer
-            .custom_fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_deref()))
-            .collect::<BTreeMap<_, _>>(),
+        additional_fields: &customer.custom_fields,
         identifier_fields: &config.identifier_fields,
         created_at: customer.created_at.as_ref().map(payabli_time),
     }
@@ -207,7 +201,7 @@ fn identifies(data: &PayabliCustomerData<'_>, name: &str) -> bool {
         // A custom identifier: one of the additional fields that has a value.
         data.additional_fields
             .iter()
-            .any(|(k, v)| k.eq_ignore_ascii_case(name) && present(v.as_ref()))
+            .any(|(k, v)| k.eq_ignore_ascii_case(name) && present(v.as_deref().as_ref()))
     }
 }
 

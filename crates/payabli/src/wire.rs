@@ -135,14 +135,20 @@ pub struct PayabliCustomerData<'a> {
     #[serde(skip_serializing_if = "Nullable::is_omitted")]
     pub time_zone: Nullable<i8>,
     /// Custom fields; Payabli merges them into the stored ones, and a `null` value removes one.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub additional_fields: BTreeMap<&'a str, Option<&'a str>>,
+    /// (The record's own map, borrowed: written as it is, in the order of its names.)
+    #[serde(skip_serializing_if = "no_fields")]
+    pub additional_fields: &'a BTreeMap<String, Option<String>>,
     /// Fields acting as identifiers.
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub identifier_fields: &'a [String],
     /// When the record was created, `YYYY-MM-DD HH:mm:ss` UTC.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+
+/// True when there are no custom fields to send.
+fn no_fields(fields: &&BTreeMap<String, Option<String>>) -> bool {
+    fields.is_empty()
 }
 
 impl<'a> PayabliCustomerData<'a> {

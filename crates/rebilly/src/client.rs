@@ -7,7 +7,9 @@ use std::sync::Arc;
 use billsync_core::provider_kit::{
     HttpClient, ProviderErrors, secret_header_value, url_with_segments,
 };
-use billsync_core::reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use billsync_core::reqwest::header::{
+    AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
+};
 use billsync_core::reqwest::{Method, StatusCode};
 use billsync_core::url::Url;
 use billsync_core::{
@@ -52,6 +54,8 @@ struct Shared {
     transactions_url: Url,
     auth_name: HeaderName,
     auth_value: HeaderValue,
+    /// The auth header and the JSON content type: a write's headers, cloned for each one.
+    json_headers: HeaderMap,
 }
 
 impl fmt::Debug for RebillyClient {
@@ -85,6 +89,9 @@ impl RebillyClient {
         };
         let auth_value = secret_header_value(auth_name.as_str(), prefix, secret)
             .map_err(|e| e.with_provider(PROVIDER))?;
+        let mut json_headers = HeaderMap::new();
+        json_headers.append(auth_name.clone(), auth_value.clone());
+        json_headers.append(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         Ok(RebillyClient {
             account: config.account(),
             config: Arc::new(config),
@@ -95,6 +102,7 @@ impl RebillyClient {
                 transactions_url,
                 auth_name,
                 auth_value,
+                json_headers,
             }),
         })
     }
@@ -120,10 +128,10 @@ impl RebillyClient {
     ) -> Result<PreparedRequest> {
         // Both writes are safe to repeat: the PUT names the customer, the POST carries a
         // `requestId` Rebilly de-duplicates.
-        let req = PreparedRequest::new(method, url, operation, RetrySafety::Idempotent)
-            .with_json(body)
-            .map_err(|e| e.with_provider(PROVIDER))?;
-        self.authorized(req)
+        PreparedRequest::new(method, url, operation, RetrySafety::Idempotent)
+            .with_headers(self.shared.json_headers.clone())
+            .with_json_body(body)
+            .map_err(|e| e.with_provider(PROVIDER))
     }
 
     /// Validates `customer` and builds its `PUT /customers/{id}` request, without sending it.

@@ -18,10 +18,6 @@ mod transaction;
 pub use customer::customer_request;
 pub use transaction::{payment_method, transaction_request};
 
-/// The label Rebilly requires on every email and phone number, used when the canonical record
-/// has none.
-pub const DEFAULT_LABEL: &str = "main";
-
 /// Longest id Rebilly accepts (customer ids, invoice ids, `requestId`).
 pub const MAX_ID_CHARS: usize = 50;
 const HASH_PREFIX_CHARS: usize = 33;
@@ -33,10 +29,22 @@ pub fn is_resource_id(id: &str) -> bool {
     // Every allowed character is ASCII, so bytes are characters here and a non-ASCII byte fails.
     !id.is_empty()
         && id.len() <= MAX_ID_CHARS
-        && id.bytes().map(char::from).all(is_resource_id_char)
+        && id.bytes().all(|b| RESOURCE_ID_BYTES[usize::from(b)])
 }
 
-fn is_resource_id_char(c: char) -> bool {
+/// Which bytes [`is_resource_id_char`] allows, built at compile time: one table look-up per
+/// byte of every id.
+const RESOURCE_ID_BYTES: [bool; 256] = {
+    let mut allowed = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        allowed[b] = is_resource_id_char(b as u8 as char);
+        b += 1;
+    }
+    allowed
+};
+
+const fn is_resource_id_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '~' | '-' | '.')
 }
 
@@ -90,14 +98,19 @@ fn mapped_id(external_id: &str, policy: IdPolicy) -> Option<Cow<'_, str>> {
 /// every upsert of the same payment sends the same `requestId`, so Rebilly ignores a repeat
 /// within its 24-hour window.
 pub fn request_id(external_id: &str) -> String {
+    request_id_of(external_id).into_owned()
+}
+
+/// [`request_id`], borrowing the external id when it is the `requestId` itself.
+fn request_id_of(external_id: &str) -> Cow<'_, str> {
     // Every allowed character is ASCII, so bytes are characters here and a non-ASCII byte fails.
     let fits = !external_id.is_empty()
         && external_id.len() <= MAX_ID_CHARS
         && external_id.bytes().map(char::from).all(is_request_id_char);
     if fits {
-        external_id.to_owned()
+        Cow::Borrowed(external_id)
     } else {
-        hashed(external_id, is_request_id_char, '-')
+        Cow::Owned(hashed(external_id, is_request_id_char, '-'))
     }
 }
 

@@ -1,11 +1,13 @@
 //! Rebilly's own request and response structs, named and cased as Rebilly's OpenAPI definitions
 //! (`Rebilly/api-definitions`, `openapi/components/...`) name them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use billsync_core::ContactPoint;
 use billsync_core::chrono::{DateTime, NaiveDate, Utc};
 use billsync_core::money::WireAmount;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// The body of `PUT /customers/{id}` (`schemas/Customer.yaml`, writable fields only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -21,8 +23,8 @@ pub struct Customer<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_payment_instrument: Option<LegacyDefaultPaymentInstrument<'a>>,
     /// Custom fields (must be defined in the Rebilly organization).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub custom_fields: BTreeMap<&'a str, &'a str>,
+    #[serde(skip_serializing_if = "CustomFields::is_empty")]
+    pub custom_fields: CustomFields<'a>,
     /// The customer's primary address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_address: Option<ContactObject<'a>>,
@@ -99,11 +101,11 @@ pub struct ContactObject<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<&'a str>,
     /// Phone numbers.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub phone_numbers: Vec<ContactPhoneNumber<'a>>,
+    #[serde(skip_serializing_if = "LabelledValues::is_empty")]
+    pub phone_numbers: LabelledValues<'a>,
     /// Email addresses.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub emails: Vec<ContactEmail<'a>>,
+    #[serde(skip_serializing_if = "LabelledValues::is_empty")]
+    pub emails: LabelledValues<'a>,
     /// Date of birth, `YYYY-MM-DD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dob: Option<NaiveDate>,
@@ -112,26 +114,107 @@ pub struct ContactObject<'a> {
     pub job_title: Option<&'a str>,
 }
 
-/// One phone number of a contact (`schemas/ContactPhoneNumbers.yaml`).
+/// One email address or phone number of a contact (`schemas/ContactEmails.yaml` and
+/// `schemas/ContactPhoneNumbers.yaml` have the same fields).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ContactPhoneNumber<'a> {
+pub struct LabelledValue<'a> {
     /// Label (required, ≤45).
     pub label: &'a str,
-    /// The number (required, ≤50).
+    /// The address (email, ≤255) or number (≤50).
     pub value: &'a str,
-    /// Whether it is the contact's primary number.
+    /// Whether it is the contact's primary address or number.
     pub primary: bool,
 }
 
-/// One email address of a contact (`schemas/ContactEmails.yaml`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ContactEmail<'a> {
-    /// Label (required, ≤45).
-    pub label: &'a str,
-    /// The address (required, email, ≤255).
-    pub value: &'a str,
-    /// Whether it is the contact's primary address.
-    pub primary: bool,
+/// A contact's emails or phone numbers as Rebilly takes them, written straight from the
+/// canonical points (no list is built): a point without a label, or with a blank one, is
+/// labelled [`DEFAULT_LABEL`], and the one the canonical model treats as primary (the one
+/// flagged, else the first) is marked primary, so that Rebilly derives the same customer email.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LabelledValues<'a> {
+    points: &'a [ContactPoint],
+    /// The index of the primary point.
+    primary: usize,
+}
+
+/// The label Rebilly requires on every email and phone number, used when the canonical record
+/// has none.
+pub const DEFAULT_LABEL: &str = "main";
+
+impl<'a> LabelledValues<'a> {
+    /// The points as Rebilly takes them.
+    pub fn new(points: &'a [ContactPoint]) -> Self {
+        let primary = points.iter().position(|p| p.primary).unwrap_or(0);
+        LabelledValues { points, primary }
+    }
+
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// Each point as sent.
+    pub fn iter(&self) -> impl Iterator<Item = LabelledValue<'a>> + 'a {
+        let primary = self.primary;
+        self.points.iter().enumerate().map(move |(i, p)| {
+            let label = p
+                .label
+                .as_deref()
+                .filter(|l| !l.trim().is_empty())
+                .unwrap_or(DEFAULT_LABEL);
+            LabelledValue {
+                label,
+                value: &p.value,
+                primary: i == primary,
+            }
+        })
+    }
+}
+
+impl Serialize for LabelledValues<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+/// The custom fields that have a value, borrowed from the record (a field given as `null` is
+/// left out: the `PUT` replaces the custom fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CustomFields<'a> {
+    fields: &'a BTreeMap<String, Option<String>>,
+}
+
+static NO_FIELDS: BTreeMap<String, Option<String>> = BTreeMap::new();
+
+impl Default for CustomFields<'_> {
+    fn default() -> Self {
+        CustomFields { fields: &NO_FIELDS }
+    }
+}
+
+impl<'a> CustomFields<'a> {
+    /// The fields of `fields` that have a value.
+    pub fn new(fields: &'a BTreeMap<String, Option<String>>) -> Self {
+        CustomFields { fields }
+    }
+
+    /// True when no field has a value.
+    pub fn is_empty(&self) -> bool {
+        self.fields.values().all(Option::is_none)
+    }
+
+    /// Each field with a value, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.fields
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), v.as_deref()?)))
+    }
+}
+
+impl Serialize for CustomFields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
 }
 
 /// A tax number (`schemas/TaxNumber.yaml`).
@@ -159,28 +242,29 @@ pub enum TaxNumberType {
 }
 
 /// The body of `POST /transactions` (`requestBodies/TransactionRequest.yaml`), for a sale
-/// processed outside Rebilly.
+/// processed outside Rebilly. It borrows from the payment and the configuration it was mapped
+/// from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TransactionRequest {
+pub struct TransactionRequest<'a> {
     /// Always [`TransactionType::Sale`] here.
     #[serde(rename = "type")]
     pub kind: TransactionType,
     /// The website id.
-    pub website_id: String,
+    pub website_id: &'a str,
     /// The Rebilly customer id.
-    pub customer_id: String,
+    pub customer_id: Cow<'a, str>,
     /// ISO 4217 currency.
-    pub currency: String,
+    pub currency: &'a str,
     /// The amount, exact, with the currency's minor units.
     pub amount: WireAmount,
     /// Invoices the payment applies to.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub invoice_ids: Vec<String>,
+    pub invoice_ids: Vec<Cow<'a, str>>,
     /// How the customer paid.
-    pub payment_instruction: PaymentInstructionMethods,
+    pub payment_instruction: PaymentInstructionMethods<'a>,
     /// Key that makes Rebilly ignore a repeat within 24 hours (≤50, `^[\-\w]+$`).
-    pub request_id: String,
+    pub request_id: Cow<'a, str>,
     /// Payment description (≤255).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -201,12 +285,12 @@ pub enum TransactionType {
 /// The "payment methods" form of a payment instruction (`schemas/PaymentInstructionMethods.yaml`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PaymentInstructionMethods {
+pub struct PaymentInstructionMethods<'a> {
     /// The one method used.
-    pub methods: Vec<PaymentMethod>,
+    pub methods: &'static [PaymentMethod],
     /// Reference data (check number), for `check`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
+    pub reference: Option<&'a str>,
 }
 
 /// The parts of a customer answer billsync reads.

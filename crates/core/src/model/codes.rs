@@ -1,6 +1,6 @@
 //! ISO code tables: countries (3166-1 alpha-2) and currencies (4217) with their minor units.
 
-/// Officially assigned ISO 3166-1 alpha-2 codes, sorted for binary search.
+/// Officially assigned ISO 3166-1 alpha-2 codes, sorted.
 const COUNTRIES: &[&str] = &[
     "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
     "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
@@ -180,20 +180,28 @@ const CURRENCIES: &[(&str, u32)] = &[
     ("ZWG", 2),
 ];
 
+/// [`COUNTRIES`] as 26 bit sets, one per first letter: bit `n` of row `r` is set when the code
+/// of letters `A + r`, `A + n` is assigned. Built at compile time.
+const COUNTRY_BITS: [u32; 26] = {
+    let mut rows = [0u32; 26];
+    let mut i = 0;
+    while i < COUNTRIES.len() {
+        let code = COUNTRIES[i].as_bytes();
+        rows[(code[0] - b'A') as usize] |= 1 << (code[1] - b'A');
+        i += 1;
+    }
+    rows
+};
+
 /// True when `code` is an officially assigned ISO 3166-1 alpha-2 country code (upper case).
 pub fn is_iso3166_alpha2(code: &str) -> bool {
-    // Compare two-letter codes as integers: this runs for every address of every record.
-    fn key(code: &[u8]) -> u16 {
-        (u16::from(code[0]) << 8) | u16::from(code[1])
+    // A bit test: this runs for every address of every record.
+    match *code.as_bytes() {
+        [first @ b'A'..=b'Z', second @ b'A'..=b'Z'] => {
+            COUNTRY_BITS[usize::from(first - b'A')] & (1 << (second - b'A')) != 0
+        }
+        _ => false,
     }
-    let code = code.as_bytes();
-    if code.len() != 2 {
-        return false;
-    }
-    let wanted = key(code);
-    COUNTRIES
-        .binary_search_by(|c| key(c.as_bytes()).cmp(&wanted))
-        .is_ok()
 }
 
 /// True when `code` is an active ISO 4217 currency code (upper case).
@@ -227,6 +235,20 @@ mod tests {
         assert!(COUNTRIES.windows(2).all(|w| w[0] < w[1]));
         assert!(COUNTRIES.iter().all(|c| c.len() == 2));
         assert!(CURRENCIES.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn the_bit_sets_hold_exactly_the_table() {
+        for first in b'A'..=b'Z' {
+            for second in b'A'..=b'Z' {
+                let code = String::from_utf8(vec![first, second]).unwrap();
+                assert_eq!(
+                    is_iso3166_alpha2(&code),
+                    COUNTRIES.contains(&code.as_str()),
+                    "{code}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -124,7 +124,14 @@ impl Contact {
         for (i, phone) in self.phones.iter().enumerate() {
             let p = || join(path, &format!("phones[{i}].value"));
             v.required(LazyPath(p), Some(&phone.value));
-            if phone.value.chars().filter(char::is_ascii_digit).count() < 3 {
+            // Fewer than three digits (ASCII digits are single bytes: bytes suffice).
+            if phone
+                .value
+                .bytes()
+                .filter(u8::is_ascii_digit)
+                .nth(2)
+                .is_none()
+            {
                 v.push(
                     LazyPath(p),
                     format!("`{}` does not look like a phone number", phone.value),

@@ -4,14 +4,14 @@ use std::borrow::Cow;
 
 use billsync_core::provider_kit::{FieldPath, LazyPath, Validator};
 use billsync_core::{
-    Address, ContactPoint, Customer, CustomerStatus, PaymentInstrumentRef, Record, Result,
+    Address, Customer, CustomerStatus, PaymentInstrumentRef, Record, Result,
     TaxNumber as CanonicalTaxNumber, TaxNumberKind,
 };
 
-use super::{DEFAULT_LABEL, MAX_ID_CHARS, check_id, payment_method};
+use super::{MAX_ID_CHARS, check_id, payment_method};
 use crate::config::{RebillyConfig, Revision, Unmapped};
 use crate::wire::{
-    ContactEmail, ContactObject, ContactPhoneNumber, Customer as WireCustomer,
+    ContactObject, CustomFields, Customer as WireCustomer, LabelledValues,
     LegacyDefaultPaymentInstrument, PaymentMethod, TaxNumber, TaxNumberType,
 };
 
@@ -26,20 +26,6 @@ fn unmapped(v: &mut Validator, policy: Unmapped, present: bool, path: &str, what
             format!("Rebilly has no field for {what}; remove it or use Unmapped::Drop"),
         );
     }
-}
-
-/// Labelled points, with `primary` set on the one the canonical model treats as primary (the one
-/// flagged, else the first) so that Rebilly derives the same customer email.
-fn points(list: &[ContactPoint]) -> impl Iterator<Item = (&str, &str, bool)> + '_ {
-    let primary = list.iter().position(|p| p.primary).unwrap_or(0);
-    list.iter().enumerate().map(move |(i, p)| {
-        let label = p
-            .label
-            .as_deref()
-            .filter(|l| !l.trim().is_empty())
-            .unwrap_or(DEFAULT_LABEL);
-        (label, p.value.as_str(), i == primary)
-    })
 }
 
 fn address_fields(v: &mut Validator, path: &str, address: &Address) {
@@ -83,7 +69,7 @@ pub fn customer_request<'c: 'a, 'a>(
     let mut body = WireCustomer {
         website_id: config.website_id.as_deref(),
         // A custom field given as `null` is left out: the `PUT` replaces the custom fields.
-        custom_fields: customer.custom_field_values().collect(),
+        custom_fields: CustomFields::new(&customer.custom_fields),
         primary_address: (primary != ContactObject::default()).then_some(primary),
         locale: customer.locale.as_deref(),
         tax_numbers: customer.tax_numbers.iter().map(tax_number).collect(),
@@ -185,8 +171,10 @@ fn primary_address<'a>(v: &mut Validator, customer: &'a Customer) -> ContactObje
     primary.last_name = contact.last_name.as_deref();
     primary.job_title = contact.job_title.as_deref();
     primary.dob = contact.date_of_birth;
-    primary.emails = contact_emails(v, path, &contact.emails);
-    primary.phone_numbers = contact_phones(v, path, &contact.phones);
+    primary.emails = LabelledValues::new(&contact.emails);
+    primary.phone_numbers = LabelledValues::new(&contact.phones);
+    check_emails(v, path, primary.emails);
+    check_phones(v, path, primary.phone_numbers);
     if let Some(address) = &contact.billing_address {
         address_fields(v, "primary_contact.billing_address", address);
         primary.address = address.line1.as_deref();
@@ -199,66 +187,43 @@ fn primary_address<'a>(v: &mut Validator, customer: &'a Customer) -> ContactObje
     primary
 }
 
-/// The contact's labelled emails, each label and address checked against Rebilly's lengths.
-fn contact_emails<'a>(
-    v: &mut Validator,
-    path: &str,
-    emails: &'a [ContactPoint],
-) -> Vec<ContactEmail<'a>> {
-    points(emails)
-        .enumerate()
-        .map(|(i, (label, value, is_primary))| {
-            max(
-                v,
-                LazyPath(|| format!("{path}.emails[{i}].label")),
-                Some(label),
-                45,
-            );
-            // The email format itself is a canonical rule, already checked.
-            max(
-                v,
-                LazyPath(|| format!("{path}.emails[{i}].value")),
-                Some(value),
-                255,
-            );
-            ContactEmail {
-                label,
-                value,
-                primary: is_primary,
-            }
-        })
-        .collect()
+/// Checks the contact's labelled emails (as [`LabelledValues`] sends them), each label and
+/// address, against Rebilly's lengths.
+fn check_emails(v: &mut Validator, path: &str, emails: LabelledValues<'_>) {
+    for (i, email) in emails.iter().enumerate() {
+        max(
+            v,
+            LazyPath(|| format!("{path}.emails[{i}].label")),
+            Some(email.label),
+            45,
+        );
+        // The email format itself is a canonical rule, already checked.
+        max(
+            v,
+            LazyPath(|| format!("{path}.emails[{i}].value")),
+            Some(email.value),
+            255,
+        );
+    }
 }
 
-/// The contact's labelled phone numbers, each label and number checked against Rebilly's
+/// Checks the contact's labelled phone numbers, each label and number, against Rebilly's
 /// lengths.
-fn contact_phones<'a>(
-    v: &mut Validator,
-    path: &str,
-    phones: &'a [ContactPoint],
-) -> Vec<ContactPhoneNumber<'a>> {
-    points(phones)
-        .enumerate()
-        .map(|(i, (label, value, is_primary))| {
-            max(
-                v,
-                LazyPath(|| format!("{path}.phones[{i}].label")),
-                Some(label),
-                45,
-            );
-            max(
-                v,
-                LazyPath(|| format!("{path}.phones[{i}].value")),
-                Some(value),
-                50,
-            );
-            ContactPhoneNumber {
-                label,
-                value,
-                primary: is_primary,
-            }
-        })
-        .collect()
+fn check_phones(v: &mut Validator, path: &str, phones: LabelledValues<'_>) {
+    for (i, phone) in phones.iter().enumerate() {
+        max(
+            v,
+            LazyPath(|| format!("{path}.phones[{i}].label")),
+            Some(phone.label),
+            45,
+        );
+        max(
+            v,
+            LazyPath(|| format!("{path}.phones[{i}].value")),
+            Some(phone.value),
+            50,
+        );
+    }
 }
 
 fn tax_number(t: &CanonicalTaxNumber) -> TaxNumber<'_> {

@@ -36,3 +36,11 @@ fn request_ids() {
     assert_eq!(request_id(&"z".repeat(50)), "z".repeat(50));
     assert_eq!(request_id(&"z".repeat(51)).len(), 33 + 1 + 16);
 }
+
+#[test]
+fn the_byte_table_allows_what_the_id_rule_allows() {
+    for b in 0..=255u8 {
+        let rule = b.is_ascii() && is_resource_id_char(char::from(b));
+        assert_eq!(RESOURCE_ID_BYTES[usize::from(b)], rule, "{b}");
+    }
+}

@@ -1,0 +1,162 @@
+//! Building Payabli's requests as data: the URLs and headers every request of a client shares
+//! are built once, and each request clones them.
+
+use billsync_core::provider_kit::{secret_header_value, url_with_segments};
+use billsync_core::reqwest::Method;
+use billsync_core::reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use billsync_core::url::Url;
+use billsync_core::{Error, IdempotencyKey, PreparedRequest, Result, RetrySafety};
+
+use crate::PROVIDER;
+use crate::client::{IDEMPOTENCY_HEADER, PayabliClient, TOKEN_HEADER};
+use crate::config::PayabliConfig;
+use crate::wire::PayabliCustomerData;
+
+/// Body fields that are secrets (redacted when a request is rendered).
+const SECRET_FIELDS: &[&str] = &["/customerPsw"];
+
+/// Built once per client: the create and query URLs (with the configured query options), the
+/// base of the update URL, and the headers of each kind of request (the token marked
+/// sensitive).
+pub(crate) struct Shared {
+    create: Url,
+    pub(crate) query: Url,
+    /// `/Customer`: an update appends the customer id as one segment.
+    customer: Url,
+    /// The token: a lookup's and a listing's headers.
+    read_headers: HeaderMap,
+    /// The token and the JSON content type: an update's headers.
+    write_headers: HeaderMap,
+    /// An update's headers and a placeholder idempotency key, replaced by each create's own (in
+    /// place: the map does not grow).
+    create_headers: HeaderMap,
+    idempotency_name: HeaderName,
+}
+
+impl Shared {
+    /// The URLs and headers of `config`'s entrypoint.
+    pub(crate) fn new(config: &PayabliConfig) -> Result<Shared> {
+        let p = |e: Error| e.with_provider(PROVIDER);
+        let mut create = url_with_segments(
+            &config.base_url,
+            &["Customer", "single", &config.entrypoint],
+        )
+        .map_err(p)?;
+        create
+            .query_pairs_mut()
+            .append_pair(
+                "forceCustomerCreation",
+                &config.force_customer_creation.to_string(),
+            )
+            .append_pair(
+                "replaceExisting",
+                if config.replace_existing { "1" } else { "0" },
+            );
+        let query = url_with_segments(
+            &config.base_url,
+            &["Query", "customers", &config.entrypoint],
+        )
+        .map_err(p)?;
+        let customer = url_with_segments(&config.base_url, &["Customer"]).map_err(p)?;
+        let token = secret_header_value(TOKEN_HEADER, "", &config.token).map_err(p)?;
+        let mut read_headers = HeaderMap::new();
+        read_headers.append(HeaderName::from_static(TOKEN_HEADER), token);
+        let mut write_headers = read_headers.clone();
+        write_headers.append(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let idempotency_name = HeaderName::from_static(IDEMPOTENCY_HEADER);
+        let mut create_headers = write_headers.clone();
+        create_headers.append(
+            idempotency_name.clone(),
+            HeaderValue::from_static("placeholder"),
+        );
+        Ok(Shared {
+            create,
+            query,
+            customer,
+            read_headers,
+            write_headers,
+            create_headers,
+            idempotency_name,
+        })
+    }
+}
+
+impl PayabliClient {
+    /// A request with the token and no body.
+    pub(crate) fn request(
+        &self,
+        method: Method,
+        url: Url,
+        operation: &'static str,
+    ) -> PreparedRequest {
+        PreparedRequest::new(method, url, operation, RetrySafety::Idempotent)
+            .with_headers(self.shared.read_headers.clone())
+    }
+
+    /// `POST /Customer/single/{entry}` with the idempotency key: Payabli de-duplicates a repeat
+    /// of the same key, so retries are safe.
+    pub fn create_request(
+        &self,
+        data: &PayabliCustomerData<'_>,
+        key: &IdempotencyKey,
+    ) -> Result<PreparedRequest> {
+        let value = HeaderValue::from_str(key.as_str()).map_err(|_| {
+            Error::config(format!(
+                "the value of header `{IDEMPOTENCY_HEADER}` is not valid"
+            ))
+        })?;
+        self.create_with_key(data, value)
+    }
+
+    /// [`PayabliClient::create_request`] with the key already a header value.
+    pub(crate) fn create_with_key(
+        &self,
+        data: &PayabliCustomerData<'_>,
+        key: HeaderValue,
+    ) -> Result<PreparedRequest> {
+        let mut headers = self.shared.create_headers.clone();
+        headers.insert(self.shared.idempotency_name.clone(), key);
+        PreparedRequest::new(
+            Method::POST,
+            self.shared.create.clone(),
+            "customer.create",
+            RetrySafety::Idempotent,
+        )
+        .with_headers(headers)
+        .with_json_body(data)
+        .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
+    }
+
+    /// `POST /Customer/single/{entry}` with a fresh random idempotency key.
+    pub(crate) fn create_with_random_key(
+        &self,
+        data: &PayabliCustomerData<'_>,
+    ) -> Result<PreparedRequest> {
+        let key = IdempotencyKey::random().into_header_value()?;
+        self.create_with_key(data, key)
+    }
+
+    /// `PUT /Customer/{customerId}`, with `null` for every field the record does not have
+    /// ([`PayabliCustomerData::for_update`]).
+    pub fn update_request(
+        &self,
+        customer_id: &str,
+        data: &PayabliCustomerData<'_>,
+    ) -> Result<PreparedRequest> {
+        let url = url_with_segments(&self.shared.customer, &[customer_id])
+            .map_err(|e| e.with_provider(PROVIDER))?;
+        PreparedRequest::new(Method::PUT, url, "customer.update", RetrySafety::Idempotent)
+            .with_headers(self.shared.write_headers.clone())
+            .with_json_body(&data.for_update())
+            .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
+    }
+
+    /// `GET /Query/customers/{entry}?customernumber(eq)=<external id>`.
+    pub fn lookup_request(&self, external_id: &str) -> PreparedRequest {
+        let mut url = self.shared.query.clone();
+        url.query_pairs_mut()
+            .append_pair("customernumber(eq)", external_id)
+            .append_pair("limitRecord", "5");
+        self.request(Method::GET, url, "customer.lookup")
+    }
+}
