@@ -272,15 +272,13 @@ impl HttpClient {
     }
 
     async fn attempt(&self, req: &PreparedRequest) -> Result<Answer, SendFailure> {
-        let mut builder = self
-            .client
-            .request(req.method.clone(), req.url.clone())
-            .headers(req.headers.clone())
-            .timeout(self.timeout);
-        if let Some(body) = &req.body {
-            builder = builder.body(body.clone());
-        }
-        let mut resp = builder.send().await.map_err(SendFailure::from_reqwest)?;
+        // Built directly rather than through `RequestBuilder`, which would insert the headers
+        // one by one into an empty map: a clone of the prepared map is the same map.
+        let mut request = reqwest::Request::new(req.method.clone(), req.url.clone());
+        *request.headers_mut() = req.headers.clone();
+        *request.timeout_mut() = Some(self.timeout);
+        *request.body_mut() = req.body.clone().map(reqwest::Body::from);
+        let mut resp = (self.client.execute(request).await).map_err(SendFailure::from_reqwest)?;
         let status = resp.status();
         let headers = std::mem::take(resp.headers_mut());
         // Most answers come in one chunk: keep it as it is, and copy only when a second comes.
