@@ -271,12 +271,21 @@ impl HttpClient {
         }
     }
 
+    /// One attempt, from sending to the last byte of the answer, within the attempt timeout:
+    /// one timer entry (reqwest's own per-request timeout would box a timer and wrap the body
+    /// in a second layer polling it).
     async fn attempt(&self, req: &PreparedRequest) -> Result<Answer, SendFailure> {
+        match tokio::time::timeout(self.timeout, self.exchange(req)).await {
+            Ok(answer) => answer,
+            Err(elapsed) => Err(SendFailure::timed_out(elapsed)),
+        }
+    }
+
+    async fn exchange(&self, req: &PreparedRequest) -> Result<Answer, SendFailure> {
         // Built directly rather than through `RequestBuilder`, which would insert the headers
         // one by one into an empty map: a clone of the prepared map is the same map.
         let mut request = reqwest::Request::new(req.method.clone(), req.url.clone());
         *request.headers_mut() = req.headers.clone();
-        *request.timeout_mut() = Some(self.timeout);
         *request.body_mut() = req.body.clone().map(reqwest::Body::from);
         let mut resp = (self.client.execute(request).await).map_err(SendFailure::from_reqwest)?;
         let status = resp.status();
@@ -294,6 +303,7 @@ impl HttpClient {
                             never_sent: false,
                             too_large: true,
                             source: None,
+                            elapsed: None,
                         });
                     }
                     match (&mut joined, &first) {
@@ -313,6 +323,7 @@ impl HttpClient {
                         never_sent: false,
                         too_large: false,
                         source: Some(e),
+                        elapsed: None,
                     });
                 }
             }
