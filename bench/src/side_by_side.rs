@@ -81,7 +81,7 @@ impl<'s> Runner<'s> {
     /// `n` records never used before; created first (outside any measurement) where the path
     /// needs it: a known Payabli customer exists and billsync remembers its id, a Rebilly
     /// payment's customer exists.
-    async fn batch(&self, path: Path, n: usize) -> Result<Records, String> {
+    pub async fn batch(&self, path: Path, n: usize) -> Result<Records, String> {
         let first = self.next_record.get();
         self.next_record.set(first + n);
         let records = Records::generate(path, first, n);
@@ -118,7 +118,9 @@ impl<'s> Runner<'s> {
         Ok(result)
     }
 
-    async fn billsync(
+    /// billsync's run of `records` along `path`, `in_flight` at a time, the requests counted
+    /// by the sandbox.
+    pub async fn billsync(
         &self,
         path: Path,
         records: &Records,
@@ -132,7 +134,14 @@ impl<'s> Runner<'s> {
         .await
     }
 
-    async fn hand(&self, path: Path, records: &Records, in_flight: usize) -> Result<Run, String> {
+    /// The hand-written loop's run of `records` along `path`, `in_flight` at a time, the
+    /// requests counted by the sandbox.
+    pub async fn hand(
+        &self,
+        path: Path,
+        records: &Records,
+        in_flight: usize,
+    ) -> Result<Run, String> {
         let batch = HandBatch::build(&self.http, path, &self.clients, records)?;
         self.counted(
             path,

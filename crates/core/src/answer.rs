@@ -11,9 +11,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 
 use crate::retry::standard_retry_after;
-use crate::{
-    Error, ErrorKind, FieldError, ProviderDetail, RawResponse, Result, RetrySafety, StatusTable,
-};
+use crate::{Error, ErrorKind, FieldError, ProviderDetail, RawResponse, RetrySafety, StatusTable};
 
 /// A provider's error format, implemented on the type of its parsed error body (which the error
 /// then carries as its [`detail`](Error::detail)). Every provider maps errors through the same
@@ -121,49 +119,11 @@ fn sentence(
     }
 }
 
-impl RawResponse {
-    /// A decode error: this answer (whatever its status) was not `what` (`"a customer"`).
-    pub fn decode_error(&self, provider: &'static str, what: &str) -> Error {
-        Error::new(
-            ErrorKind::Decode,
-            format!("the answer could not be understood as {what}"),
-        )
-        .with_provider(provider)
-        .with_status(self.status.as_u16())
-        .with_attempts(self.attempts)
-    }
-
-    /// Parses the body as JSON into `T`; a decode error naming the provider and `what` otherwise.
-    pub fn json_as<T: serde::de::DeserializeOwned>(
-        &self,
-        provider: &'static str,
-        what: &str,
-    ) -> Result<T> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| self.decode_error(provider, what).with_source(e))
-    }
-
-    /// Parses a body that must be a JSON object, in one pass straight into `T` (a derived struct
-    /// would also accept a JSON array, hence the check of the first byte). An empty body, a
-    /// content type that is not JSON or anything but an object is a decode error.
-    pub fn json_object<T: serde::de::DeserializeOwned>(
-        &self,
-        provider: &'static str,
-        what: &str,
-    ) -> Result<T> {
-        let first = self.body.iter().find(|b| !b.is_ascii_whitespace());
-        if !self.looks_like_json() || first != Some(&b'{') {
-            return Err(self.decode_error(provider, what));
-        }
-        self.json_as(provider, what)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use bytes::Bytes;
     use reqwest::StatusCode;
-    use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+    use reqwest::header::{HeaderValue, RETRY_AFTER};
 
     use super::*;
 
@@ -284,37 +244,5 @@ mod tests {
         assert!(err.to_string().contains("retry in 30s"), "{err}");
         let err = Body::classify(&answer(429, "", 3), RetrySafety::Idempotent);
         assert_eq!(err.retry_after(), None);
-    }
-
-    #[test]
-    fn success_bodies_decode_or_fail_as_decode_errors() {
-        #[derive(Debug, serde::Deserialize)]
-        struct Thing {
-            id: String,
-        }
-        let ok: Thing = answer(200, r#" {"id": "t1"}"#, 1)
-            .json_object("madeup", "a thing")
-            .unwrap();
-        assert_eq!(ok.id, "t1");
-        for bad in ["", "[]", "nope", r#"{"id": 5}"#] {
-            let err = answer(200, bad, 4)
-                .json_object::<Thing>("madeup", "a thing")
-                .unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::Decode, "{bad}");
-            assert_eq!((err.status(), err.attempts()), (Some(200), 4));
-            assert_eq!(
-                err.to_string(),
-                "madeup: the answer could not be understood as a thing (HTTP 200)"
-            );
-        }
-        let mut html = answer(200, r#"{"id": "t1"}"#, 1);
-        html.headers
-            .insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
-        assert!(html.json_object::<Thing>("madeup", "a thing").is_err());
-        assert!(
-            answer(200, "[1]", 1)
-                .json_as::<Vec<u8>>("madeup", "a list")
-                .is_ok()
-        );
     }
 }

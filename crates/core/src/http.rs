@@ -7,12 +7,14 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use tracing::Instrument;
 
+use crate::response::ParsedBody;
 use crate::retry::{RetryAfterParser, standard_retry_after};
 use crate::send_failure::SendFailure;
 use crate::{
-    Error, ErrorKind, PreparedRequest, ProviderErrors, RateGate, RateLimit, Result, RetryConfig,
+    Error, PreparedRequest, ProviderErrors, RateGate, RateLimit, RawResponse, Result, RetryConfig,
     RetrySafety,
 };
 
@@ -57,52 +59,6 @@ impl fmt::Debug for HttpSettings {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .finish()
-    }
-}
-
-/// A provider's answer, read in full.
-#[derive(Debug, Clone)]
-pub struct RawResponse {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Response headers.
-    pub headers: HeaderMap,
-    /// The body bytes.
-    pub body: Bytes,
-    /// How many attempts it took (1 when the first attempt answered).
-    pub attempts: u32,
-}
-
-impl RawResponse {
-    /// Whether the body's content type is JSON (`application/json`, `application/problem+json`,
-    /// any `+json`), or absent.
-    pub fn looks_like_json(&self) -> bool {
-        match self
-            .headers
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-        {
-            None => true,
-            Some(ct) => {
-                // Compared without allocating: this runs on every answer.
-                let ct = ct.split(';').next().unwrap_or("").trim().as_bytes();
-                let ends_json = ct.len() >= 5 && ct[ct.len() - 5..].eq_ignore_ascii_case(b"+json");
-                ct.eq_ignore_ascii_case(b"application/json")
-                    || ends_json
-                    || ct.eq_ignore_ascii_case(b"text/json")
-            }
-        }
-    }
-
-    /// Parses the body as JSON into `T`; a decode error naming the provider otherwise.
-    pub fn json<T: serde::de::DeserializeOwned>(&self, provider: &'static str) -> Result<T> {
-        serde_json::from_slice(&self.body).map_err(|e| {
-            Error::new(ErrorKind::Decode, "the answer could not be understood")
-                .with_provider(provider)
-                .with_status(self.status.as_u16())
-                .with_attempts(self.attempts)
-                .with_source(e)
-        })
     }
 }
 
@@ -200,9 +156,36 @@ impl HttpClient {
     /// Sends `req`, retrying as its [`RetrySafety`] and the retry policy allow, and returns the
     /// last answer. A success status with a body that is not JSON (an intermediary's HTML page)
     /// is retried like a 5xx when the request is [`RetrySafety::Idempotent`]. Errors only when
-    /// no answer was had: [`ErrorKind::Transport`] when the request never reached the provider,
-    /// [`ErrorKind::OutcomeUnknown`] when it may have.
+    /// no answer was had: [`ErrorKind::Transport`](crate::ErrorKind::Transport) when the request
+    /// never reached the provider, [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown)
+    /// when it may have.
+    ///
+    /// A caller that parses the success body should use [`HttpClient::send_json`] instead: the
+    /// check that the body is JSON is then the caller's own parse, and the body is read once.
     pub async fn send(&self, req: &PreparedRequest) -> Result<RawResponse> {
+        let (resp, _) = self.send_reading(req, ignore_body).await?;
+        Ok(resp)
+    }
+
+    /// [`HttpClient::send`], parsing a success answer's body into `T` in the same pass that
+    /// tells JSON from a proxy's page: the answer, and what its body parsed into when its status
+    /// is a success ([`RawResponse::parsed_json`] and [`RawResponse::parsed_object`] take it).
+    pub async fn send_json<T: DeserializeOwned + Send>(
+        &self,
+        req: &PreparedRequest,
+    ) -> Result<(RawResponse, ParsedBody<T>)> {
+        self.send_reading(req, |body| serde_json::from_slice(body))
+            .await
+    }
+
+    /// [`HttpClient::send_json`] with a reader of the provider's own (e.g. one that keeps only
+    /// what it needs of a body it borrows from). A body the reader fails on counts as not JSON
+    /// only when it is not JSON at all.
+    pub async fn send_reading<T: Send>(
+        &self,
+        req: &PreparedRequest,
+        read: BodyReader<T>,
+    ) -> Result<(RawResponse, ParsedBody<T>)> {
         let started = Instant::now();
         let mut attempt: u32 = 0;
         loop {
@@ -216,54 +199,63 @@ impl HttpClient {
             );
             self.gate.ready(&req.method).await;
             let result = self.attempt(req).instrument(span.clone()).await;
-            let may_retry = attempt <= self.retry.max_retries;
-            let delay = match &result {
-                Ok((status, headers, body)) => {
-                    span.record("status", status.as_u16());
-                    if *status == StatusCode::TOO_MANY_REQUESTS
-                        && let Some(wait) = self.retry_after(headers)
-                    {
-                        // The provider's budget is the account's: hold back every task of it.
-                        self.gate.pause_for(wait.min(self.retry.max_retry_wait));
-                    }
-                    let not_json = is_success_not_json(*status, body);
+            let (delay, parsed) = match &result {
+                Ok(answer) => {
+                    span.record("status", answer.status.as_u16());
+                    let parsed = answer.status.is_success().then(|| read(&answer.body));
+                    // Only a body the reader refused is looked at again.
+                    let not_json = matches!(parsed, Some(Err(_))) && !is_json(&answer.body);
                     if not_json {
                         tracing::debug!(parent: &span, "the answer is not JSON");
                     }
-                    let retryable = self.retryable_status(*status, req.retry)
-                        || (not_json && req.retry == RetrySafety::Idempotent);
-                    if !may_retry || !retryable {
-                        None
-                    } else {
-                        match self.retry_after(headers) {
-                            Some(wait) if wait > self.retry.max_retry_wait => None,
-                            Some(wait) => Some(wait),
-                            None => Some(self.retry.backoff(attempt)),
-                        }
-                    }
+                    (self.delay_after(req, answer, not_json, attempt), parsed)
                 }
                 Err(failure) => {
                     let safe = failure.never_sent || req.retry == RetrySafety::Idempotent;
-                    (may_retry && safe).then(|| self.retry.backoff(attempt))
+                    let may_retry = attempt <= self.retry.max_retries && safe;
+                    (may_retry.then(|| self.retry.backoff(attempt)), None)
                 }
             };
             match delay {
                 Some(delay) if started.elapsed() + delay <= self.retry.retry_timeout => {
                     tracing::debug!(parent: &span, ?delay, "retrying");
+                    drop((result, parsed));
                     tokio::time::sleep(delay).await;
                 }
                 _ => {
                     return match result {
-                        Ok((status, headers, body)) => Ok(RawResponse {
-                            status,
-                            headers,
-                            body,
-                            attempts: attempt,
-                        }),
+                        Ok(answer) => Ok((answer.into_response(attempt), parsed)),
                         Err(failure) => Err(failure.into_error(self.provider, req.retry, attempt)),
                     };
                 }
             }
+        }
+    }
+
+    /// How long to wait before retrying after `answer`, or `None` when it is final. A 429 with
+    /// a retry-after signal also pauses every task of the client.
+    fn delay_after(
+        &self,
+        req: &PreparedRequest,
+        answer: &Answer,
+        not_json: bool,
+        attempt: u32,
+    ) -> Option<Duration> {
+        if answer.status == StatusCode::TOO_MANY_REQUESTS
+            && let Some(wait) = self.retry_after(&answer.headers)
+        {
+            // The provider's budget is the account's: hold back every task of it.
+            self.gate.pause_for(wait.min(self.retry.max_retry_wait));
+        }
+        let retryable = self.retryable_status(answer.status, req.retry)
+            || (not_json && req.retry == RetrySafety::Idempotent);
+        if attempt > self.retry.max_retries || !retryable {
+            return None;
+        }
+        match self.retry_after(&answer.headers) {
+            Some(wait) if wait > self.retry.max_retry_wait => None,
+            Some(wait) => Some(wait),
+            None => Some(self.retry.backoff(attempt)),
         }
     }
 
@@ -279,19 +271,23 @@ impl HttpClient {
         }
     }
 
-    async fn attempt(
-        &self,
-        req: &PreparedRequest,
-    ) -> Result<(StatusCode, HeaderMap, Bytes), SendFailure> {
-        let mut builder = self
-            .client
-            .request(req.method.clone(), req.url.clone())
-            .headers(req.headers.clone())
-            .timeout(self.timeout);
-        if let Some(body) = &req.body {
-            builder = builder.body(body.clone());
+    /// One attempt, from sending to the last byte of the answer, within the attempt timeout:
+    /// one timer entry (reqwest's own per-request timeout would box a timer and wrap the body
+    /// in a second layer polling it).
+    async fn attempt(&self, req: &PreparedRequest) -> Result<Answer, SendFailure> {
+        match tokio::time::timeout(self.timeout, self.exchange(req)).await {
+            Ok(answer) => answer,
+            Err(elapsed) => Err(SendFailure::timed_out(elapsed)),
         }
-        let mut resp = builder.send().await.map_err(SendFailure::from_reqwest)?;
+    }
+
+    async fn exchange(&self, req: &PreparedRequest) -> Result<Answer, SendFailure> {
+        // Built directly rather than through `RequestBuilder`, which would insert the headers
+        // one by one into an empty map: a clone of the prepared map is the same map.
+        let mut request = reqwest::Request::new(req.method.clone(), req.url.clone());
+        *request.headers_mut() = req.headers.clone();
+        *request.body_mut() = req.body.clone().map(reqwest::Body::from);
+        let mut resp = (self.client.execute(request).await).map_err(SendFailure::from_reqwest)?;
         let status = resp.status();
         let headers = std::mem::take(resp.headers_mut());
         // Most answers come in one chunk: keep it as it is, and copy only when a second comes.
@@ -307,6 +303,7 @@ impl HttpClient {
                             never_sent: false,
                             too_large: true,
                             source: None,
+                            elapsed: None,
                         });
                     }
                     match (&mut joined, &first) {
@@ -326,6 +323,7 @@ impl HttpClient {
                         never_sent: false,
                         too_large: false,
                         source: Some(e),
+                        elapsed: None,
                     });
                 }
             }
@@ -334,56 +332,45 @@ impl HttpClient {
             Some(all) => Bytes::from(all),
             None => first.unwrap_or_default(),
         };
-        Ok((status, headers, body))
-    }
-}
-
-/// A success status whose body is not JSON: a proxy's or load balancer's page (HTML, plain
-/// text, a cut-off body) standing in for the provider's answer. Every provider answers JSON, so
-/// this is retried like a 5xx when the request is safe to repeat. An empty body is not counted
-/// (a 204, or a provider saying nothing more).
-fn is_success_not_json(status: StatusCode, body: &[u8]) -> bool {
-    status.is_success()
-        && !body.iter().all(u8::is_ascii_whitespace)
-        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn with_content_type(ct: Option<&str>) -> RawResponse {
-        let mut headers = HeaderMap::new();
-        if let Some(ct) = ct {
-            headers.insert(reqwest::header::CONTENT_TYPE, ct.parse().unwrap());
-        }
-        RawResponse {
-            status: StatusCode::OK,
+        Ok(Answer {
+            status,
             headers,
-            body: Bytes::new(),
-            attempts: 1,
-        }
+            body,
+        })
     }
+}
 
-    #[test]
-    fn json_content_types_are_told_from_others_in_any_case() {
-        for json in [
-            None,
-            Some("application/json"),
-            Some("Application/JSON; charset=utf-8"),
-            Some("application/problem+json"),
-            Some("APPLICATION/VND.API+JSON"),
-            Some(" text/json "),
-        ] {
-            assert!(with_content_type(json).looks_like_json(), "{json:?}");
-        }
-        for other in [
-            "text/html",
-            "text/plain; charset=utf-8",
-            "json",
-            "application/jsonx",
-        ] {
-            assert!(!with_content_type(Some(other)).looks_like_json(), "{other}");
+/// One attempt's answer, read in full.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    fn into_response(self, attempts: u32) -> RawResponse {
+        RawResponse {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            attempts,
         }
     }
+}
+
+/// Reads a success body into what the provider needs of it, in the one pass that also tells a
+/// JSON answer from a proxy's page (see [`HttpClient::send_reading`]).
+pub type BodyReader<T> = fn(&[u8]) -> serde_json::Result<T>;
+
+/// The reader of [`HttpClient::send`]: the body is only checked to be JSON.
+fn ignore_body(body: &[u8]) -> serde_json::Result<IgnoredAny> {
+    serde_json::from_slice(body)
+}
+
+/// Whether a success body is JSON, for one the provider's reader refused: a proxy's or load
+/// balancer's page (HTML, plain text, a cut-off body) standing in for the provider's answer is
+/// not. Every provider answers JSON, so such a page is retried like a 5xx when the request is
+/// safe to repeat. An empty body counts as JSON (a 204, or a provider saying nothing more).
+fn is_json(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace) || serde_json::from_slice::<IgnoredAny>(body).is_ok()
 }

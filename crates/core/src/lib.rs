@@ -27,6 +27,7 @@ pub mod money;
 mod provider;
 mod ratelimit;
 mod request;
+mod response;
 pub mod retry;
 mod scaffold;
 pub mod secret;
@@ -55,9 +56,9 @@ pub use upsert::{Capabilities, Outcome, Support, Upsert, UpsertOptions, Upserted
 
 // What provider crates use, also at the root of this crate for its own modules.
 pub(crate) use answer::ProviderErrors;
-pub(crate) use http::RawResponse;
 pub(crate) use ratelimit::RateGate;
 pub(crate) use request::url_with_segments;
+pub(crate) use response::RawResponse;
 pub(crate) use status::StatusTable;
 pub(crate) use validate::Validator;
 
@@ -67,10 +68,11 @@ pub(crate) use validate::Validator;
 /// meant for implementors: an application that only syncs records uses none of them.
 pub mod provider_kit {
     pub use crate::answer::ProviderErrors;
-    pub use crate::http::{HttpClient, RawResponse};
+    pub use crate::http::{BodyReader, HttpClient};
     pub use crate::provider::unsupported;
     pub use crate::ratelimit::{RateGate, is_loopback};
     pub use crate::request::{parse_base_url, secret_header_value, url_with_segments};
+    pub use crate::response::{ParsedBody, RawResponse};
     pub use crate::spec::ClientSettings;
     pub use crate::status::{StatusTable, default_kind};
     pub use crate::validate::{FieldPath, LazyPath, Validator, is_email};

@@ -7,6 +7,8 @@ pub(crate) struct SendFailure {
     pub(crate) never_sent: bool,
     pub(crate) too_large: bool,
     pub(crate) source: Option<reqwest::Error>,
+    /// The attempt's timeout passed before the answer was read in full.
+    pub(crate) elapsed: Option<tokio::time::error::Elapsed>,
 }
 
 impl SendFailure {
@@ -16,6 +18,17 @@ impl SendFailure {
             never_sent: e.is_connect(),
             too_large: false,
             source: Some(e),
+            elapsed: None,
+        }
+    }
+
+    /// The attempt timed out: the request may have reached the provider.
+    pub(crate) fn timed_out(elapsed: tokio::time::error::Elapsed) -> Self {
+        SendFailure {
+            never_sent: false,
+            too_large: false,
+            source: None,
+            elapsed: Some(elapsed),
         }
     }
 
@@ -41,9 +54,12 @@ impl SendFailure {
                 format!("could not connect after {tries}"),
             )
         } else {
-            let what = match &self.source {
-                Some(e) if e.is_timeout() => "timed out",
-                _ => "the connection failed",
+            let timed_out = self.elapsed.is_some()
+                || self.source.as_ref().is_some_and(reqwest::Error::is_timeout);
+            let what = if timed_out {
+                "timed out"
+            } else {
+                "the connection failed"
             };
             match safety {
                 RetrySafety::Idempotent => {
@@ -58,10 +74,11 @@ impl SendFailure {
             }
         };
         let err = err.with_provider(provider).with_attempts(attempts);
-        match self.source {
+        match (self.source, self.elapsed) {
             // reqwest errors carry the URL, which holds no secret (credentials go in headers).
-            Some(source) => err.with_source(source),
-            None => err,
+            (Some(source), _) => err.with_source(source),
+            (None, Some(elapsed)) => err.with_source(elapsed),
+            (None, None) => err,
         }
     }
 }

@@ -128,6 +128,14 @@ async fn timeouts_of_a_repeatable_request_end_as_transport_with_every_attempt() 
     let err = http(2).send(&put(&server)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport);
     assert_eq!(err.attempts(), 3);
+    assert!(
+        err.to_string().contains("timed out after 3 attempts"),
+        "{err}"
+    );
+    assert!(
+        std::error::Error::source(&err).is_some(),
+        "the timeout is the source"
+    );
 }
 
 #[tokio::test]

@@ -82,6 +82,11 @@ async fn a_timeout_on_a_create_is_outcome_unknown_and_sent_once() {
     assert_eq!(err.attempts(), 1);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
     assert!(!err.to_string().contains("k-secret"));
+    assert!(
+        err.to_string()
+            .contains("timed out after the request was sent"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@ use tracing::Instrument;
 use crate::PROVIDER;
 use crate::config::HyfinConfig;
 use crate::customer_api::{CUSTOMER_V3_API_VERSION, HyfinCustomerApi};
-use crate::error::{Accepted, HyfinError, read_answer};
+use crate::error::{Accepted, HyfinError, read_parsed_answer};
 use crate::mapping::{CustomerPlan, customer_plan, payment_request};
 use crate::wire::{HyfinAction, HyfinContactRequest, HyfinCustomerRequest};
 
@@ -139,8 +139,8 @@ impl HyfinClient {
 
     /// Sends one addUpdate and reads Hyfin's answer.
     pub(crate) async fn add_update(&self, req: &PreparedRequest) -> Result<(Accepted, u32)> {
-        let resp = self.http.send(req).await?;
-        Ok((read_answer(&resp, req.retry)?, resp.attempts))
+        let (resp, parsed) = self.http.send_json(req).await?;
+        Ok((read_parsed_answer(&resp, parsed, req.retry)?, resp.attempts))
     }
 
     fn outcome(action: HyfinAction, had_id: bool) -> Outcome {

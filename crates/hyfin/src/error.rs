@@ -5,7 +5,7 @@
 //! default status table with no override, and [`Error::codes`](billsync_core::Error::codes) is
 //! empty for Hyfin.
 
-use billsync_core::provider_kit::{ProviderErrors, RawResponse};
+use billsync_core::provider_kit::{ParsedBody, ProviderErrors, RawResponse};
 use billsync_core::{Error, Result, RetrySafety};
 
 use crate::PROVIDER;
@@ -57,10 +57,20 @@ pub(crate) struct Accepted {
 /// cannot de-duplicate is `OutcomeUnknown`: the record may or may not exist); a success status
 /// with any other body is a decode error.
 pub(crate) fn read_answer(resp: &RawResponse, safety: RetrySafety) -> Result<Accepted> {
+    read_parsed_answer(resp, None, safety)
+}
+
+/// [`read_answer`] of an answer whose success body the send loop already parsed (`parsed`,
+/// from `send_json`); one it did not parse is parsed here.
+pub(crate) fn read_parsed_answer(
+    resp: &RawResponse,
+    parsed: ParsedBody<HyfinResponse>,
+    safety: RetrySafety,
+) -> Result<Accepted> {
     if !resp.status.is_success() {
         return Err(HyfinError::classify(resp, safety));
     }
-    match serde_json::from_slice::<HyfinResponse>(&resp.body) {
+    match parsed.unwrap_or_else(|| serde_json::from_slice(&resp.body)) {
         Ok(HyfinResponse {
             success: Some(true),
             id: Some(id),

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use billsync_core::provider_kit::{HttpClient, RawResponse};
+use billsync_core::provider_kit::HttpClient;
 use billsync_core::{
     Account, Capabilities, Customer, ErrorKind, IdMap, IdempotencyKey, MemoryIdMap, Outcome,
     PreparedRequest, RecordKind, Result, Support, Upsert, UpsertOptions, Upserted, async_trait,
@@ -11,11 +11,12 @@ use billsync_core::{
 use tracing::Instrument;
 
 use crate::PROVIDER;
+use crate::answers::{accepted, read_create, read_update};
 use crate::config::PayabliConfig;
 use crate::error::{PayabliError, decode_error, failure};
 use crate::mapping::customer_data;
 use crate::requests::Shared;
-use crate::wire::{PayabliCustomerData, PayabliQueryResponse, PayabliWriteAnswer};
+use crate::wire::{PayabliCustomerData, PayabliQueryResponse};
 
 /// The header carrying the API token.
 pub const TOKEN_HEADER: &str = "requesttoken";
@@ -77,12 +78,13 @@ impl PayabliClient {
 
     /// Looks a customer up by `customerNumber`: its Payabli id, if it exists.
     async fn lookup(&self, external_id: &str, requests: &mut u32) -> Result<Option<String>> {
-        let resp = self.http.send(&self.lookup_request(external_id)).await?;
+        let req = self.lookup_request(external_id);
+        let (resp, parsed) = self.http.send_json::<PayabliQueryResponse>(&req).await?;
         *requests += resp.attempts;
         if !resp.status.is_success() {
             return Err(failure(&resp));
         }
-        let found: PayabliQueryResponse = resp.json_as(PROVIDER, "a customer query result")?;
+        let found = resp.parsed_json(parsed, PROVIDER, "a customer query result")?;
         // The filter may match loosely (case, prefix): keep only the exact customer number.
         Ok(found
             .records
@@ -91,31 +93,16 @@ impl PayabliClient {
             .find_map(|(number, id)| (number == external_id).then_some(id)))
     }
 
-    /// The envelope of a write's answer when Payabli accepted the write; an error otherwise.
-    /// Only the envelope's flag and `responseData` (as raw JSON) are read; a create then reads
-    /// the customer id in it, an update needs no more.
-    fn accepted<'r>(&self, resp: &'r RawResponse) -> Result<PayabliWriteAnswer<'r>> {
-        if !resp.status.is_success() {
-            return Err(failure(resp));
-        }
-        let env: PayabliWriteAnswer<'_> = serde_json::from_slice(&resp.body)
-            .map_err(|_| decode_error(resp, "a Payabli response envelope"))?;
-        match env.is_success {
-            Some(true) => Ok(env),
-            Some(false) => Err(failure(resp)),
-            None => Err(decode_error(resp, "a Payabli response envelope")),
-        }
-    }
-
     async fn update(
         &self,
         id: &str,
         data: &PayabliCustomerData<'_>,
         requests: &mut u32,
     ) -> Result<()> {
-        let resp = self.http.send(&self.update_request(id, data)?).await?;
+        let req = self.update_request(id, data)?;
+        let (resp, parsed) = self.http.send_reading(&req, read_update).await?;
         *requests += resp.attempts;
-        self.accepted(&resp).map(|_| ())
+        accepted(&resp, parsed).map(|_| ())
     }
 
     async fn upsert_customer(
@@ -154,9 +141,10 @@ impl PayabliClient {
             .idempotency_key
             .clone()
             .unwrap_or_else(IdempotencyKey::random);
-        let resp = self.http.send(&self.create_request(&data, &key)?).await?;
+        let req = self.create_request(&data, &key)?;
+        let (resp, parsed) = self.http.send_reading(&req, read_create).await?;
         requests += resp.attempts;
-        match self.accepted(&resp).map(|env| env.customer_id()) {
+        match accepted(&resp, parsed).map(|answer| answer.customer_id) {
             Ok(named) => {
                 let id = match named {
                     Some(id) => id,

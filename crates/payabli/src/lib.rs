@@ -103,6 +103,7 @@
 //! [`billsync_core::Provider::upsert_payment`] answers an `Unsupported` error naming Payabli.
 #![deny(missing_docs)]
 
+mod answers;
 mod client;
 mod config;
 mod connect;

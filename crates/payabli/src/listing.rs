@@ -53,12 +53,13 @@ impl PayabliClient {
         let mut requests = 0;
         let mut from = 0u64;
         loop {
-            let resp = self.http.send(&self.list_request(from)).await?;
+            let req = self.list_request(from);
+            let (resp, parsed) = self.http.send_json::<PayabliQueryResponse>(&req).await?;
             requests += resp.attempts;
             if !resp.status.is_success() {
                 return Err(failure(&resp));
             }
-            let page: PayabliQueryResponse = resp.json_as(PROVIDER, "a customer query result")?;
+            let page = resp.parsed_json(parsed, PROVIDER, "a customer query result")?;
             for record in &page.records {
                 if let Some((number, id)) = number_and_id(record) {
                     self.ids

@@ -2,7 +2,7 @@
 //! a JSON object.
 
 use billsync_core::Result;
-use billsync_core::provider_kit::RawResponse;
+use billsync_core::provider_kit::{ParsedBody, RawResponse};
 use billsync_core::reqwest::header::{HeaderMap, LOCATION};
 use percent_encoding::percent_decode_str;
 
@@ -15,13 +15,14 @@ pub(crate) fn id_from_location(headers: &HeaderMap) -> Option<String> {
     (!decoded.is_empty()).then_some(decoded)
 }
 
-/// Parses a success body that must be a JSON object into `T` (core's
-/// [`RawResponse::json_object`]), naming Rebilly in the decode error.
+/// A success body that must be a JSON object, as the send loop parsed it into `T` (core's
+/// [`RawResponse::parsed_object`]), naming Rebilly in the decode error.
 pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(
     resp: &RawResponse,
+    parsed: ParsedBody<T>,
     what: &str,
 ) -> Result<T> {
-    resp.json_object(crate::PROVIDER, what)
+    resp.parsed_object(parsed, crate::PROVIDER, what)
 }
 
 #[cfg(test)]

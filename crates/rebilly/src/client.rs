@@ -158,7 +158,7 @@ impl RebillyClient {
 
     async fn upsert_customer(&self, customer: &Customer) -> Result<Upserted> {
         let (sent_id, req) = self.customer_put(customer)?;
-        let resp = self.http.send(&req).await?;
+        let (resp, parsed) = self.http.send_json::<CustomerResponse>(&req).await?;
         let outcome = match resp.status {
             StatusCode::CREATED => Outcome::Created,
             StatusCode::OK => Outcome::Updated,
@@ -167,7 +167,7 @@ impl RebillyClient {
             }
             _ => return Err(RebillyProblem::classify(&resp, req.retry)),
         };
-        let body: CustomerResponse = parse_object(&resp, "a customer")?;
+        let body = parse_object(&resp, parsed, "a customer")?;
         let id = body
             .id
             .filter(|id| !id.is_empty())

@@ -12,9 +12,9 @@ use crate::wire::{CustomerResponse, TransactionResponse};
 /// Must never panic, whatever the answer.
 pub fn decode_answer(resp: &RawResponse) -> String {
     let mut seen = String::new();
-    let customer = parse_object::<CustomerResponse>(resp, "a customer");
+    let customer = parse_object::<CustomerResponse>(resp, None, "a customer");
     seen.push_str(&format!("{customer:?}"));
-    let transaction = parse_object::<TransactionResponse>(resp, "a transaction");
+    let transaction = parse_object::<TransactionResponse>(resp, None, "a transaction");
     seen.push_str(&format!("{transaction:?}"));
     let list = resp.json::<Vec<TransactionResponse>>(crate::PROVIDER);
     seen.push_str(&format!("{list:?}"));

@@ -39,11 +39,11 @@ impl RebillyClient {
             return Ok(Upserted::new(PROVIDER, payment, Outcome::Unchanged, id, 0));
         }
         let request_id = crate::mapping::request_id(&payment.external_id);
-        let resp = self.http.send(&req).await?;
+        let (resp, parsed) = self.http.send_json::<TransactionResponse>(&req).await?;
         let mut requests = resp.attempts;
         let (outcome, id) = match resp.status {
             StatusCode::CREATED | StatusCode::OK => {
-                let body: TransactionResponse = parse_object(&resp, "a transaction")?;
+                let body = parse_object(&resp, parsed, "a transaction")?;
                 let id = body
                     .id
                     .clone()
@@ -142,11 +142,14 @@ impl RebillyClient {
         request_id: &str,
     ) -> Result<(Option<String>, u32)> {
         let req = self.lookup_request(request_id)?;
-        let resp = self.http.send(&req).await?;
+        let (resp, parsed) = self
+            .http
+            .send_json::<Vec<TransactionResponse>>(&req)
+            .await?;
         if !resp.status.is_success() {
             return Err(RebillyProblem::classify(&resp, req.retry));
         }
-        let list: Vec<TransactionResponse> = resp.json_as(PROVIDER, "a list of transactions")?;
+        let list = resp.parsed_json(parsed, PROVIDER, "a list of transactions")?;
         let id = list
             .into_iter()
             .filter(|t| t.request_id.as_deref().is_none_or(|r| r == request_id))

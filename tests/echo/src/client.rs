@@ -73,11 +73,11 @@ impl EchoClient {
 
     /// Sends the one request of `record` and reads the answer once.
     async fn send<R: Record>(&self, record: &R, req: PreparedRequest) -> Result<Upserted> {
-        let resp = self.http.send(&req).await?;
+        let (resp, parsed) = self.http.send_json::<EchoAnswer>(&req).await?;
         if !resp.status.is_success() {
             return Err(EchoError::classify(&resp, req.retry));
         }
-        let answer: EchoAnswer = resp.json_object(PROVIDER, "a record")?;
+        let answer = resp.parsed_object(parsed, PROVIDER, "a record")?;
         let outcome = match resp.status.as_u16() {
             201 => Outcome::Created,
             _ => Outcome::Updated,
