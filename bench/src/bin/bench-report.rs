@@ -86,7 +86,7 @@ const NOTES: [&str; 6] = [
     "Every row with a target must meet it, and every section must be measured: otherwise `cargo xtask bench` exits non-zero naming the rows.",
 ];
 
-fn header(o: &Options, took: Duration) -> String {
+fn header(o: &Options, took: Duration, load: &str) -> String {
     let now = billsync::chrono::Utc::now().format("%Y-%m-%d %H:%M UTC");
     let how = if o.guard {
         "`cargo xtask test` (bench guard)"
@@ -96,7 +96,7 @@ fn header(o: &Options, took: Duration) -> String {
         "`cargo xtask bench`"
     };
     format!(
-        "Measured {now} by {how} in {} min {} s, on {}, with other developers' builds sharing the machine.",
+        "Measured {now} by {how} in {} min {} s, on {}; load average before the run (1, 5, 15 min): {load}.",
         took.as_secs() / 60,
         took.as_secs() % 60,
         machine::describe()
@@ -197,6 +197,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(", "))
+        .unwrap_or_else(|_| "unknown".to_owned());
     let started = Instant::now();
     let report = match run(&o) {
         Ok(r) => r,
@@ -205,7 +208,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let md = report.markdown(&header(&o, started.elapsed()));
+    let md = report.markdown(&header(&o, started.elapsed(), &load));
     println!("{md}");
     let mut written = Vec::new();
     if !o.guard {
