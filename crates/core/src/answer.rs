@@ -121,11 +121,10 @@ fn sentence(
 
 #[cfg(test)]
 mod tests {
-    use bytes::Bytes;
-    use reqwest::StatusCode;
     use reqwest::header::{HeaderValue, RETRY_AFTER};
 
     use super::*;
+    use crate::response::tests::answer;
 
     /// A made-up provider: `{"code": "...", "message": "...", "fields": ["a"], "ok": false}`.
     #[derive(Debug, serde::Deserialize)]
@@ -159,15 +158,6 @@ mod tests {
         }
         fn is_failure(&self) -> bool {
             self.ok == Some(false)
-        }
-    }
-
-    fn answer(status: u16, body: &str, attempts: u32) -> RawResponse {
-        RawResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers: HeaderMap::new(),
-            body: Bytes::copy_from_slice(body.as_bytes()),
-            attempts,
         }
     }
 

@@ -120,12 +120,14 @@ impl RawResponse {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
     use super::*;
 
-    fn answer(status: u16, body: &str, attempts: u32) -> RawResponse {
+    /// An answer with `status` and `body`, no headers, after `attempts` (for unit tests of
+    /// answer reading here and in `answer.rs`).
+    pub(crate) fn answer(status: u16, body: &str, attempts: u32) -> RawResponse {
         RawResponse {
             status: StatusCode::from_u16(status).unwrap(),
             headers: HeaderMap::new(),
