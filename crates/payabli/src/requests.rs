@@ -137,7 +137,7 @@ impl PayabliClient {
     }
 
     /// `PUT /Customer/{customerId}`, with `null` for every field the record does not have
-    /// ([`PayabliCustomerData::for_update`]).
+    /// (`PayabliCustomerData::for_update`).
     pub fn update_request(
         &self,
         customer_id: &str,
