@@ -15,13 +15,54 @@
 /// `async fn(&Client, RecordKind) -> Result<u32>` that replaces the default (which does
 /// nothing).
 ///
-/// ```ignore
-/// billsync_core::impl_provider!(HyfinClient {
-///     name: PROVIDER,
-///     config: HyfinConfig,
-///     customers: supported,
-///     payments: supported,
+/// A provider that stores nothing yet (every provider crate calls it the same way, with
+/// `supported` for each kind it implements `Upsert` of):
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use billsync_core::provider_kit::HttpClient;
+/// use billsync_core::url::Url;
+/// use billsync_core::{
+///     Account, Capabilities, HttpSettings, IdMap, MemoryIdMap, Provider, Support,
+/// };
+///
+/// #[derive(Debug)]
+/// struct NoopConfig;
+///
+/// #[derive(Debug)]
+/// struct NoopClient {
+///     config: Arc<NoopConfig>,
+///     account: Account,
+///     http: HttpClient,
+///     ids: Arc<dyn IdMap>,
+/// }
+///
+/// impl NoopClient {
+///     fn capabilities(&self) -> Capabilities {
+///         Capabilities::new(Support::Unsupported, Support::Unsupported, false)
+///     }
+/// }
+///
+/// billsync_core::impl_provider!(NoopClient {
+///     name: "noop",
+///     config: NoopConfig,
+///     customers: unsupported,
+///     payments: unsupported,
 /// });
+///
+/// let url = Url::parse("https://noop.example/api").unwrap();
+/// let client = NoopClient {
+///     config: Arc::new(NoopConfig),
+///     account: Account::new("noop", &url),
+///     http: HttpClient::new("noop", &HttpSettings::default()).unwrap(),
+///     ids: Arc::new(MemoryIdMap::new()),
+/// }
+/// .with_rate_limit(None);
+/// let provider: &dyn Provider = &client;
+/// assert_eq!(provider.name(), "noop");
+/// assert_eq!(provider.account(), client.account());
+/// assert!(provider.customers().is_none() && provider.rate_limit().is_none());
 /// ```
 #[macro_export]
 macro_rules! impl_provider {
@@ -125,7 +166,9 @@ macro_rules! impl_provider {
 /// - `fn $connect(&Options, Option<Arc<dyn IdMap>>) -> Result<Box<dyn Provider>>`, for the
 ///   crate's [`ProviderSpec`](crate::ProviderSpec).
 ///
-/// ```ignore
+/// As the provider crates call it (`tests/echo/src/connect.rs` is the smallest):
+///
+/// ```text
 /// billsync_core::client_builder! {
 ///     client: HyfinClient,
 ///     config: HyfinConfig,
