@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use billsync_core::provider_kit::{HttpClient, secret_header_value, url_with_segments};
 use billsync_core::reqwest::Method;
-use billsync_core::reqwest::header::HeaderValue;
+use billsync_core::reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use billsync_core::url::Url;
 use billsync_core::{
     Account, Capabilities, Customer, IdMap, MemoryIdMap, Outcome, Payment, PreparedRequest,
@@ -54,6 +54,8 @@ pub(crate) struct Endpoints {
     contact: Url,
     payment: Url,
     pub(crate) auth: HeaderValue,
+    /// The auth header and `content-type: application/json`: every addUpdate's headers.
+    json_headers: HeaderMap,
 }
 
 impl fmt::Debug for HyfinClient {
@@ -84,17 +86,22 @@ impl HyfinClient {
             )
             .map_err(|e| e.with_provider(PROVIDER))
         };
+        let auth = secret_header_value(
+            config.auth_header.as_str(),
+            &config.auth_scheme,
+            &config.token,
+        )
+        .map_err(|e| e.with_provider(PROVIDER))?;
+        let mut json_headers = HeaderMap::new();
+        json_headers.append(config.auth_header.clone(), auth.clone());
+        json_headers.append(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         let endpoints = Endpoints {
             customer: endpoint(CUSTOMER_API_VERSION, "customer")?,
             customer_v3: endpoint(CUSTOMER_V3_API_VERSION, "customer")?,
             contact: endpoint(CONTACT_API_VERSION, "contact")?,
             payment: endpoint(PAYMENT_API_VERSION, "payment")?,
-            auth: secret_header_value(
-                config.auth_header.as_str(),
-                &config.auth_scheme,
-                &config.token,
-            )
-            .map_err(|e| e.with_provider(PROVIDER))?,
+            auth,
+            json_headers,
         };
         Ok(HyfinClient {
             account: config.account(),
@@ -113,8 +120,8 @@ impl HyfinClient {
         retry: RetrySafety,
     ) -> Result<PreparedRequest> {
         PreparedRequest::new(Method::POST, url, operation, retry)
-            .with_header_value(self.config.auth_header.clone(), self.endpoints.auth.clone())
-            .with_json(body)
+            .with_headers(self.endpoints.json_headers.clone())
+            .with_json_body(body)
     }
 
     /// A create (no `_id`) cannot be de-duplicated by Hyfin, so it is not retried once it may
