@@ -173,8 +173,8 @@ fn primary_address<'a>(v: &mut Validator, customer: &'a Customer) -> ContactObje
     primary.dob = contact.date_of_birth;
     primary.emails = LabelledValues::new(&contact.emails);
     primary.phone_numbers = LabelledValues::new(&contact.phones);
-    check_emails(v, path, primary.emails);
-    check_phones(v, path, primary.phone_numbers);
+    check_labelled(v, path, "emails", primary.emails, 255);
+    check_labelled(v, path, "phones", primary.phone_numbers, 50);
     if let Some(address) = &contact.billing_address {
         address_fields(v, "primary_contact.billing_address", address);
         primary.address = address.line1.as_deref();
@@ -187,41 +187,28 @@ fn primary_address<'a>(v: &mut Validator, customer: &'a Customer) -> ContactObje
     primary
 }
 
-/// Checks the contact's labelled emails (as [`LabelledValues`] sends them), each label and
-/// address, against Rebilly's lengths.
-fn check_emails(v: &mut Validator, path: &str, emails: LabelledValues<'_>) {
-    for (i, email) in emails.iter().enumerate() {
+/// Checks a contact's labelled values as [`LabelledValues`] sends them (`list` is `emails` or
+/// `phones`): each label against Rebilly's 45 characters, each value against `value_max`. The
+/// email format itself is a canonical rule, already checked.
+fn check_labelled(
+    v: &mut Validator,
+    path: &str,
+    list: &str,
+    values: LabelledValues<'_>,
+    value_max: usize,
+) {
+    for (i, item) in values.iter().enumerate() {
         max(
             v,
-            LazyPath(|| format!("{path}.emails[{i}].label")),
-            Some(email.label),
-            45,
-        );
-        // The email format itself is a canonical rule, already checked.
-        max(
-            v,
-            LazyPath(|| format!("{path}.emails[{i}].value")),
-            Some(email.value),
-            255,
-        );
-    }
-}
-
-/// Checks the contact's labelled phone numbers, each label and number, against Rebilly's
-/// lengths.
-fn check_phones(v: &mut Validator, path: &str, phones: LabelledValues<'_>) {
-    for (i, phone) in phones.iter().enumerate() {
-        max(
-            v,
-            LazyPath(|| format!("{path}.phones[{i}].label")),
-            Some(phone.label),
+            LazyPath(|| format!("{path}.{list}[{i}].label")),
+            Some(item.label),
             45,
         );
         max(
             v,
-            LazyPath(|| format!("{path}.phones[{i}].value")),
-            Some(phone.value),
-            50,
+            LazyPath(|| format!("{path}.{list}[{i}].value")),
+            Some(item.value),
+            value_max,
         );
     }
 }
