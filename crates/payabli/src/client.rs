@@ -193,7 +193,9 @@ impl PayabliClient {
 #[async_trait]
 impl Upsert<Customer> for PayabliClient {
     /// With a remembered id: the `PUT`. Otherwise the lookup `GET`, then the create `POST` (with a
-    /// fresh idempotency key) that follows when the lookup finds nothing.
+    /// fresh idempotency key) that follows when the lookup finds nothing; after a full listing
+    /// ([`Provider::warm_up`](billsync_core::Provider::warm_up)), the create alone, as the
+    /// upsert then sends no lookup.
     fn prepare(&self, customer: &Customer) -> Result<Vec<PreparedRequest>> {
         let data = customer_data(customer, &self.config)?;
         match self
@@ -201,6 +203,9 @@ impl Upsert<Customer> for PayabliClient {
             .get(&self.account, RecordKind::Customer, &customer.external_id)?
         {
             Some(id) => Ok(vec![self.update_request(&id, &data)?]),
+            None if self.listed.load(std::sync::atomic::Ordering::SeqCst) => {
+                Ok(vec![self.create_with_random_key(&data)?])
+            }
             None => Ok(vec![
                 self.lookup_request(&customer.external_id),
                 self.create_with_random_key(&data)?,

@@ -187,3 +187,58 @@ async fn payments_are_unsupported_through_the_dynamic_path() {
         "payabli: payabli does not support syncing payments"
     );
 }
+
+#[tokio::test]
+async fn after_a_listing_prepare_and_upsert_both_skip_the_lookup() {
+    let server = MockServer::start().await;
+    // The listing: one page, one customer that is not ours.
+    Mock::given(method("GET"))
+        .and(path(QUERY))
+        .and(query_param("fromRecord", "0"))
+        .respond_with(reply(
+            200,
+            json!({"Summary": {"totalRecords": 1},
+                   "Records": [{"customerId": 5, "customerNumber": "other-1"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(CREATE))
+        .respond_with(created(4242))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let before: Vec<_> = client.prepare(&customer()).unwrap();
+    assert_eq!(
+        before.iter().map(|r| r.operation).collect::<Vec<_>>(),
+        ["customer.lookup", "customer.create"]
+    );
+
+    assert_eq!(
+        client
+            .warm_up(billsync_core::RecordKind::Customer)
+            .await
+            .unwrap(),
+        1
+    );
+    let after = client.prepare(&customer()).unwrap();
+    assert_eq!(
+        after.iter().map(|r| r.operation).collect::<Vec<_>>(),
+        ["customer.create"]
+    );
+    assert_eq!(after[0].body, before[1].body);
+    let done = client.upsert(&customer()).await.unwrap();
+    assert_eq!(
+        (done.outcome, done.provider_id.as_str(), done.requests),
+        (Outcome::Created, "4242", 1)
+    );
+    // Two requests in all: the listing and the create; no lookup by customer number.
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 2);
+    assert!(
+        sent.iter()
+            .all(|r| !r.url.query().unwrap_or("").contains("customernumber"))
+    );
+}
