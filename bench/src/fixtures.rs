@@ -1,6 +1,9 @@
 //! The mapping cases: for each provider and kind, billsync's `prepare` over every fixture the
-//! provider accepts, and the serde floor (`serde_json::to_vec` of the already-built wire bodies
-//! of the same fixtures). Shared by the criterion benchmark and the report.
+//! provider accepts, and the serde floor: `serde_json::to_vec` of the already-built wire bodies
+//! of the same fixtures and, where a request's URL carries the record (Rebilly's and Payabli's
+//! `PUT` to an id, Payabli's lookup by customer number), that URL made from a prebuilt base the
+//! cheapest way the `url` crate allows (a clone, then the segment or query pair appended).
+//! Shared by the criterion benchmark and the report.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -9,6 +12,7 @@ use billsync::hyfin::{HyfinClient, HyfinConfig};
 use billsync::payabli::{PayabliClient, PayabliConfig};
 use billsync::rebilly::{RebillyClient, RebillyConfig};
 use billsync::secrecy::SecretString;
+use billsync::url::Url;
 use billsync::{Customer, IdMap, MemoryIdMap, Payment, RecordKind, Upsert};
 use serde::Serialize;
 
@@ -25,8 +29,26 @@ pub struct MappingCase {
     pub fixtures: usize,
     /// billsync's `prepare` of every fixture.
     pub billsync: Box<dyn Fn() -> usize>,
-    /// `serde_json::to_vec` of every fixture's wire bodies.
+    /// The floor: `serde_json::to_vec` of every fixture's wire bodies, then the URLs that carry
+    /// the record.
     pub floor: Box<dyn Fn() -> usize>,
+    /// The part of the floor that makes the URLs carrying the record, alone (`None` when every
+    /// URL of the case is constant), so the report can show both parts.
+    pub urls: Option<Box<dyn Fn() -> usize>>,
+}
+
+/// Per-fixture closures of a floor part, each returning the bytes made.
+type Parts = Vec<Box<dyn Fn() -> usize>>;
+
+impl MappingCase {
+    /// Adds the URLs carrying the record (one maker per fixture, in any order) to the floor.
+    fn with_urls(mut self, urls: Parts) -> Self {
+        let urls: &'static [Box<dyn Fn() -> usize>] = Box::leak(urls.into_boxed_slice());
+        let bodies = std::mem::replace(&mut self.floor, Box::new(|| 0));
+        self.floor = Box::new(move || bodies() + urls.iter().map(|u| u()).sum::<usize>());
+        self.urls = Some(Box::new(move || urls.iter().map(|u| u()).sum()));
+        self
+    }
 }
 
 fn leak<T>(v: T) -> &'static T {
@@ -35,6 +57,49 @@ fn leak<T>(v: T) -> &'static T {
 
 fn to_vec<T: Serialize>(body: &T) -> usize {
     serde_json::to_vec(black_box(body)).map_or(0, |b| b.len())
+}
+
+/// A URL that carries the record, as the floor makes it: `base` cloned, then `segment` appended
+/// as one path segment, then `query` appended form-encoded.
+fn record_url(base: &Url, segment: Option<&str>, query: &[(String, String)]) -> Url {
+    let mut url = black_box(base).clone();
+    if let Some(segment) = segment
+        && let Ok(mut path) = url.path_segments_mut()
+    {
+        path.push(segment);
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    url
+}
+
+/// The floor's maker of the URL of request `index` that `prepare` plans for `record`, whose
+/// last path segment (`segment`, if given) and query carry the record: the base is that URL
+/// without them, and the maker is checked to remake it exactly.
+fn url_floor<R: billsync::Record>(
+    client: &dyn Upsert<R>,
+    record: &R,
+    index: usize,
+    segment: Option<String>,
+) -> Result<impl Fn() -> usize + 'static, billsync::Error> {
+    let planned = client.prepare(record)?.swap_remove(index).url;
+    let query: Vec<(String, String)> = planned.query_pairs().into_owned().collect();
+    let mut base = planned.clone();
+    base.set_query(None);
+    if segment.is_some()
+        && let Ok(mut path) = base.path_segments_mut()
+    {
+        path.pop();
+    }
+    let remake = move || record_url(&base, segment.as_deref(), &query);
+    if remake() != planned {
+        return Err(billsync::Error::internal(format!(
+            "the floor's URL {} is not the planned {planned}",
+            remake()
+        )));
+    }
+    Ok(move || remake().as_str().len())
 }
 
 fn case<R, W>(
@@ -66,6 +131,7 @@ where
                 .sum()
         }),
         floor: Box::new(move || wire.iter().map(|w| w()).sum()),
+        urls: None,
     }
 }
 
@@ -128,9 +194,11 @@ fn rebilly_cases() -> Result<[MappingCase; 2], billsync::Error> {
     )?);
     let rb_c = customers(rebilly);
     let rb_p = payments(rebilly);
-    let mut rb_c_wire = Vec::new();
+    let (mut rb_c_wire, mut rb_c_urls): (_, Parts) = (Vec::new(), Vec::new());
     for x in rb_c {
-        let (_, body) = billsync::rebilly::mapping::customer_request(x, rebilly.config())?;
+        // `PUT /customers/{id}`: the body and the URL carry the record.
+        let (id, body) = billsync::rebilly::mapping::customer_request(x, rebilly.config())?;
+        rb_c_urls.push(Box::new(url_floor(rebilly, x, 0, Some(id.into_owned()))?) as _);
         rb_c_wire.push(move || to_vec(&body));
     }
     let mut rb_p_wire = Vec::new();
@@ -139,7 +207,7 @@ fn rebilly_cases() -> Result<[MappingCase; 2], billsync::Error> {
         rb_p_wire.push(move || to_vec(&body));
     }
     Ok([
-        case("rebilly", "customer", rebilly, rb_c, rb_c_wire),
+        case("rebilly", "customer", rebilly, rb_c, rb_c_wire).with_urls(rb_c_urls),
         case("rebilly", "payment", rebilly, rb_p, rb_p_wire),
     ])
 }
@@ -167,25 +235,30 @@ fn payabli_cases() -> Result<[MappingCase; 2], billsync::Error> {
     let payabli_new = payabli_client(&[])?;
     let pb_c = customers(payabli_new);
     let payabli_known = payabli_client(pb_c)?;
-    let mut pb_wire = Vec::new();
-    let mut pb_wire_known = Vec::new();
-    for x in pb_c {
-        // A new customer is created with the body as mapped; a known one is updated with the
+    let (mut pb_wire, mut pb_urls): (_, Parts) = (Vec::new(), Vec::new());
+    let (mut pb_wire_known, mut pb_urls_known): (_, Parts) = (Vec::new(), Vec::new());
+    for (i, x) in pb_c.iter().enumerate() {
+        // A new customer is looked up by its number (the URL's query carries it), then created
+        // with the body as mapped; a known one is updated at `PUT /Customer/{id}` with the
         // update's body (`null` for what the record does not have), which prepare sends.
         let body = billsync::payabli::mapping::customer_data(x, payabli_new.config())?;
         let update = body.for_update();
+        pb_urls.push(Box::new(url_floor(payabli_new, x, 0, None)?) as _);
+        let put = url_floor(payabli_known, x, 0, Some((4000 + i).to_string()))?;
+        pb_urls_known.push(Box::new(put) as _);
         pb_wire.push(move || to_vec(&body));
         pb_wire_known.push(move || to_vec(&update));
     }
     Ok([
-        case("payabli", "customer", payabli_new, pb_c, pb_wire),
+        case("payabli", "customer", payabli_new, pb_c, pb_wire).with_urls(pb_urls),
         case(
             "payabli",
             "customer_known",
             payabli_known,
             pb_c,
             pb_wire_known,
-        ),
+        )
+        .with_urls(pb_urls_known),
     ])
 }
 

@@ -91,7 +91,7 @@ fn payabli_new<'a>(
     }
     let key = reqs
         .get(1)
-        .and_then(|r| r.headers.get("idempotencykey"))
+        .and_then(|r| r.header("idempotencykey"))
         .and_then(|v| v.to_str().ok())
         .ok_or("no idempotency key")?
         .to_owned();

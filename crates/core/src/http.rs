@@ -283,9 +283,9 @@ impl HttpClient {
 
     async fn exchange(&self, req: &PreparedRequest) -> Result<Answer, SendFailure> {
         // Built directly rather than through `RequestBuilder`, which would insert the headers
-        // one by one into an empty map: a clone of the prepared map is the same map.
+        // one by one into an empty map: a clone of the shared map is the same map.
         let mut request = reqwest::Request::new(req.method.clone(), req.url.clone());
-        *request.headers_mut() = req.headers.clone();
+        *request.headers_mut() = req.header_map();
         *request.body_mut() = req.body.clone().map(reqwest::Body::from);
         let mut resp = (self.client.execute(request).await).map_err(SendFailure::from_reqwest)?;
         let status = resp.status();

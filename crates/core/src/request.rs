@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::{Arc, LazyLock};
 
 use bytes::Bytes;
 use reqwest::Method;
@@ -35,7 +36,13 @@ pub struct PreparedRequest {
     pub method: Method,
     /// Full URL, path segments percent-encoded.
     pub url: Url,
-    /// Headers; secret values are marked sensitive and shown as `[redacted]`.
+    /// Headers a client builds once and shares among its requests (auth, content type): each
+    /// request holds a reference, not a copy. Secret values are marked sensitive and shown as
+    /// `[redacted]`.
+    pub shared_headers: Arc<HeaderMap>,
+    /// This request's own headers (an idempotency key), sent with the shared ones; one of the
+    /// same name replaces the shared one. [`PreparedRequest::header`] and
+    /// [`PreparedRequest::header_map`] read both.
     pub headers: HeaderMap,
     /// The exact body bytes, if any.
     pub body: Option<Bytes>,
@@ -53,6 +60,7 @@ impl PreparedRequest {
         PreparedRequest {
             method,
             url,
+            shared_headers: Arc::clone(&NO_HEADERS),
             headers: HeaderMap::new(),
             body: None,
             retry,
@@ -70,7 +78,7 @@ impl PreparedRequest {
     }
 
     /// Sets a JSON body serialized from `body`, leaving the headers as they are: for headers
-    /// built beforehand ([`PreparedRequest::with_headers`]) that already carry
+    /// built beforehand ([`PreparedRequest::with_shared_headers`]) that already carry
     /// `content-type: application/json`.
     pub fn with_json_body<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
         self.body = Some(json_bytes(body)?);
@@ -97,16 +105,43 @@ impl PreparedRequest {
         Ok(self.with_header_value(name, value))
     }
 
-    /// Replaces the headers with a set built beforehand: a client's constant headers, built once
-    /// and cloned for each request, which costs less than adding them one by one.
-    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
-        self.headers = headers;
+    /// Sets the headers shared with the client's other requests: its constant headers, built
+    /// once; the request holds a reference to them instead of a copy.
+    pub fn with_shared_headers(mut self, headers: Arc<HeaderMap>) -> Self {
+        self.shared_headers = headers;
         self
+    }
+
+    /// The value of header `name` as it would be sent: the request's own, else the shared one.
+    pub fn header(&self, name: &str) -> Option<&HeaderValue> {
+        self.headers
+            .get(name)
+            .or_else(|| self.shared_headers.get(name))
+    }
+
+    /// Every header that would be sent, in one map: the shared ones, then the request's own
+    /// (replacing a shared one of the same name).
+    pub fn header_map(&self) -> HeaderMap {
+        let mut all = HeaderMap::clone(&self.shared_headers);
+        if !self.headers.is_empty() {
+            for name in self.headers.keys() {
+                all.remove(name);
+            }
+            for (name, value) in &self.headers {
+                all.append(name.clone(), value.clone());
+            }
+        }
+        all
     }
 
     /// Adds a header value built beforehand (e.g. a client's auth header, from
     /// [`secret_header_value`], made once instead of on every request).
     pub fn with_header_value(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        if self.headers.capacity() == 0 {
+            // A request's own headers are one or two (an idempotency key): a map of the default
+            // size would allocate room for a dozen.
+            self.headers = HeaderMap::with_capacity(2);
+        }
         self.headers.append(name, value);
         self
     }
@@ -137,7 +172,7 @@ impl PreparedRequest {
     /// logs.
     pub fn render(&self) -> RenderedRequest {
         let mut headers = BTreeMap::new();
-        for (name, value) in &self.headers {
+        for (name, value) in &self.header_map() {
             let shown = if value.is_sensitive() {
                 REDACTED.to_owned()
             } else {
@@ -212,6 +247,9 @@ impl fmt::Display for RenderedRequest {
         Ok(())
     }
 }
+
+/// The shared headers of a request that has none: one empty map for every such request.
+static NO_HEADERS: LazyLock<Arc<HeaderMap>> = LazyLock::new(|| Arc::new(HeaderMap::new()));
 
 thread_local! {
     /// Where request bodies are serialized before being copied out at their exact size: it
@@ -344,5 +382,46 @@ mod tests {
         }
         // The bytes that are sent still carry the real values.
         assert!(String::from_utf8_lossy(req.body.as_ref().unwrap()).contains("hunter2"));
+    }
+
+    #[test]
+    fn own_headers_join_and_replace_the_shared_ones() {
+        let mut shared = HeaderMap::new();
+        let token = secret_header_value("token", "", &SecretString::from("tok-9")).unwrap();
+        shared.append(HeaderName::from_static("token"), token);
+        shared.append(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        let shared = Arc::new(shared);
+        let req = PreparedRequest::new(
+            Method::POST,
+            Url::parse("https://h.example/x").unwrap(),
+            "x",
+            RetrySafety::Idempotent,
+        )
+        .with_shared_headers(Arc::clone(&shared))
+        .with_header_value(
+            HeaderName::from_static("key"),
+            HeaderValue::from_static("k-1"),
+        )
+        .with_json(&serde_json::json!({}))
+        .unwrap();
+        // `with_json` set the request's own content type, which replaces the shared one.
+        let sent = req.header_map();
+        assert_eq!(sent.len(), 3);
+        assert_eq!(sent.get_all(CONTENT_TYPE).iter().count(), 1);
+        assert_eq!(sent[CONTENT_TYPE], "application/json");
+        assert_eq!(sent["key"], "k-1");
+        assert_eq!(sent["token"], "tok-9");
+        assert!(sent["token"].is_sensitive());
+        assert_eq!(req.header("content-type").unwrap(), "application/json");
+        assert_eq!(req.header("token").unwrap(), "tok-9");
+        assert!(req.header("other").is_none());
+        // The shared map itself is untouched, and every header renders, the token redacted.
+        assert_eq!(shared[CONTENT_TYPE], "text/plain");
+        let shown = req.render().headers;
+        assert_eq!(
+            shown.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["content-type", "key", "token"]
+        );
+        assert_eq!(shown["token"], REDACTED);
     }
 }

@@ -54,8 +54,9 @@ pub(crate) struct Endpoints {
     contact: Url,
     payment: Url,
     pub(crate) auth: HeaderValue,
-    /// The auth header and `content-type: application/json`: every addUpdate's headers.
-    json_headers: HeaderMap,
+    /// The auth header and `content-type: application/json`: every addUpdate's headers, shared
+    /// by all of them.
+    json_headers: Arc<HeaderMap>,
 }
 
 impl fmt::Debug for HyfinClient {
@@ -101,7 +102,7 @@ impl HyfinClient {
             contact: endpoint(CONTACT_API_VERSION, "contact")?,
             payment: endpoint(PAYMENT_API_VERSION, "payment")?,
             auth,
-            json_headers,
+            json_headers: Arc::new(json_headers),
         };
         Ok(HyfinClient {
             account: config.account(),
@@ -120,7 +121,7 @@ impl HyfinClient {
         retry: RetrySafety,
     ) -> Result<PreparedRequest> {
         PreparedRequest::new(Method::POST, url, operation, retry)
-            .with_headers(self.endpoints.json_headers.clone())
+            .with_shared_headers(Arc::clone(&self.endpoints.json_headers))
             .with_json_body(body)
     }
 

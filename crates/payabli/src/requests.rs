@@ -1,5 +1,7 @@
 //! Building Payabli's requests as data: the URLs and headers every request of a client shares
-//! are built once, and each request clones them.
+//! are built once; each request clones the URL it extends and holds a reference to the headers.
+
+use std::sync::Arc;
 
 use billsync_core::provider_kit::{secret_header_value, url_with_segments};
 use billsync_core::reqwest::Method;
@@ -17,19 +19,17 @@ const SECRET_FIELDS: &[&str] = &["/customerPsw"];
 
 /// Built once per client: the create and query URLs (with the configured query options), the
 /// base of the update URL, and the headers of each kind of request (the token marked
-/// sensitive).
+/// sensitive), shared by the requests.
 pub(crate) struct Shared {
     create: Url,
     pub(crate) query: Url,
     /// `/Customer`: an update appends the customer id as one segment.
     customer: Url,
     /// The token: a lookup's and a listing's headers.
-    read_headers: HeaderMap,
-    /// The token and the JSON content type: an update's headers.
-    write_headers: HeaderMap,
-    /// An update's headers and a placeholder idempotency key, replaced by each create's own (in
-    /// place: the map does not grow).
-    create_headers: HeaderMap,
+    read_headers: Arc<HeaderMap>,
+    /// The token and the JSON content type: an update's and a create's (which adds its
+    /// idempotency key as its own header).
+    write_headers: Arc<HeaderMap>,
     idempotency_name: HeaderName,
 }
 
@@ -63,20 +63,13 @@ impl Shared {
         read_headers.append(HeaderName::from_static(TOKEN_HEADER), token);
         let mut write_headers = read_headers.clone();
         write_headers.append(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        let idempotency_name = HeaderName::from_static(IDEMPOTENCY_HEADER);
-        let mut create_headers = write_headers.clone();
-        create_headers.append(
-            idempotency_name.clone(),
-            HeaderValue::from_static("placeholder"),
-        );
         Ok(Shared {
             create,
             query,
             customer,
-            read_headers,
-            write_headers,
-            create_headers,
-            idempotency_name,
+            read_headers: Arc::new(read_headers),
+            write_headers: Arc::new(write_headers),
+            idempotency_name: HeaderName::from_static(IDEMPOTENCY_HEADER),
         })
     }
 }
@@ -90,7 +83,7 @@ impl PayabliClient {
         operation: &'static str,
     ) -> PreparedRequest {
         PreparedRequest::new(method, url, operation, RetrySafety::Idempotent)
-            .with_headers(self.shared.read_headers.clone())
+            .with_shared_headers(Arc::clone(&self.shared.read_headers))
     }
 
     /// `POST /Customer/single/{entry}` with the idempotency key: Payabli de-duplicates a repeat
@@ -114,15 +107,14 @@ impl PayabliClient {
         data: &PayabliCustomerData<'_>,
         key: HeaderValue,
     ) -> Result<PreparedRequest> {
-        let mut headers = self.shared.create_headers.clone();
-        headers.insert(self.shared.idempotency_name.clone(), key);
         PreparedRequest::new(
             Method::POST,
             self.shared.create.clone(),
             "customer.create",
             RetrySafety::Idempotent,
         )
-        .with_headers(headers)
+        .with_shared_headers(Arc::clone(&self.shared.write_headers))
+        .with_header_value(self.shared.idempotency_name.clone(), key)
         .with_json_body(data)
         .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
     }
@@ -146,7 +138,7 @@ impl PayabliClient {
         let url = url_with_segments(&self.shared.customer, &[customer_id])
             .map_err(|e| e.with_provider(PROVIDER))?;
         PreparedRequest::new(Method::PUT, url, "customer.update", RetrySafety::Idempotent)
-            .with_headers(self.shared.write_headers.clone())
+            .with_shared_headers(Arc::clone(&self.shared.write_headers))
             .with_json_body(&data.for_update())
             .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
     }

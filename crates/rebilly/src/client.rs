@@ -54,8 +54,8 @@ struct Shared {
     transactions_url: Url,
     auth_name: HeaderName,
     auth_value: HeaderValue,
-    /// The auth header and the JSON content type: a write's headers, cloned for each one.
-    json_headers: HeaderMap,
+    /// The auth header and the JSON content type: every write's headers, shared by all of them.
+    json_headers: Arc<HeaderMap>,
 }
 
 impl fmt::Debug for RebillyClient {
@@ -102,7 +102,7 @@ impl RebillyClient {
                 transactions_url,
                 auth_name,
                 auth_value,
-                json_headers,
+                json_headers: Arc::new(json_headers),
             }),
         })
     }
@@ -129,7 +129,7 @@ impl RebillyClient {
         // Both writes are safe to repeat: the PUT names the customer, the POST carries a
         // `requestId` Rebilly de-duplicates.
         PreparedRequest::new(method, url, operation, RetrySafety::Idempotent)
-            .with_headers(self.shared.json_headers.clone())
+            .with_shared_headers(Arc::clone(&self.shared.json_headers))
             .with_json_body(body)
             .map_err(|e| e.with_provider(PROVIDER))
     }
