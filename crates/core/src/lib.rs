@@ -75,7 +75,7 @@ pub mod provider_kit {
     pub use crate::response::{ParsedBody, RawResponse};
     pub use crate::spec::ClientSettings;
     pub use crate::status::{StatusTable, default_kind};
-    pub use crate::validate::{FieldPath, LazyPath, Validator, is_email};
+    pub use crate::validate::{FieldPath, LazyPath, Validator, is_blank, is_email};
     #[doc(inline)]
     pub use crate::{client_builder, impl_provider};
 }

@@ -68,14 +68,14 @@ impl Address {
                 format!("`{country}` is not an ISO 3166-1 alpha-2 country code (e.g. `US`)"),
             );
         }
-        for (name, value) in [
-            ("line1", &self.line1),
-            ("line2", &self.line2),
-            ("city", &self.city),
-            ("region", &self.region),
-            ("postal_code", &self.postal_code),
-        ] {
-            v.not_blank((path, within, name), value.as_deref());
-        }
+        // Field by field rather than over an array of them: this runs for every address.
+        let mut not_blank = |name: &str, value: &Option<String>| {
+            v.not_blank((path, within, name), value.as_deref())
+        };
+        not_blank("line1", &self.line1);
+        not_blank("line2", &self.line2);
+        not_blank("city", &self.city);
+        not_blank("region", &self.region);
+        not_blank("postal_code", &self.postal_code);
     }
 }

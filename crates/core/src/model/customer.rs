@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Address, Contact, PaymentMethod, Record, RecordKind};
 use crate::Validator;
-use crate::validate::LazyPath;
+use crate::validate::{LazyPath, is_blank};
 
 /// A customer as the caller's system knows it.
 ///
@@ -195,14 +195,10 @@ impl Record for Customer {
 
     fn validate_into(&self, v: &mut Validator) {
         v.required("external_id", Some(&self.external_id));
-        for (name, value) in [
-            ("display_name", &self.display_name),
-            ("company", &self.company),
-            ("notes", &self.notes),
-            ("locale", &self.locale),
-        ] {
-            v.not_blank(name, value.as_deref());
-        }
+        v.not_blank("display_name", self.display_name.as_deref());
+        v.not_blank("company", self.company.as_deref());
+        v.not_blank("notes", self.notes.as_deref());
+        v.not_blank("locale", self.locale.as_deref());
         if let Some(contact) = &self.primary_contact {
             contact.validate_into(v, "primary_contact");
         }
@@ -247,7 +243,7 @@ impl Record for Customer {
             v.required("portal_login.username", Some(&login.username));
         }
         for key in self.custom_fields.keys() {
-            if key.trim().is_empty() {
+            if is_blank(key) {
                 v.push("custom_fields", "custom field names must not be blank");
             }
         }
