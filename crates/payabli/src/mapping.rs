@@ -2,7 +2,7 @@
 
 use billsync_core::chrono::{DateTime, Utc};
 use billsync_core::money::{WireAmount, check_places};
-use billsync_core::provider_kit::Validator;
+use billsync_core::provider_kit::{Validator, is_blank};
 use billsync_core::secrecy::ExposeSecret;
 use billsync_core::time::utc_seconds;
 use billsync_core::{Customer, CustomerStatus, Record, Result};
@@ -39,7 +39,7 @@ pub fn customer_data<'a>(
 ) -> Result<PayabliCustomerData<'a>> {
     let mut v = Validator::new();
     customer.validate_into(&mut v);
-    let email = customer.primary_contact.as_ref().and_then(|c| c.email());
+    let email = customer_email(customer);
     check_limits(&mut v, customer, email);
     if let Some(status) = customer.status
         && customer_status(status).is_none()
@@ -58,6 +58,11 @@ pub fn customer_data<'a>(
     }
     v.finish(Some(PROVIDER))?;
     Ok(data)
+}
+
+/// The primary contact's email.
+fn customer_email(customer: &Customer) -> Option<&str> {
+    customer.primary_contact.as_ref().and_then(|c| c.email())
 }
 
 /// Reports what exceeds Payabli's limits: the lengths of the customer number, the primary
@@ -169,9 +174,10 @@ fn identifier_names<'a>(data: &'a PayabliCustomerData<'_>) -> Vec<&'a str> {
 
 fn has_identifier(data: &PayabliCustomerData<'_>) -> bool {
     if data.identifier_fields.is_empty() {
-        DEFAULT_IDENTIFIERS
-            .iter()
-            .any(|name| identifies(data, name))
+        // `DEFAULT_IDENTIFIERS` in order, without matching their names.
+        !is_blank(data.customer_number)
+            || present(data.email.value())
+            || (present(data.first_name.value()) && present(data.last_name.value()))
     } else {
         data.identifier_fields
             .iter()
@@ -181,10 +187,9 @@ fn has_identifier(data: &PayabliCustomerData<'_>) -> bool {
 
 /// Whether the identifier field `name` (any case) has a value in `data`.
 fn identifies(data: &PayabliCustomerData<'_>, name: &str) -> bool {
-    let present = |s: Option<&&str>| s.is_some_and(|s| !s.trim().is_empty());
     let is = |known: &str| name.eq_ignore_ascii_case(known);
     if is("customernumber") {
-        !data.customer_number.trim().is_empty()
+        !is_blank(data.customer_number)
     } else if is("email") {
         present(data.email.value())
     } else if is("firstname+lastname") {
@@ -205,9 +210,56 @@ fn identifies(data: &PayabliCustomerData<'_>, name: &str) -> bool {
     }
 }
 
+/// Whether an identifier has a value: present and not blank.
+fn present(value: Option<&&str>) -> bool {
+    value.is_some_and(|s| !is_blank(s))
+}
+
 #[cfg(test)]
 mod tests {
+    use billsync_core::Contact;
+    use billsync_core::secrecy::SecretString;
+
     use super::*;
+
+    /// The default identifiers checked directly agree with matching them by name, for every
+    /// combination of a blank, white-space, absent or given customer number, email, first and
+    /// last name.
+    #[test]
+    fn default_identifiers_agree_with_their_names() {
+        let config = PayabliConfig::builder()
+            .entrypoint("e")
+            .api_token(SecretString::from("t"))
+            .identifier_fields(Vec::<String>::new())
+            .build()
+            .unwrap();
+        assert!(config.identifier_fields().is_empty());
+        let values = [None, Some(""), Some(" \u{a0}"), Some("x"), Some(" é ")];
+        let mut found = 0;
+        for number in ["", " ", "\u{2003}", "c-1"] {
+            for email in values {
+                for first in values {
+                    for last in values {
+                        let mut contact = Contact {
+                            first_name: first.map(str::to_owned),
+                            last_name: last.map(str::to_owned),
+                            ..Contact::default()
+                        };
+                        if let Some(e) = email {
+                            contact = contact.with_email(e);
+                        }
+                        let customer = Customer::new(number).with_primary_contact(contact);
+                        let data = wire_data(&customer, &config, customer_email(&customer));
+                        let by_name = DEFAULT_IDENTIFIERS.iter().any(|n| identifies(&data, n));
+                        assert_eq!(has_identifier(&data), by_name, "{customer:?}");
+                        found += usize::from(by_name);
+                    }
+                }
+            }
+        }
+        // Both answers occur.
+        assert!(found > 0 && found < 4 * 5 * 5 * 5, "{found}");
+    }
 
     #[test]
     fn created_at_is_written_as_chrono_writes_it() {
