@@ -4,7 +4,7 @@ use billsync_core::chrono::{DateTime, Utc};
 use billsync_core::money::{WireAmount, check_places};
 use billsync_core::provider_kit::{Validator, is_blank};
 use billsync_core::secrecy::ExposeSecret;
-use billsync_core::time::utc_seconds;
+use billsync_core::time::utc_seconds_spaced;
 use billsync_core::{Customer, CustomerStatus, Record, Result};
 
 use crate::PROVIDER;
@@ -148,15 +148,7 @@ fn wire_data<'a>(
 
 /// `YYYY-MM-DD HH:mm:ss` (UTC), as Payabli writes `createdAt`.
 fn payabli_time(t: &DateTime<Utc>) -> String {
-    // `utc_seconds` writes `YYYY-MM-DDTHH:mm:ssZ` without chrono's format parser.
-    let mut text = utc_seconds(t);
-    if text.len() == 20 && text.ends_with('Z') {
-        text.truncate(19);
-        text.replace_range(10..11, " ");
-        text
-    } else {
-        t.format("%Y-%m-%d %H:%M:%S").to_string()
-    }
+    utc_seconds_spaced(t)
 }
 
 /// Payabli's default identifiers, used when none are configured.
