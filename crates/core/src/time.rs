@@ -18,9 +18,11 @@ pub fn utc_seconds_spaced(t: &DateTime<Utc>) -> String {
 /// (left to chrono's own formatting). The date's parts are read once and the text is written
 /// into a buffer of its final size.
 fn write_seconds(t: &DateTime<Utc>, separator: u8, zulu: bool) -> Option<String> {
-    let date = t.date_naive();
+    // UTC's naive date and time as they are stored (`date_naive` would add a zero offset).
+    let utc = t.naive_utc();
+    let date = utc.date();
     let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
-    let seconds = t.num_seconds_from_midnight();
+    let seconds = utc.time().num_seconds_from_midnight();
     let two = |n: u32| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
     let [y1, y2] = two(year / 100);
     let [y3, y4] = two(year % 100);
