@@ -179,7 +179,8 @@ fn has_identifier(data: &PayabliCustomerData<'_>) -> bool {
 
 /// Whether the identifier field `name` (any case) has a value in `data`.
 fn identifies(data: &PayabliCustomerData<'_>, name: &str) -> bool {
-    let is = |known: &str| name.eq_ignore_ascii_case(known);
+    // Configured names are usually written as Payabli writes them: compare exactly first.
+    let is = |known: &str| name == known || name.eq_ignore_ascii_case(known);
     if is("customernumber") {
         !is_blank(data.customer_number)
     } else if is("email") {
