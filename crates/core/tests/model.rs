@@ -140,3 +140,73 @@ fn amounts_in_json_lines_keep_every_digit() {
     let c: Customer = serde_json::from_str(r#"{"external_id": "c1", "balance": 10.125}"#).unwrap();
     assert_eq!(c.balance.unwrap().to_string(), "10.125");
 }
+
+/// The locale rule (RFC 5646-like: `-`-separated parts of 1 to 8 ASCII letters or digits) as it
+/// was first written, over characters: the reference the byte-wise check must agree with.
+fn locale_reference(locale: &str) -> bool {
+    locale.split('-').all(|part| {
+        (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+#[test]
+fn locales_are_checked_as_the_reference_checks_them() {
+    let alphabet = ["a", "Z", "7", "-", "_", " ", "é", "٣", "ß"];
+    let mut words = vec![String::new()];
+    let mut checked = 0;
+    let mut refused = 0;
+    for _ in 0..4 {
+        words = words
+            .iter()
+            .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+            .collect();
+        for w in words
+            .iter()
+            .cloned()
+            .chain(words.iter().map(|w| format!("abcdefg{w}")))
+        {
+            let mut c = Customer::new("c1");
+            c.locale = Some(w.clone());
+            let message = format!("`{w}` is not an RFC 5646 language tag (e.g. `en`, `fr-CA`)");
+            let says_bad = c.validate().err().is_some_and(|e| {
+                e.field_errors()
+                    .iter()
+                    .any(|f| f.path == "locale" && f.message == message)
+            });
+            assert_eq!(says_bad, !locale_reference(&w), "{w:?}");
+            checked += 1;
+            refused += usize::from(says_bad);
+        }
+    }
+    assert!(
+        checked > 14_000 && refused > 0 && refused < checked,
+        "{checked} {refused}"
+    );
+}
+
+#[test]
+fn two_primary_entries_are_refused_one_is_not() {
+    use billsync_core::{Contact, ContactPoint};
+    let point = |primary| ContactPoint {
+        label: None,
+        value: "a@b.co".into(),
+        primary,
+    };
+    for primaries in 0..4 {
+        for others in 0..3 {
+            let mut contact = Contact::new("A", "B");
+            contact.emails = (0..primaries)
+                .map(|_| point(true))
+                .chain((0..others).map(|_| point(false)))
+                .collect();
+            let c = Customer::new("c1").with_primary_contact(contact);
+            let flagged = c.validate().err().is_some_and(|e| {
+                e.field_errors().iter().any(|f| {
+                    f.path == "primary_contact.emails"
+                        && f.message == "at most one entry may be primary"
+                })
+            });
+            assert_eq!(flagged, primaries > 1, "{primaries} {others}");
+        }
+    }
+}

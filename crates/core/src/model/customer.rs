@@ -216,7 +216,8 @@ impl Record for Customer {
         }
         if let Some(locale) = &self.locale {
             let ok = locale.split('-').all(|part| {
-                (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+                // Bytes suffice: a non-ASCII character's bytes are not ASCII alphanumerics.
+                (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
             });
             if !ok {
                 v.push(
