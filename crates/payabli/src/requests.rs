@@ -23,6 +23,9 @@ const SECRET_FIELDS: &[&str] = &["/customerPsw"];
 pub(crate) struct Shared {
     create: Url,
     pub(crate) query: Url,
+    /// The query URL with a placeholder query of 64 bytes, cleared by each lookup: its clone
+    /// has room for the lookup's own query (a clone of `query` has none, and would grow).
+    lookup: Url,
     /// `/Customer`: an update appends the customer id as one segment.
     customer: Url,
     /// The token: a lookup's and a listing's headers.
@@ -57,6 +60,8 @@ impl Shared {
             &["Query", "customers", &config.entrypoint],
         )
         .map_err(p)?;
+        let mut lookup = query.clone();
+        lookup.set_query(Some(&"x".repeat(64)));
         let customer = url_with_segments(&config.base_url, &["Customer"]).map_err(p)?;
         let token = secret_header_value(TOKEN_HEADER, "", &config.token).map_err(p)?;
         let mut read_headers = HeaderMap::new();
@@ -66,6 +71,7 @@ impl Shared {
         Ok(Shared {
             create,
             query,
+            lookup,
             customer,
             read_headers: Arc::new(read_headers),
             write_headers: Arc::new(write_headers),
@@ -145,8 +151,9 @@ impl PayabliClient {
 
     /// `GET /Query/customers/{entry}?customernumber(eq)=<external id>`.
     pub fn lookup_request(&self, external_id: &str) -> PreparedRequest {
-        let mut url = self.shared.query.clone();
+        let mut url = self.shared.lookup.clone();
         url.query_pairs_mut()
+            .clear()
             .append_pair("customernumber(eq)", external_id)
             .append_pair("limitRecord", "5");
         self.request(Method::GET, url, "customer.lookup")
