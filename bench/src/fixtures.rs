@@ -59,8 +59,12 @@ fn to_vec<T: Serialize>(body: &T) -> usize {
     serde_json::to_vec(black_box(body)).map_or(0, |b| b.len())
 }
 
+/// A query of 64 bytes that a base URL carries only to give its clones room for their own.
+const PLACEHOLDER_QUERY: &str = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+
 /// A URL that carries the record, as the floor makes it: `base` cloned, then `segment` appended
-/// as one path segment, then `query` appended form-encoded.
+/// as one path segment, then `query` (replacing the base's placeholder query, which gives the
+/// clone room for it) appended form-encoded.
 fn record_url(base: &Url, segment: Option<&str>, query: &[(String, String)]) -> Url {
     let mut url = black_box(base).clone();
     if let Some(segment) = segment
@@ -69,7 +73,7 @@ fn record_url(base: &Url, segment: Option<&str>, query: &[(String, String)]) -> 
         path.push(segment);
     }
     if !query.is_empty() {
-        url.query_pairs_mut().extend_pairs(query);
+        url.query_pairs_mut().clear().extend_pairs(query);
     }
     url
 }
@@ -86,7 +90,7 @@ fn url_floor<R: billsync::Record>(
     let planned = client.prepare(record)?.swap_remove(index).url;
     let query: Vec<(String, String)> = planned.query_pairs().into_owned().collect();
     let mut base = planned.clone();
-    base.set_query(None);
+    base.set_query((!query.is_empty()).then_some(PLACEHOLDER_QUERY));
     if segment.is_some()
         && let Ok(mut path) = base.path_segments_mut()
     {
