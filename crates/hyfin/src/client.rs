@@ -120,9 +120,14 @@ impl HyfinClient {
         body: &T,
         retry: RetrySafety,
     ) -> Result<PreparedRequest> {
-        PreparedRequest::new(Method::POST, url, operation, retry)
-            .with_shared_headers(Arc::clone(&self.endpoints.json_headers))
-            .with_json_body(body)
+        PreparedRequest::json(
+            Method::POST,
+            url,
+            operation,
+            retry,
+            Arc::clone(&self.endpoints.json_headers),
+            body,
+        )
     }
 
     /// A create (no `_id`) cannot be de-duplicated by Hyfin, so it is not retried once it may

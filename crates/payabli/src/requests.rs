@@ -113,16 +113,38 @@ impl PayabliClient {
         data: &PayabliCustomerData<'_>,
         key: HeaderValue,
     ) -> Result<PreparedRequest> {
-        PreparedRequest::new(
+        let mut req = self.write(
             Method::POST,
             self.shared.create.clone(),
             "customer.create",
+            data,
+        )?;
+        // The create's own header, in a map of its size (the default would make room for many).
+        req.headers = HeaderMap::with_capacity(1);
+        req.headers
+            .insert(self.shared.idempotency_name.clone(), key);
+        Ok(req)
+    }
+
+    /// A write with the token, the JSON content type and `body`, whose secret fields are
+    /// redacted when rendered; every write is safe to repeat (see each).
+    fn write<T: serde::Serialize>(
+        &self,
+        method: Method,
+        url: Url,
+        operation: &'static str,
+        body: &T,
+    ) -> Result<PreparedRequest> {
+        let mut req = PreparedRequest::json(
+            method,
+            url,
+            operation,
             RetrySafety::Idempotent,
-        )
-        .with_shared_headers(Arc::clone(&self.shared.write_headers))
-        .with_header_value(self.shared.idempotency_name.clone(), key)
-        .with_json_body(data)
-        .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
+            Arc::clone(&self.shared.write_headers),
+            body,
+        )?;
+        req.secret_body_fields = SECRET_FIELDS;
+        Ok(req)
     }
 
     /// `POST /Customer/single/{entry}` with a fresh random idempotency key.
@@ -143,10 +165,7 @@ impl PayabliClient {
     ) -> Result<PreparedRequest> {
         let url = url_with_segments(&self.shared.customer, &[customer_id])
             .map_err(|e| e.with_provider(PROVIDER))?;
-        PreparedRequest::new(Method::PUT, url, "customer.update", RetrySafety::Idempotent)
-            .with_shared_headers(Arc::clone(&self.shared.write_headers))
-            .with_json_body(&data.for_update())
-            .map(|r| r.with_secret_body_fields(SECRET_FIELDS))
+        self.write(Method::PUT, url, "customer.update", &data.for_update())
     }
 
     /// `GET /Query/customers/{entry}?customernumber(eq)=<external id>`.

@@ -128,10 +128,15 @@ impl RebillyClient {
     ) -> Result<PreparedRequest> {
         // Both writes are safe to repeat: the PUT names the customer, the POST carries a
         // `requestId` Rebilly de-duplicates.
-        PreparedRequest::new(method, url, operation, RetrySafety::Idempotent)
-            .with_shared_headers(Arc::clone(&self.shared.json_headers))
-            .with_json_body(body)
-            .map_err(|e| e.with_provider(PROVIDER))
+        PreparedRequest::json(
+            method,
+            url,
+            operation,
+            RetrySafety::Idempotent,
+            Arc::clone(&self.shared.json_headers),
+            body,
+        )
+        .map_err(|e| e.with_provider(PROVIDER))
     }
 
     /// Validates `customer` and builds its `PUT /customers/{id}` request, without sending it.
