@@ -40,10 +40,11 @@ pub struct PreparedRequest {
     /// request holds a reference, not a copy. Secret values are marked sensitive and shown as
     /// `[redacted]`.
     pub shared_headers: Arc<HeaderMap>,
-    /// This request's own headers (an idempotency key), sent with the shared ones; one of the
-    /// same name replaces the shared one. [`PreparedRequest::header`] and
+    /// This request's own headers, in order (an idempotency key): usually none or one, so a
+    /// plain list rather than a hashed map. They are sent with the shared ones, and a name
+    /// here replaces the shared header of that name. [`PreparedRequest::header`] and
     /// [`PreparedRequest::header_map`] read both.
-    pub headers: HeaderMap,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
     /// The exact body bytes, if any.
     pub body: Option<Bytes>,
     /// Whether a retry after the request may have arrived is safe.
@@ -61,7 +62,7 @@ impl PreparedRequest {
             method,
             url,
             shared_headers: Arc::clone(&NO_HEADERS),
-            headers: HeaderMap::new(),
+            headers: Vec::new(),
             body: None,
             retry,
             secret_body_fields: &[],
@@ -86,7 +87,7 @@ impl PreparedRequest {
             method,
             url,
             shared_headers,
-            headers: HeaderMap::new(),
+            headers: Vec::new(),
             retry,
             secret_body_fields: &[],
             operation,
@@ -96,9 +97,8 @@ impl PreparedRequest {
     /// Sets a JSON body serialized from `body` (and the `content-type` header).
     pub fn with_json<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
         self.body = Some(json_bytes(body)?);
-        self.headers
-            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        Ok(self)
+        self.headers.retain(|(name, _)| name != CONTENT_TYPE);
+        Ok(self.with_header_value(CONTENT_TYPE, HeaderValue::from_static("application/json")))
     }
 
     /// Sets a JSON body serialized from `body`, leaving the headers as they are: for headers
@@ -110,11 +110,10 @@ impl PreparedRequest {
     }
 
     /// Adds a plain header. Fails with a config error when the value is not a valid header.
-    pub fn with_header(mut self, name: HeaderName, value: &str) -> Result<Self> {
+    pub fn with_header(self, name: HeaderName, value: &str) -> Result<Self> {
         let value = HeaderValue::from_str(value)
             .map_err(|_| Error::config(format!("the value of header `{name}` is not valid")))?;
-        self.headers.append(name, value);
-        Ok(self)
+        Ok(self.with_header_value(name, value))
     }
 
     /// Adds a header carrying a secret: `prefix` (e.g. `"Bearer "`) then the secret. The value
@@ -139,7 +138,9 @@ impl PreparedRequest {
     /// The value of header `name` as it would be sent: the request's own, else the shared one.
     pub fn header(&self, name: &str) -> Option<&HeaderValue> {
         self.headers
-            .get(name)
+            .iter()
+            .find(|(own, _)| own == name)
+            .map(|(_, value)| value)
             .or_else(|| self.shared_headers.get(name))
     }
 
@@ -148,7 +149,7 @@ impl PreparedRequest {
     pub fn header_map(&self) -> HeaderMap {
         let mut all = HeaderMap::clone(&self.shared_headers);
         if !self.headers.is_empty() {
-            for name in self.headers.keys() {
+            for (name, _) in &self.headers {
                 all.remove(name);
             }
             for (name, value) in &self.headers {
@@ -161,12 +162,9 @@ impl PreparedRequest {
     /// Adds a header value built beforehand (e.g. a client's auth header, from
     /// [`secret_header_value`], made once instead of on every request).
     pub fn with_header_value(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        if self.headers.capacity() == 0 {
-            // A request's own headers are one or two (an idempotency key): a map of the default
-            // size would allocate room for a dozen.
-            self.headers = HeaderMap::with_capacity(2);
-        }
-        self.headers.append(name, value);
+        // A request's own headers are usually one (an idempotency key): room for exactly it.
+        self.headers.reserve_exact(1);
+        self.headers.push((name, value));
         self
     }
 

@@ -113,17 +113,13 @@ impl PayabliClient {
         data: &PayabliCustomerData<'_>,
         key: HeaderValue,
     ) -> Result<PreparedRequest> {
-        let mut req = self.write(
+        let req = self.write(
             Method::POST,
             self.shared.create.clone(),
             "customer.create",
             data,
         )?;
-        // The create's own header, in a map of its size (the default would make room for many).
-        req.headers = HeaderMap::with_capacity(1);
-        req.headers
-            .insert(self.shared.idempotency_name.clone(), key);
-        Ok(req)
+        Ok(req.with_header_value(self.shared.idempotency_name.clone(), key))
     }
 
     /// A write with the token, the JSON content type and `body`, whose secret fields are
