@@ -148,12 +148,14 @@ impl PreparedRequest {
     /// (replacing a shared one of the same name).
     pub fn header_map(&self) -> HeaderMap {
         let mut all = HeaderMap::clone(&self.shared_headers);
-        if !self.headers.is_empty() {
-            for (name, _) in &self.headers {
-                all.remove(name);
-            }
-            for (name, value) in &self.headers {
+        for (i, (name, value)) in self.headers.iter().enumerate() {
+            // The first own value of a name replaces the shared ones (in place: a client whose
+            // shared map carries a placeholder for it sends without growing the map); later
+            // ones of the same name are added.
+            if self.headers[..i].iter().any(|(earlier, _)| earlier == name) {
                 all.append(name.clone(), value.clone());
+            } else {
+                all.insert(name.clone(), value.clone());
             }
         }
         all
@@ -424,11 +426,23 @@ mod tests {
             HeaderName::from_static("key"),
             HeaderValue::from_static("k-1"),
         )
+        .with_header_value(
+            HeaderName::from_static("key"),
+            HeaderValue::from_static("k-2"),
+        )
         .with_json(&serde_json::json!({}))
         .unwrap();
         // `with_json` set the request's own content type, which replaces the shared one.
         let sent = req.header_map();
-        assert_eq!(sent.len(), 3);
+        assert_eq!(sent.len(), 4);
+        // A second own value of a name is added to the first, not replacing it.
+        assert_eq!(
+            sent.get_all("key").iter().collect::<Vec<_>>(),
+            [
+                &HeaderValue::from_static("k-1"),
+                &HeaderValue::from_static("k-2")
+            ]
+        );
         assert_eq!(sent.get_all(CONTENT_TYPE).iter().count(), 1);
         assert_eq!(sent[CONTENT_TYPE], "application/json");
         assert_eq!(sent["key"], "k-1");

@@ -30,9 +30,11 @@ pub(crate) struct Shared {
     customer: Url,
     /// The token: a lookup's and a listing's headers.
     read_headers: Arc<HeaderMap>,
-    /// The token and the JSON content type: an update's and a create's (which adds its
-    /// idempotency key as its own header).
+    /// The token and the JSON content type: an update's headers.
     write_headers: Arc<HeaderMap>,
+    /// An update's headers and a placeholder idempotency key, which each create's own key
+    /// replaces when it is sent (in place: the map sent does not grow).
+    create_headers: Arc<HeaderMap>,
     idempotency_name: HeaderName,
 }
 
@@ -68,6 +70,12 @@ impl Shared {
         read_headers.append(HeaderName::from_static(TOKEN_HEADER), token);
         let mut write_headers = read_headers.clone();
         write_headers.append(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let idempotency_name = HeaderName::from_static(IDEMPOTENCY_HEADER);
+        let mut create_headers = write_headers.clone();
+        create_headers.append(
+            idempotency_name.clone(),
+            HeaderValue::from_static("placeholder"),
+        );
         Ok(Shared {
             create,
             query,
@@ -75,7 +83,8 @@ impl Shared {
             customer,
             read_headers: Arc::new(read_headers),
             write_headers: Arc::new(write_headers),
-            idempotency_name: HeaderName::from_static(IDEMPOTENCY_HEADER),
+            create_headers: Arc::new(create_headers),
+            idempotency_name,
         })
     }
 }
@@ -113,32 +122,30 @@ impl PayabliClient {
         data: &PayabliCustomerData<'_>,
         key: HeaderValue,
     ) -> Result<PreparedRequest> {
+        let url = self.shared.create.clone();
         let req = self.write(
             Method::POST,
-            self.shared.create.clone(),
+            url,
             "customer.create",
+            &self.shared.create_headers,
             data,
         )?;
         Ok(req.with_header_value(self.shared.idempotency_name.clone(), key))
     }
 
-    /// A write with the token, the JSON content type and `body`, whose secret fields are
-    /// redacted when rendered; every write is safe to repeat (see each).
+    /// A write with `headers` (the token, the JSON content type) and `body`, whose secret
+    /// fields are redacted when rendered; every write is safe to repeat (see each).
     fn write<T: serde::Serialize>(
         &self,
         method: Method,
         url: Url,
         operation: &'static str,
+        headers: &Arc<HeaderMap>,
         body: &T,
     ) -> Result<PreparedRequest> {
-        let mut req = PreparedRequest::json(
-            method,
-            url,
-            operation,
-            RetrySafety::Idempotent,
-            Arc::clone(&self.shared.write_headers),
-            body,
-        )?;
+        let headers = Arc::clone(headers);
+        let retry = RetrySafety::Idempotent;
+        let mut req = PreparedRequest::json(method, url, operation, retry, headers, body)?;
         req.secret_body_fields = SECRET_FIELDS;
         Ok(req)
     }
@@ -161,7 +168,14 @@ impl PayabliClient {
     ) -> Result<PreparedRequest> {
         let url = url_with_segments(&self.shared.customer, &[customer_id])
             .map_err(|e| e.with_provider(PROVIDER))?;
-        self.write(Method::PUT, url, "customer.update", &data.for_update())
+        let headers = &self.shared.write_headers;
+        self.write(
+            Method::PUT,
+            url,
+            "customer.update",
+            headers,
+            &data.for_update(),
+        )
     }
 
     /// `GET /Query/customers/{entry}?customernumber(eq)=<external id>`.
