@@ -24,3 +24,27 @@ pub fn describe() -> String {
         kernel.trim()
     )
 }
+
+/// The 1-minute load average, if `/proc/loadavg` can be read.
+pub fn load_1min() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Lets the machine settle before a measurement: writes out dirty pages (`sync`), then waits
+/// until the 1-minute load average is below `below`, for at most `limit`. A build that has just
+/// finished leaves gigabytes of writeback and a high load behind, which disturb the first
+/// measurements taken after it. Returns the time waited.
+pub fn settle(below: f64, limit: std::time::Duration) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    // Not finding `sync` only loses the flush; the wait below still happens.
+    let _ = std::process::Command::new("sync").status();
+    while started.elapsed() < limit && load_1min().is_some_and(|l| l >= below) {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+    started.elapsed()
+}

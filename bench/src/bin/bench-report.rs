@@ -5,6 +5,9 @@
 //! bench-report [--quick] [--build-cost] [--guard] [--docs FILE]
 //! ```
 //!
+//! Except with `--guard`, it first runs `sync` and waits (at most 90 s) for the 1-minute load
+//! average to fall below 1.0: the release build just before leaves writeback and load behind.
+//!
 //! - default: sections 1 to 4 at full size (about 9 minutes on 2 cores, most of it the CLI
 //!   syncing 1,000,000 records);
 //! - `--build-cost`: section 5 as well (two clean builds, 2 to 4 more minutes);
@@ -86,7 +89,12 @@ const NOTES: [&str; 6] = [
     "Every row with a target must meet it, and every section must be measured: otherwise `cargo xtask bench` exits non-zero naming the rows.",
 ];
 
-fn header(o: &Options, took: Duration, load: &str) -> String {
+/// Before measuring, wait for the 1-minute load average to fall below this...
+const SETTLED_LOAD: f64 = 1.0;
+/// ...for at most this long.
+const SETTLE_LIMIT: Duration = Duration::from_secs(90);
+
+fn header(o: &Options, took: Duration, load: &str, settled: Option<Duration>) -> String {
     let now = billsync::chrono::Utc::now().format("%Y-%m-%d %H:%M UTC");
     let how = if o.guard {
         "`cargo xtask test` (bench guard)"
@@ -96,10 +104,15 @@ fn header(o: &Options, took: Duration, load: &str) -> String {
         "`cargo xtask bench`"
     };
     format!(
-        "Measured {now} by {how} in {} min {} s, on {}; load average before the run (1, 5, 15 min): {load}.",
+        "Measured {now} by {how} in {} min {} s, on {}; load average before the run (1, 5, 15 min): {load}{}.",
         took.as_secs() / 60,
         took.as_secs() % 60,
-        machine::describe()
+        machine::describe(),
+        settled.map_or(String::new(), |w| format!(
+            ", after `sync` and {} s of waiting for the 1-minute load to fall below {SETTLED_LOAD:.1} (at most {} s)",
+            w.as_secs(),
+            SETTLE_LIMIT.as_secs()
+        ))
     )
 }
 
@@ -197,6 +210,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The guard runs inside `cargo xtask test`, with a wide margin: it does not wait.
+    let settled = (!o.guard).then(|| machine::settle(SETTLED_LOAD, SETTLE_LIMIT));
     let load = std::fs::read_to_string("/proc/loadavg")
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(", "))
         .unwrap_or_else(|_| "unknown".to_owned());
@@ -208,7 +223,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let md = report.markdown(&header(&o, started.elapsed(), &load));
+    let md = report.markdown(&header(&o, started.elapsed(), &load, settled));
     println!("{md}");
     let mut written = Vec::new();
     if !o.guard {
