@@ -71,9 +71,9 @@ impl PreparedRequest {
     }
 
     /// A request with a JSON body and headers built beforehand, shared with the client's other
-    /// requests, that carry `content-type: application/json`: the same request as
-    /// `new(..).with_shared_headers(headers).with_json_body(body)`, built in one step (the
-    /// request is written once instead of being moved through each step).
+    /// requests, that carry `content-type: application/json` (see
+    /// [`PreparedRequest::with_shared_headers`]). Built in one step: the request is written once
+    /// instead of being moved through a chain of builder calls.
     pub fn json<T: Serialize + ?Sized>(
         method: Method,
         url: Url,
@@ -99,14 +99,6 @@ impl PreparedRequest {
         self.body = Some(json_bytes(body)?);
         self.headers.retain(|(name, _)| name != CONTENT_TYPE);
         Ok(self.with_header_value(CONTENT_TYPE, HeaderValue::from_static("application/json")))
-    }
-
-    /// Sets a JSON body serialized from `body`, leaving the headers as they are: for headers
-    /// built beforehand ([`PreparedRequest::with_shared_headers`]) that already carry
-    /// `content-type: application/json`.
-    pub fn with_json_body<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
-        self.body = Some(json_bytes(body)?);
-        Ok(self)
     }
 
     /// Adds a plain header. Fails with a config error when the value is not a valid header.
