@@ -32,6 +32,7 @@ pub mod retry;
 mod scaffold;
 pub mod secret;
 mod send_failure;
+mod span;
 mod spec;
 mod status;
 pub mod testing;
@@ -73,6 +74,7 @@ pub mod provider_kit {
     pub use crate::ratelimit::{RateGate, is_loopback};
     pub use crate::request::{parse_base_url, secret_header_value, url_with_segments};
     pub use crate::response::{ParsedBody, RawResponse};
+    pub use crate::span::in_span;
     pub use crate::spec::ClientSettings;
     pub use crate::status::{StatusTable, default_kind};
     pub use crate::validate::{FieldPath, LazyPath, Validator, is_blank, is_email};

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use billsync_core::provider_kit::{HttpClient, secret_header_value, url_with_segments};
+use billsync_core::provider_kit::{HttpClient, in_span, secret_header_value, url_with_segments};
 use billsync_core::reqwest::Method;
 use billsync_core::reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use billsync_core::url::Url;
@@ -12,7 +12,6 @@ use billsync_core::{
     RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted, async_trait,
 };
 use serde::Serialize;
-use tracing::Instrument;
 
 use crate::PROVIDER;
 use crate::config::HyfinConfig;
@@ -261,8 +260,8 @@ impl Upsert<Customer> for HyfinClient {
     async fn upsert_with(&self, customer: &Customer, _options: &UpsertOptions) -> Result<Upserted> {
         let span = tracing::info_span!("billsync.upsert", provider = PROVIDER, kind = "customer");
         match self.config.customer_api {
-            HyfinCustomerApi::V4 => self.upsert_customer(customer).instrument(span).await,
-            HyfinCustomerApi::V3 => self.upsert_customer_v3(customer).instrument(span).await,
+            HyfinCustomerApi::V4 => in_span(span, self.upsert_customer(customer)).await,
+            HyfinCustomerApi::V3 => in_span(span, self.upsert_customer_v3(customer)).await,
         }
     }
 }
@@ -283,7 +282,7 @@ impl Upsert<Payment> for HyfinClient {
 
     async fn upsert_with(&self, payment: &Payment, _options: &UpsertOptions) -> Result<Upserted> {
         let span = tracing::info_span!("billsync.upsert", provider = PROVIDER, kind = "payment");
-        self.upsert_payment(payment).instrument(span).await
+        in_span(span, self.upsert_payment(payment)).await
     }
 }
 

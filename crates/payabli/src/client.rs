@@ -3,12 +3,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-use billsync_core::provider_kit::HttpClient;
+use billsync_core::provider_kit::{HttpClient, in_span};
 use billsync_core::{
     Account, Capabilities, Customer, ErrorKind, IdMap, IdempotencyKey, MemoryIdMap, Outcome,
     PreparedRequest, RecordKind, Result, Support, Upsert, UpsertOptions, Upserted, async_trait,
 };
-use tracing::Instrument;
 
 use crate::PROVIDER;
 use crate::answers::{accepted, read_create, read_update};
@@ -215,9 +214,7 @@ impl Upsert<Customer> for PayabliClient {
 
     async fn upsert_with(&self, customer: &Customer, options: &UpsertOptions) -> Result<Upserted> {
         let span = tracing::info_span!("billsync.upsert", provider = PROVIDER, kind = "customer");
-        self.upsert_customer(customer, options)
-            .instrument(span)
-            .await
+        in_span(span, self.upsert_customer(customer, options)).await
     }
 }
 

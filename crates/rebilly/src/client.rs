@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use billsync_core::provider_kit::{
-    HttpClient, ProviderErrors, secret_header_value, url_with_segments,
+    HttpClient, ProviderErrors, in_span, secret_header_value, url_with_segments,
 };
 use billsync_core::reqwest::header::{
     AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
@@ -17,7 +17,6 @@ use billsync_core::{
     RecordKind, Result, RetrySafety, Support, Upsert, UpsertOptions, Upserted, async_trait,
 };
 use serde::Serialize;
-use tracing::Instrument;
 
 use crate::PROVIDER;
 pub(crate) use crate::answers::{id_from_location, parse_object};
@@ -212,7 +211,7 @@ impl Upsert<Customer> for RebillyClient {
 
     async fn upsert_with(&self, customer: &Customer, _options: &UpsertOptions) -> Result<Upserted> {
         let span = tracing::info_span!("billsync.upsert", provider = PROVIDER, kind = "customer");
-        self.upsert_customer(customer).instrument(span).await
+        in_span(span, self.upsert_customer(customer)).await
     }
 }
 
@@ -242,7 +241,7 @@ impl Upsert<Payment> for RebillyClient {
     /// Records the payment once; `options` are not used (see [`RebillyClient::capabilities`]).
     async fn upsert_with(&self, payment: &Payment, _options: &UpsertOptions) -> Result<Upserted> {
         let span = tracing::info_span!("billsync.upsert", provider = PROVIDER, kind = "payment");
-        self.record_payment(payment).instrument(span).await
+        in_span(span, self.record_payment(payment)).await
     }
 }
 
