@@ -50,6 +50,16 @@ impl PathResult {
     }
 }
 
+/// Which sides a measurement runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sides {
+    /// billsync against the hand-written loop.
+    Both,
+    /// The hand-written loop in both places (billsync's among them): the noise floor, what the
+    /// ratio of two identical sides comes to on this machine.
+    HandTwice,
+}
+
 /// Runs paths against one sandbox with billsync's clients and the hand-written loop's client.
 pub struct Runner<'s> {
     sandbox: &'s SandboxProcess,
@@ -150,20 +160,37 @@ impl<'s> Runner<'s> {
         .await
     }
 
+    /// The run in billsync's place: billsync's, or with [`Sides::HandTwice`] the hand-written
+    /// loop's.
+    async fn ours(
+        &self,
+        sides: Sides,
+        path: Path,
+        records: &Records,
+        in_flight: usize,
+    ) -> Result<Run, String> {
+        match sides {
+            Sides::Both => self.billsync(path, records, in_flight).await,
+            Sides::HandTwice => self.hand(path, records, in_flight).await,
+        }
+    }
+
     /// Measures `path` at `in_flight`: a warm-up of each side, then `rounds` rounds of
-    /// `records / rounds` fresh records per side, alternating which side goes first.
+    /// `records / rounds` fresh records per side, alternating which side goes first. With
+    /// [`Sides::HandTwice`], the hand-written loop stands in for billsync.
     pub async fn measure(
         &self,
         path: Path,
         in_flight: usize,
         records: usize,
         rounds: usize,
+        sides: Sides,
     ) -> Result<PathResult, String> {
         let rounds = rounds.max(1);
         let per_round = (records / rounds).max(1);
         let warm = per_round.clamp(1, 200);
         let w = self.batch(path, warm).await?;
-        self.billsync(path, &w, in_flight).await?;
+        self.ours(sides, path, &w, in_flight).await?;
         let w = self.batch(path, warm).await?;
         self.hand(path, &w, in_flight).await?;
 
@@ -177,14 +204,14 @@ impl<'s> Runner<'s> {
         result.billsync.received = Some(0);
         result.hand.received = Some(0);
         for round in 0..rounds {
-            let ours = self.batch(path, per_round).await?;
+            let mine = self.batch(path, per_round).await?;
             let theirs = self.batch(path, per_round).await?;
             let (b, h) = if round % 2 == 0 {
-                let b = self.billsync(path, &ours, in_flight).await?;
+                let b = self.ours(sides, path, &mine, in_flight).await?;
                 (b, self.hand(path, &theirs, in_flight).await?)
             } else {
                 let h = self.hand(path, &theirs, in_flight).await?;
-                (self.billsync(path, &ours, in_flight).await?, h)
+                (self.ours(sides, path, &mine, in_flight).await?, h)
             };
             result
                 .rounds

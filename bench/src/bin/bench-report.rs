@@ -18,6 +18,7 @@
 //! - `--only TEXT`: section 1 measures only the paths whose label contains TEXT (for
 //!   profiling one path, e.g. `perf record -g bench-report --guard --only Rebilly`);
 //! - `--records N`: section 1 sends N records per path and side;
+//! - `--rounds N`: section 1 splits them into N alternating rounds;
 //! - `--section N`: only section N (1 to 5).
 //!
 //! Exits 1 when any row misses its target or could not be measured, naming each.
@@ -38,11 +39,12 @@ struct Options {
     docs: Option<PathBuf>,
     only: Option<String>,
     records: Option<usize>,
+    rounds: Option<usize>,
     section: Option<u8>,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
-    // `--only` and `--records` are for profiling; the xtask never passes them.
+    // `--only`, `--records` and `--rounds` are for profiling; the xtask never passes them.
     let mut o = Options {
         quick: false,
         guard: false,
@@ -50,6 +52,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         docs: None,
         only: None,
         records: None,
+        rounds: None,
         section: None,
     };
     let mut it = args.iter();
@@ -64,6 +67,14 @@ fn options(args: &[String]) -> Result<Options, String> {
                     it.next()
                         .and_then(|v| v.parse().ok())
                         .ok_or("--records needs a number")?,
+                );
+            }
+            "--rounds" => {
+                o.rounds = Some(
+                    it.next()
+                        .and_then(|v| v.parse().ok())
+                        .filter(|&n| n > 0)
+                        .ok_or("--rounds needs a number above 0")?,
                 );
             }
             "--section" => {
@@ -81,7 +92,7 @@ fn options(args: &[String]) -> Result<Options, String> {
 }
 
 const NOTES: [&str; 6] = [
-    "1. Client and sandbox in separate processes on loopback, the client (a single-threaded tokio runtime) pinned to core 0 and the sandbox to core 1. CPU is the client process's CPU time (`CLOCK_PROCESS_CPUTIME_ID`, nanoseconds) during the run. The hand-written loop is a plain `reqwest::Client` sending the same method, URL, auth header and body bytes (the first record of every batch is checked byte for byte against billsync's prepared request), serializing the provider's wire struct on every request and reading each answer into a minimal struct; it has no validation, mapping, retries, timeouts or tracing. Each path runs in rounds of fresh records, the two sides alternating which goes first; the ratio is the median of the rounds' ratios of billsync's CPU per request to the loop's (one round disturbed by another process cannot move it; section 2 and the guard use the median too), and the ratio of all rounds together is shown beside it. Requests per record are counted by the sandbox.",
+    "1. Client and sandbox in separate processes on loopback, the client (a single-threaded tokio runtime) pinned to core 0 and the sandbox to core 1. CPU is the client process's CPU time (`CLOCK_PROCESS_CPUTIME_ID`, nanoseconds) during the run. The hand-written loop is a plain `reqwest::Client` sending the same method, URL, auth header and body bytes (the first record of every batch is checked byte for byte against billsync's prepared request), serializing the provider's wire struct on every request and reading each answer into a minimal struct; it has no validation, mapping, retries, timeouts or tracing. Each path runs in rounds of fresh records, the two sides alternating which goes first (160 rounds of 50 records one at a time, 32 rounds of 250 with 16 in flight); the ratio is the median of the rounds' ratios of billsync's CPU per request to the loop's (one round disturbed by another process cannot move it; section 2 and the guard use the median too), and the ratio of all rounds together is shown beside it. Requests per record are counted by the sandbox. The noise floor row measures the hand-written loop against itself in billsync's place, the same way: how far from 1.00x two identical sides land on this machine, to read the other ratios against.",
     "2. Each batch prepares every fixture a provider accepts (validation, mapping, serialization into the exact bytes, URL, headers; `bench/src/fixtures.rs`); the floor serializes the already-built wire bodies of the same fixtures with `serde_json::to_vec` and, where a URL carries the record (Rebilly's `PUT /customers/{id}`, Payabli's `PUT /Customer/{id}` and its lookup `GET /Query/customers/{entry}?customernumber(eq)=...`, a request with no body at all), makes that URL the cheapest way the `url` crate allows, a clone of the prebuilt base with the id appended, checked to equal billsync's; the row shows the two parts of the floor and the ratio to the bodies alone. Both run on one thread in alternating rounds timed by the thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`); the ratio is the median round's. `cargo bench -p billsync-bench --bench mapping` gives criterion's statistics of the same cases.",
     "3. The sandbox adds 20 ms before every answer; 32 upserts in flight through billsync. The ideal is 32 requests per round trip of one request at a time, measured in the same run (the hand-written loop, 100 requests against the same sandbox): the sandbox's 20 ms are a tokio sleep, whose millisecond timer rounds each deadline up (measured apart, a bare `tokio::time::sleep(20 ms)` lasts 21.15 ms on average on the bench machine), so the nominal 1,600/s is out of any client's reach. The hand-written loop's own rate at 32 in flight is shown beside.",
     "4. The release `billsync sync` of generated customers to Rebilly in a fresh sandbox, 32 in flight, rate limit off, fresh state file; peak RSS is the child's `VmHWM`. The sandbox's memory per stored record is the growth of its `VmRSS` over the sync divided by the records it created (the second sync repeats the first one's ids, which are updated, not stored again).",
@@ -127,29 +138,19 @@ fn run(o: &Options) -> Result<Report, String> {
     let mut report = Report::default();
 
     let plan = if o.guard {
-        http::Plan {
-            records: 1_000,
-            rounds: 5,
-            in_flight: &[16],
-        }
+        http::Plan::guard()
     } else if o.quick {
-        http::Plan {
-            records: 2_000,
-            rounds: 4,
-            in_flight: &[1, 16],
-        }
+        http::Plan::quick(o.only.is_none())
     } else {
-        // Short rounds, the two sides alternating: both meet the same host conditions, and the
-        // median of 32 stays put when up to 15 rounds are disturbed.
-        http::Plan {
-            records: 8_000,
-            rounds: 32,
-            in_flight: &[1, 16],
-        }
+        http::Plan::full(o.only.is_none())
     };
     let plan = http::Plan {
         records: o.records.unwrap_or(plan.records),
         ..plan
+    };
+    let plan = match o.rounds {
+        Some(rounds) => plan.with_rounds(rounds),
+        None => plan,
     };
     let (limit, title) = if o.guard {
         (http::GUARD, "1. CPU vs hand-written (guard)")
@@ -160,7 +161,12 @@ fn run(o: &Options) -> Result<Report, String> {
     if wanted(1) {
         report.section(title);
         match rt.block_on(http::measure(plan, o.only.as_deref())) {
-            Ok(results) => http::rows(&mut report, &results, limit),
+            Ok(measured) => {
+                http::rows(&mut report, &measured.results, limit);
+                if let Some(floor) = &measured.floor {
+                    http::floor_row(&mut report, floor);
+                }
+            }
             Err(e) => report.not_measured("billsync vs the hand-written loop", e),
         }
     }

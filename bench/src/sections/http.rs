@@ -6,7 +6,7 @@ use crate::hand::HandBatch;
 use crate::load::{self, Run};
 use crate::paths::{Clients, Path, Records};
 use crate::sandbox::SandboxProcess;
-use crate::side_by_side::{PathResult, Runner};
+use crate::side_by_side::{PathResult, Runner, Sides};
 use crate::table::Report;
 
 /// The contract: billsync's CPU per HTTP request at most this many times the hand-written
@@ -17,15 +17,95 @@ pub const TARGET: f64 = 1.10;
 pub const GUARD: f64 = 1.5;
 
 /// How much to measure.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Plan {
     /// Records per side per path and number in flight.
     pub records: usize,
-    /// Rounds they are split into (sides alternate which goes first).
-    pub rounds: usize,
-    /// Numbers of upserts in flight.
-    pub in_flight: &'static [usize],
+    /// The numbers of upserts in flight measured, each with its number of rounds.
+    pub levels: Vec<Level>,
+    /// Whether to measure the noise floor too: the hand-written loop against itself.
+    pub noise_floor: bool,
 }
+
+/// One number of upserts in flight and the rounds its records are split into (the sides
+/// alternate which goes first).
+///
+/// One request at a time, a round of 50 records lasts about 15 ms per side: many short rounds
+/// meet the host's slow drifts on both sides alike, and their median is steadier than that of
+/// fewer, longer ones (on the bench machine, five runs of Payabli's known customers gave medians
+/// of 1.07 to 1.08 with 160 rounds of 50, and 1.04 to 1.10 with 32 rounds of 250). With 16 in
+/// flight a round needs more records, or its start and end (fewer than 16 in flight) would
+/// weigh in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Level {
+    /// Upserts in flight.
+    pub in_flight: usize,
+    /// Rounds.
+    pub rounds: usize,
+}
+
+impl Plan {
+    /// The CI guard's: short, 16 in flight only, no noise floor.
+    pub fn guard() -> Plan {
+        Plan {
+            records: 1_000,
+            levels: vec![Level {
+                in_flight: 16,
+                rounds: 5,
+            }],
+            noise_floor: false,
+        }
+    }
+
+    /// `--quick`'s: a quarter of the records, and fewer rounds.
+    pub fn quick(noise_floor: bool) -> Plan {
+        Plan {
+            records: 2_000,
+            levels: vec![
+                Level {
+                    in_flight: 1,
+                    rounds: 20,
+                },
+                Level {
+                    in_flight: 16,
+                    rounds: 4,
+                },
+            ],
+            noise_floor,
+        }
+    }
+
+    /// The full run's: 8,000 records per side, in short rounds, the two sides alternating, so
+    /// that both meet the same host conditions and the median stays put when many rounds are
+    /// disturbed ([`Level`] says why 160 rounds one at a time, and 32 with 16 in flight).
+    pub fn full(noise_floor: bool) -> Plan {
+        Plan {
+            records: 8_000,
+            levels: vec![
+                Level {
+                    in_flight: 1,
+                    rounds: 160,
+                },
+                Level {
+                    in_flight: 16,
+                    rounds: 32,
+                },
+            ],
+            noise_floor,
+        }
+    }
+
+    /// The plan with every level split into `rounds` rounds.
+    pub fn with_rounds(mut self, rounds: usize) -> Plan {
+        for level in &mut self.levels {
+            level.rounds = rounds;
+        }
+        self
+    }
+}
+
+/// The path the noise floor is measured on: one request per record, no set-up.
+pub const NOISE_FLOOR_PATH: Path = Path::RebillyCustomer;
 
 /// The client's core and the sandbox's, when the machine has two or more.
 const CLIENT_CPU: usize = 0;
@@ -33,7 +113,7 @@ const SANDBOX_CPU: usize = 1;
 
 /// Runs every path per `plan` against a sandbox in a child process, the client pinned to one
 /// core and the sandbox to another; with `only`, just the paths whose label contains it.
-pub async fn measure(plan: Plan, only: Option<&str>) -> Result<Vec<PathResult>, String> {
+pub async fn measure(plan: Plan, only: Option<&str>) -> Result<Measured, String> {
     let pinned = cpu::pin_to_cpu(CLIENT_CPU);
     let sandbox = SandboxProcess::start(0, pinned.then_some(SANDBOX_CPU))?;
     let runner = Runner::new(&sandbox)?;
@@ -42,18 +122,48 @@ pub async fn measure(plan: Plan, only: Option<&str>) -> Result<Vec<PathResult>, 
         .into_iter()
         .filter(|p| only.is_none_or(|o| p.label().contains(o)));
     for path in chosen {
-        for &in_flight in plan.in_flight {
+        for level in &plan.levels {
             let r = runner
-                .measure(path, in_flight, plan.records, plan.rounds)
+                .measure(
+                    path,
+                    level.in_flight,
+                    plan.records,
+                    level.rounds,
+                    Sides::Both,
+                )
                 .await
-                .map_err(|e| format!("{}, {in_flight} in flight: {e}", path.label()))?;
+                .map_err(|e| format!("{}, {} in flight: {e}", path.label(), level.in_flight))?;
             results.push(r);
         }
+    }
+    let mut floor = None;
+    if plan.noise_floor
+        && let Some(level) = plan.levels.iter().find(|l| l.in_flight == 1)
+    {
+        let r = runner
+            .measure(
+                NOISE_FLOOR_PATH,
+                1,
+                plan.records,
+                level.rounds,
+                Sides::HandTwice,
+            )
+            .await
+            .map_err(|e| format!("noise floor: {e}"))?;
+        floor = Some(r);
     }
     drop(runner);
     drop(sandbox);
     cpu::unpin();
-    Ok(results)
+    Ok(Measured { results, floor })
+}
+
+/// What section 1 measured.
+pub struct Measured {
+    /// billsync against the hand-written loop, path by path.
+    pub results: Vec<PathResult>,
+    /// The hand-written loop against itself, when the plan asked for it.
+    pub floor: Option<PathResult>,
 }
 
 /// Whether a result has the requests its path plans, on both sides.
@@ -69,10 +179,7 @@ fn requests_as_planned(r: &PathResult) -> bool {
 pub fn rows(report: &mut Report, results: &[PathResult], limit: f64) {
     for r in results {
         let ratio = r.median_round_ratio();
-        let (lo, hi) = r
-            .rounds
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        let (lo, hi) = spread(r);
         let (b, h) = (&r.billsync, &r.hand);
         report.row(
             format!(
@@ -104,6 +211,40 @@ pub fn rows(report: &mut Report, results: &[PathResult], limit: f64) {
             Some(ratio <= limit && r.all_succeeded() && requests_as_planned(r)),
         );
     }
+}
+
+/// The noise floor's row: the hand-written loop measured against itself the way billsync is
+/// measured against it, so that a reader can tell a ratio from the machine's noise. No target.
+pub fn floor_row(report: &mut Report, r: &PathResult) {
+    let (lo, hi) = spread(r);
+    report.row(
+        format!(
+            "noise floor: the hand-written loop against itself, {}, {} in flight ({} records per side)",
+            r.path.label(),
+            r.in_flight,
+            r.billsync.records
+        ),
+        format!(
+            "**{:.2}x** (median of {} rounds, {lo:.2}–{hi:.2}; all rounds together {:.2}x): how far apart two identical sides measure on this machine{}",
+            r.median_round_ratio(),
+            r.rounds.len(),
+            r.ratio_per_request(),
+            if r.all_succeeded() {
+                String::new()
+            } else {
+                format!("; FAILED: {} and {}", r.billsync.failed, r.hand.failed)
+            }
+        ),
+        "",
+        None,
+    );
+}
+
+/// The lowest and highest round ratio.
+fn spread(r: &PathResult) -> (f64, f64) {
+    r.rounds
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
 }
 
 /// Section 3: Rebilly customers through billsync with 20 ms added to every answer and 32 in
