@@ -189,7 +189,6 @@ fn requests_as_planned(r: &PathResult) -> bool {
 pub fn rows(report: &mut Report, results: &[PathResult], limit: f64) {
     for r in results {
         let ratio = r.median_round_ratio();
-        let (lo, hi) = spread(r);
         let (b, h) = (&r.billsync, &r.hand);
         report.row(
             format!(
@@ -199,20 +198,15 @@ pub fn rows(report: &mut Report, results: &[PathResult], limit: f64) {
                 b.records
             ),
             format!(
-                "CPU/upsert {:.1} vs {:.1} µs; CPU/request {:.1} vs {:.1} µs; requests/record {:.2} vs {:.2}; **{ratio:.2}x** per request (median of {} rounds, {lo:.2}–{hi:.2}; all rounds together {:.2}x){}",
+                "CPU/upsert {:.1} vs {:.1} µs; CPU/request {:.1} vs {:.1} µs; requests/record {:.2} vs {:.2}; **{ratio:.2}x** per request {}{}",
                 b.cpu_us_per_record(),
                 h.cpu_us_per_record(),
                 b.cpu_us_per_request(),
                 h.cpu_us_per_request(),
                 b.requests_per_record(),
                 h.requests_per_record(),
-                r.rounds.len(),
-                r.ratio_per_request(),
-                if r.all_succeeded() {
-                    String::new()
-                } else {
-                    format!("; FAILED: {} billsync, {} hand-written", b.failed, h.failed)
-                }
+                rounds_text(r),
+                failures(r, "billsync", "hand-written"),
             ),
             format!(
                 "≤ {limit:.2}x, {} request(s)/record",
@@ -226,7 +220,6 @@ pub fn rows(report: &mut Report, results: &[PathResult], limit: f64) {
 /// The noise floor's row: the hand-written loop measured against itself the way billsync is
 /// measured against it, so that a reader can tell a ratio from the machine's noise. No target.
 pub fn floor_row(report: &mut Report, r: &PathResult) {
-    let (lo, hi) = spread(r);
     report.row(
         format!(
             "noise floor: the hand-written loop against itself, {}, {} in flight ({} records per side)",
@@ -235,26 +228,39 @@ pub fn floor_row(report: &mut Report, r: &PathResult) {
             r.billsync.records
         ),
         format!(
-            "**{:.2}x** (median of {} rounds, {lo:.2}–{hi:.2}; all rounds together {:.2}x): how far apart two identical sides measure on this machine{}",
+            "**{:.2}x** {}: how far apart two identical sides measure on this machine{}",
             r.median_round_ratio(),
-            r.rounds.len(),
-            r.ratio_per_request(),
-            if r.all_succeeded() {
-                String::new()
-            } else {
-                format!("; FAILED: {} and {}", r.billsync.failed, r.hand.failed)
-            }
+            rounds_text(r),
+            failures(r, "one side", "the other"),
         ),
         "",
         None,
     );
 }
 
-/// The lowest and highest round ratio.
-fn spread(r: &PathResult) -> (f64, f64) {
-    r.rounds
+/// How the median came about: `(median of N rounds, lowest–highest; all rounds together X)`.
+fn rounds_text(r: &PathResult) -> String {
+    let (lo, hi) = r
+        .rounds
         .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+        .fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    format!(
+        "(median of {} rounds, {lo:.2}–{hi:.2}; all rounds together {:.2}x)",
+        r.rounds.len(),
+        r.ratio_per_request()
+    )
+}
+
+/// `; FAILED: …` naming the failed records of each side, or nothing when none failed.
+fn failures(r: &PathResult, ours: &str, theirs: &str) -> String {
+    if r.all_succeeded() {
+        String::new()
+    } else {
+        format!(
+            "; FAILED: {} {ours}, {} {theirs}",
+            r.billsync.failed, r.hand.failed
+        )
+    }
 }
 
 /// Section 3: Rebilly customers through billsync with 20 ms added to every answer and 32 in
