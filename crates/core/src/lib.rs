@@ -53,7 +53,7 @@ pub use ratelimit::{RateLimit, Window};
 pub use request::{PreparedRequest, RenderedRequest, RetrySafety};
 pub use retry::RetryConfig;
 pub use spec::{ConnectFn, ProviderSpec};
-pub use upsert::{Capabilities, Outcome, Support, Upsert, UpsertOptions, Upserted};
+pub use upsert::{BoxFuture, Capabilities, Outcome, Support, Upsert, UpsertOptions, Upserted};
 
 // What provider crates use, also at the root of this crate for its own modules.
 pub(crate) use answer::ProviderErrors;

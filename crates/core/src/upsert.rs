@@ -201,8 +201,20 @@ pub trait Upsert<R: Record>: Send + Sync + Debug {
     /// Creates or updates `record` with per-call options.
     async fn upsert_with(&self, record: &R, options: &UpsertOptions) -> Result<Upserted>;
 
-    /// Creates or updates `record`.
-    async fn upsert(&self, record: &R) -> Result<Upserted> {
-        self.upsert_with(record, &UpsertOptions::default()).await
+    /// Creates or updates `record`: [`Upsert::upsert_with`] with the default options.
+    ///
+    /// It returns `upsert_with`'s own boxed future rather than one of its own that awaits it:
+    /// one allocation per upsert, not two. Implementors have no reason to override it.
+    fn upsert<'a>(&'a self, record: &'a R) -> BoxFuture<'a, Result<Upserted>> {
+        self.upsert_with(record, &DEFAULT_OPTIONS)
     }
 }
+
+/// The future of an upsert: boxed, as `async_trait` makes it, so that the trait stays object
+/// safe.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// The options [`Upsert::upsert`] passes: a fresh random idempotency key per upsert.
+static DEFAULT_OPTIONS: UpsertOptions = UpsertOptions {
+    idempotency_key: None,
+};
