@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -9,6 +10,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
+use crate::deadline::Deadline;
 use crate::response::ParsedBody;
 use crate::retry::{RetryAfterParser, standard_retry_after};
 use crate::send_failure::SendFailure;
@@ -28,7 +30,10 @@ pub struct HttpSettings {
     /// A client of the caller's own (proxies, TLS roots, connection pool); `None` builds one with
     /// rustls and the timeouts below.
     pub client: Option<reqwest::Client>,
-    /// Timeout of one attempt, from sending to the last byte of the answer.
+    /// Timeout of one attempt, from sending to the last byte of the answer. An attempt is
+    /// abandoned within about 10 ms after it passes: one watchdog thread per process keeps the
+    /// deadlines of every attempt under way, which costs less per request than a runtime
+    /// timer each.
     pub timeout: Duration,
     /// Timeout of establishing a connection (used only when billsync builds the client).
     pub connect_timeout: Duration,
@@ -186,6 +191,33 @@ impl HttpClient {
         req: &PreparedRequest,
         read: BodyReader<T>,
     ) -> Result<(RawResponse, ParsedBody<T>)> {
+        let mut parsed: ParsedBody<T> = None;
+        let resp = self
+            .retrying(req, &mut |body| {
+                let result = read(body);
+                let ok = result.is_ok();
+                parsed = Some(result);
+                ok
+            })
+            .await?;
+        // Only a success answer is read: a read of an earlier attempt is not this answer's.
+        let parsed = if resp.status.is_success() {
+            parsed
+        } else {
+            None
+        };
+        Ok((resp, parsed))
+    }
+
+    /// The attempts of one request, with its retries: the loop behind every send. Not generic
+    /// over what the answer is read into, so that one copy of it serves every request of every
+    /// provider (a path whose requests read different answers runs the same code, not one copy
+    /// per answer type). `read` is handed each success body and says whether it read it.
+    async fn retrying(
+        &self,
+        req: &PreparedRequest,
+        read: &mut (dyn FnMut(&[u8]) -> bool + Send),
+    ) -> Result<RawResponse> {
         let started = Instant::now();
         let mut attempt: u32 = 0;
         loop {
@@ -199,42 +231,48 @@ impl HttpClient {
             );
             self.gate.ready(&req.method).await;
             // One attempt, from sending to the last byte of the answer, within the attempt
-            // timeout: one timer entry (reqwest's own per-request timeout would box a timer and
-            // wrap the body in a second layer polling it). Awaited here rather than through an
-            // `async fn` of its own, whose future every await would copy once more.
-            let once = tokio::time::timeout(self.timeout, self.exchange(req));
-            let result = match in_span(span.clone(), once).await {
-                Ok(answer) => answer,
-                Err(elapsed) => Err(SendFailure::timed_out(elapsed)),
+            // timeout, kept by the watchdog thread (see `deadline`: a runtime timer per attempt
+            // costs more). Awaited here rather than through an `async fn` of its own, whose
+            // future every await would copy once more.
+            let result = {
+                let mut deadline = Deadline::after(self.timeout);
+                let mut exchange = std::pin::pin!(self.exchange(req));
+                let once = std::future::poll_fn(|cx| match exchange.as_mut().poll(cx) {
+                    Poll::Pending if deadline.passed(cx) => {
+                        Poll::Ready(Err(SendFailure::timed_out(self.timeout)))
+                    }
+                    polled => polled,
+                });
+                in_span(span.clone(), once).await
             };
-            let (delay, parsed) = match &result {
+            let delay = match &result {
                 Ok(answer) => {
                     if !span.is_disabled() {
                         span.record("status", answer.status.as_u16());
                     }
-                    let parsed = answer.status.is_success().then(|| read(&answer.body));
                     // Only a body the reader refused is looked at again.
-                    let not_json = matches!(parsed, Some(Err(_))) && !is_json(&answer.body);
+                    let refused = answer.status.is_success() && !read(&answer.body);
+                    let not_json = refused && !is_json(&answer.body);
                     if not_json {
                         tracing::debug!(parent: &span, "the answer is not JSON");
                     }
-                    (self.delay_after(req, answer, not_json, attempt), parsed)
+                    self.delay_after(req, answer, not_json, attempt)
                 }
                 Err(failure) => {
                     let safe = failure.never_sent || req.retry == RetrySafety::Idempotent;
                     let may_retry = attempt <= self.retry.max_retries && safe;
-                    (may_retry.then(|| self.retry.backoff(attempt)), None)
+                    may_retry.then(|| self.retry.backoff(attempt))
                 }
             };
             match delay {
                 Some(delay) if started.elapsed() + delay <= self.retry.retry_timeout => {
                     tracing::debug!(parent: &span, ?delay, "retrying");
-                    drop((result, parsed));
+                    drop(result);
                     tokio::time::sleep(delay).await;
                 }
                 _ => {
                     return match result {
-                        Ok(answer) => Ok((answer.into_response(attempt), parsed)),
+                        Ok(answer) => Ok(answer.into_response(attempt)),
                         Err(failure) => Err(failure.into_error(self.provider, req.retry, attempt)),
                     };
                 }

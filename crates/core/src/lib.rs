@@ -16,6 +16,7 @@
 mod account;
 mod answer;
 mod connect;
+mod deadline;
 mod environment;
 mod error;
 mod http;

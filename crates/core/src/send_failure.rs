@@ -1,5 +1,6 @@
 //! Why an attempt got no answer, and the error that becomes.
 
+use crate::deadline::TimedOut;
 use crate::http::MAX_BODY_BYTES;
 use crate::{Error, ErrorKind, RetrySafety};
 
@@ -8,7 +9,7 @@ pub(crate) struct SendFailure {
     pub(crate) too_large: bool,
     pub(crate) source: Option<reqwest::Error>,
     /// The attempt's timeout passed before the answer was read in full.
-    pub(crate) elapsed: Option<tokio::time::error::Elapsed>,
+    pub(crate) elapsed: Option<TimedOut>,
 }
 
 impl SendFailure {
@@ -23,12 +24,12 @@ impl SendFailure {
     }
 
     /// The attempt timed out: the request may have reached the provider.
-    pub(crate) fn timed_out(elapsed: tokio::time::error::Elapsed) -> Self {
+    pub(crate) fn timed_out(timeout: std::time::Duration) -> Self {
         SendFailure {
             never_sent: false,
             too_large: false,
             source: None,
-            elapsed: Some(elapsed),
+            elapsed: Some(TimedOut(timeout)),
         }
     }
 
