@@ -5,12 +5,12 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::deadline::Deadline;
+use crate::exchange::{Answer, exchange};
 use crate::response::ParsedBody;
 use crate::retry::{RetryAfterParser, standard_retry_after};
 use crate::send_failure::SendFailure;
@@ -19,9 +19,6 @@ use crate::{
     Error, PreparedRequest, ProviderErrors, RateGate, RateLimit, RawResponse, Result, RetryConfig,
     RetrySafety,
 };
-
-/// The largest response body read; a larger one is a decode error (protects memory).
-pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// HTTP settings every provider client accepts: bring your own `reqwest::Client`, timeouts and
 /// the retry policy.
@@ -236,7 +233,7 @@ impl HttpClient {
             // future every await would copy once more.
             let result = {
                 let mut deadline = Deadline::after(self.timeout);
-                let mut exchange = std::pin::pin!(self.exchange(req));
+                let mut exchange = std::pin::pin!(exchange(&self.client, req));
                 let once = std::future::poll_fn(|cx| match exchange.as_mut().poll(cx) {
                     Poll::Pending if deadline.passed(cx) => {
                         Poll::Ready(Err(SendFailure::timed_out(self.timeout)))
@@ -316,90 +313,6 @@ impl HttpClient {
             }
             // 429 is the provider saying it did not process the request.
             RetrySafety::NotAfterSend => status == StatusCode::TOO_MANY_REQUESTS,
-        }
-    }
-
-    /// Sends `req` once and reads the whole answer.
-    async fn exchange(&self, req: &PreparedRequest) -> Result<Answer, SendFailure> {
-        // The request is built by a plain function and moved straight into reqwest: as a local
-        // of this `async fn` it would keep its 264 bytes in the future across every await.
-        let sent = self.client.execute(reqwest_request(req));
-        let mut resp = sent.await.map_err(SendFailure::from_reqwest)?;
-        let status = resp.status();
-        let headers = std::mem::take(resp.headers_mut());
-        // Most answers come in one chunk: keep it as it is, and copy only when a second comes.
-        let mut first: Option<Bytes> = None;
-        let mut joined: Option<Vec<u8>> = None;
-        let mut len = 0;
-        loop {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => {
-                    len += chunk.len();
-                    if len > MAX_BODY_BYTES {
-                        return Err(SendFailure {
-                            never_sent: false,
-                            too_large: true,
-                            source: None,
-                            elapsed: None,
-                        });
-                    }
-                    match (&mut joined, &first) {
-                        (Some(all), _) => all.extend_from_slice(&chunk),
-                        (None, None) => first = Some(chunk),
-                        (None, Some(head)) => {
-                            let mut all = Vec::with_capacity(head.len() + chunk.len());
-                            all.extend_from_slice(head);
-                            all.extend_from_slice(&chunk);
-                            joined = Some(all);
-                        }
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    return Err(SendFailure {
-                        never_sent: false,
-                        too_large: false,
-                        source: Some(e),
-                        elapsed: None,
-                    });
-                }
-            }
-        }
-        let body = match joined {
-            Some(all) => Bytes::from(all),
-            None => first.unwrap_or_default(),
-        };
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
-    }
-}
-
-/// `req` as reqwest sends it. Built directly rather than through `RequestBuilder`, which would
-/// insert the headers one by one into an empty map: a clone of the shared map is the same map.
-fn reqwest_request(req: &PreparedRequest) -> reqwest::Request {
-    let mut request = reqwest::Request::new(req.method.clone(), req.url.clone());
-    *request.headers_mut() = req.header_map();
-    *request.body_mut() = req.body.clone().map(reqwest::Body::from);
-    request
-}
-
-/// One attempt's answer, read in full.
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-impl Answer {
-    fn into_response(self, attempts: u32) -> RawResponse {
-        RawResponse {
-            status: self.status,
-            headers: self.headers,
-            body: self.body,
-            attempts,
         }
     }
 }

@@ -19,6 +19,7 @@ mod connect;
 mod deadline;
 mod environment;
 mod error;
+mod exchange;
 mod http;
 mod idempotency;
 mod idmap;

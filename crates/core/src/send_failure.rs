@@ -1,7 +1,7 @@
 //! Why an attempt got no answer, and the error that becomes.
 
 use crate::deadline::TimedOut;
-use crate::http::MAX_BODY_BYTES;
+use crate::exchange::MAX_BODY_BYTES;
 use crate::{Error, ErrorKind, RetrySafety};
 
 pub(crate) struct SendFailure {
